@@ -1,0 +1,587 @@
+"""Load content/ into typed records and validate all of it.
+
+`load_content(root)` reads every file, checks schema and references, and
+either returns a `Content` or raises one `ContentError` holding every problem
+found (each with `path:line`). Nothing downstream runs on content that has
+not passed here, so later stages may trust ids and references.
+
+Layout of content/ (see README, "Content format"):
+
+    strategy.yaml          document metadata and chapters in order
+    taxonomy/*.yaml        regions, themes, ministries, interests, accents
+    passages/*.yaml        the text, one file per chapter, in document order
+    figures.yaml           key figures, each quoting its passage
+    commitments.yaml       Dutch commitments and instruments, likewise
+    key-messages.yaml      3–6 kernboodschappen per region, theme, ministry
+    catalogue.yaml         the combined briefings a full build adds
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Location, Problem
+from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, did_you_mean, slugify
+from .yamlio import LocatedDict, read_yaml
+
+PASSAGE_KINDS = (
+    "letter", "signature", "summary", "introduction", "analysis",
+    "interest", "policy", "box", "footnote", "conclusion",
+)
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_MESSAGES_MIN, KEY_MESSAGES_MAX = 3, 6
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    id: str
+    number: str
+    title: str
+    printed_title: str
+    footnotes: tuple[str, ...]
+    location: Location
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One paragraph, list item, box part or footnote of the strategy."""
+
+    id: str
+    chapter: str
+    section: tuple[str, ...]
+    page: int
+    page_end: int
+    kind: str
+    text: str
+    regions: tuple[str, ...]
+    themes: tuple[str, ...]
+    ministries: tuple[str, ...]
+    interests: tuple[str, ...]
+    accents: tuple[str, ...]
+    location: Location
+    list_item: bool = False
+    box: str = ""
+    footnotes: tuple[str, ...] = ()
+
+    def tags(self, kind: str) -> tuple[str, ...]:
+        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
+        return value
+
+    @property
+    def pages(self) -> str:
+        """'12' or '9–10', as cited."""
+        return str(self.page) if self.page_end == self.page else f"{self.page}–{self.page_end}"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    id: str
+    value: str
+    unit: str
+    label: str
+    quote: str
+    passage: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    what: str
+    who: str
+    when: str
+    where: str
+    quote: str
+    passage: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMessage:
+    kind: str  # region, theme, ministry
+    subject: str
+    text: str
+    sources: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """A combined briefing the catalogue builds besides one per id."""
+
+    selectors: tuple[tuple[str, str], ...]  # ((kind, id), ...)
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    subtitle: str
+    kamerstuk: str
+    citation: str
+    date: str
+    sender: str
+    language: str
+    content_version: str
+
+
+@dataclass
+class Content:
+    """Everything in content/, validated. Passages are in document order."""
+
+    root: Path
+    document: Document
+    chapters: tuple[Chapter, ...]
+    passages: tuple[Passage, ...]
+    taxonomies: dict[str, Taxonomy]
+    figures: tuple[Figure, ...]
+    commitments: tuple[Commitment, ...]
+    key_messages: tuple[KeyMessage, ...]
+    catalogue: tuple[CatalogueEntry, ...]
+    digest: str  # sha256 of every content file, for the colophon and manifest
+    warnings: tuple[Problem, ...] = ()
+    by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in self.passages}
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        return next(c for c in self.chapters if c.id == chapter_id)
+
+
+# --------------------------------------------------------------------------
+# Field checking
+
+
+class _Fields:
+    """Reads the fields of one mapping, recording a Problem for each missing,
+    mistyped or unknown field instead of stopping at the first."""
+
+    def __init__(self, data: LocatedDict, path: Path, what: str, problems: list[Problem]) -> None:
+        self.data, self.path, self.what, self.problems = data, path, what, problems
+        self.seen: set[str] = set()
+
+    def at(self, key: str | None = None) -> Location:
+        return Location(self.path, self.data.line_of(key) if key else self.data.line)
+
+    def error(self, key: str | None, message: str) -> None:
+        self.problems.append(Problem(self.at(key), message))
+
+    def _get(self, key: str, required: bool) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            if required:
+                self.error(None, f"{self.what} has no '{key}'")
+            return None
+        return self.data[key]
+
+    def text(self, key: str, required: bool = True, empty_ok: bool = False) -> str:
+        value = self._get(key, required)
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.error(key, f"'{key}' must be text, not {_type_name(value)}")
+            return ""
+        if not empty_ok and not value.strip():
+            self.error(key, f"'{key}' is empty")
+        return value.strip()
+
+    def ident(self, key: str = "id") -> str:
+        value = self.text(key)
+        if value and not ID_RE.match(value):
+            self.error(key, f"'{key}' must be a lowercase slug like 'horn-of-africa', not '{value}'")
+        return value
+
+    def integer(self, key: str, required: bool = True) -> int:
+        value = self._get(key, required)
+        if value is None:
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"'{key}' must be a whole number, not {_type_name(value)}")
+            return 0
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false")
+            return False
+        return value
+
+    def strings(self, key: str, required: bool = True) -> tuple[str, ...]:
+        value = self._get(key, required)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(key, f"'{key}' must be a list of text, like [a, b] (write [] for none)")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def mapping(self, key: str) -> LocatedDict | None:
+        value = self._get(key, True)
+        if value is None:
+            return None
+        if not isinstance(value, LocatedDict):
+            self.error(key, f"'{key}' must be a mapping")
+            return None
+        return value
+
+    def finish(self, allowed_extra: Iterable[str] = ()) -> None:
+        known = self.seen | set(allowed_extra)
+        for key in self.data:
+            if key not in known:
+                hint = difflib.get_close_matches(str(key), sorted(known), n=1)
+                tip = f" — did you mean '{hint[0]}'?" if hint else ""
+                self.error(str(key), f"unknown field '{key}' in {self.what}{tip}")
+
+
+def _type_name(value: object) -> str:
+    return {
+        list: "a list", dict: "a mapping", LocatedDict: "a mapping", bool: "true/false",
+        int: "a number", float: "a number", str: "text",
+    }.get(type(value), type(value).__name__)
+
+
+def _items(data: Any, path: Path, what: str, problems: list[Problem]) -> list[LocatedDict]:
+    """The mappings of a top-level YAML list; a Problem for anything else."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(Location(path), f"expected a list of {what}s at the top of the file"))
+        return []
+    items = []
+    for index, item in enumerate(data, start=1):
+        if isinstance(item, LocatedDict):
+            items.append(item)
+        else:
+            problems.append(Problem(Location(path), f"{what} #{index} is not a mapping"))
+    return items
+
+
+# --------------------------------------------------------------------------
+# Loading
+
+
+def load_content(root: Path) -> Content:
+    """Read and validate everything under `root`. Raises ContentError with
+    every problem found; returns Content whose warnings list the rest."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ContentError([Problem(Location(root), "content folder not found")])
+
+    document, chapters = _load_strategy(root / "strategy.yaml", problems)
+    taxonomies = {kind: _load_taxonomy(root / "taxonomy" / f"{TAG_FIELDS[kind]}.yaml", kind, problems)
+                  for kind in TAG_FIELDS}
+    passages = _load_passages(root / "passages", chapters, taxonomies, problems)
+    by_id = {p.id: p for p in passages}
+    figures = _load_extracts(root / "figures.yaml", "figure", _figure, by_id, problems)
+    commitments = _load_extracts(root / "commitments.yaml", "commitment", _commitment, by_id, problems)
+    key_messages = _load_key_messages(root / "key-messages.yaml", taxonomies, by_id, problems)
+    catalogue = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
+
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or document is None:
+        raise ContentError(problems)
+    return Content(
+        root=root,
+        document=document,
+        chapters=tuple(chapters),
+        passages=tuple(passages),
+        taxonomies=taxonomies,
+        figures=tuple(figures),
+        commitments=tuple(commitments),
+        key_messages=tuple(key_messages),
+        catalogue=tuple(catalogue),
+        digest=_digest(root),
+        warnings=tuple(problems),
+    )
+
+
+def _digest(root: Path) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        sha.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
+def _load_strategy(path: Path, problems: list[Problem]) -> tuple[Document | None, list[Chapter]]:
+    data = read_yaml(path, problems)
+    if data is None:
+        return None, []
+    if not isinstance(data, LocatedDict):
+        problems.append(Problem(Location(path), "expected a mapping with 'document' and 'chapters'"))
+        return None, []
+    top = _Fields(data, path, "strategy.yaml", problems)
+    doc_data = top.mapping("document")
+    chapter_list = top._get("chapters", True)
+    top.finish()
+    document = None
+    if doc_data is not None:
+        f = _Fields(doc_data, path, "document", problems)
+        document = Document(
+            title=f.text("title"), subtitle=f.text("subtitle"), kamerstuk=f.text("kamerstuk"),
+            citation=f.text("citation"), date=str(f._get("date", True) or ""), sender=f.text("sender"),
+            language=f.text("language"), content_version=f.text("content_version"),
+        )
+        f.finish(allowed_extra=("title_en", "subtitle_en"))
+    chapters: list[Chapter] = []
+    for item in _items(chapter_list, path, "chapter", problems):
+        f = _Fields(item, path, "chapter", problems)
+        chapters.append(Chapter(
+            id=f.ident(), number=f.text("number", empty_ok=True), title=f.text("title"),
+            printed_title=f.text("printed_title", empty_ok=True),
+            footnotes=f.strings("footnotes", required=False), location=f.at(),
+        ))
+        f.finish()
+    return document, chapters
+
+
+def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
+    entries: list[Entry] = []
+    seen: dict[str, Location] = {}
+    for item in _items(read_yaml(path, problems), path, kind, problems):
+        f = _Fields(item, path, kind, problems)
+        entry = Entry(
+            kind=kind, id=f.ident(), label_nl=f.text("label_nl"), label_en=f.text("label_en"),
+            description=f.text("description"), location=f.at(),
+            aliases=f.strings("aliases", required=kind in SELECTOR_KINDS),
+            covers=f.strings("covers", required=kind == "region") if kind == "region" else (),
+            keywords=f.strings("keywords", required=kind in ("theme", "ministry"))
+            if kind in ("theme", "ministry") else (),
+            abbreviation=f.text("abbreviation", required=kind == "ministry") if kind == "ministry" else "",
+            number=f.integer("number") if kind == "accent" else 0,
+        )
+        f.finish()
+        if entry.id in seen:
+            f.error("id", f"duplicate {kind} id '{entry.id}' (first at {seen[entry.id]})")
+        seen[entry.id] = f.at("id")
+        entries.append(entry)
+    taxonomy = Taxonomy(kind, tuple(entries))
+    # An alias that names two entries would make `--region X` ambiguous.
+    owners: dict[str, str] = {}
+    for entry in entries:
+        for name in {slugify(n) for n in (entry.label_nl, entry.label_en, *entry.aliases)} - {entry.id}:
+            other = owners.setdefault(name, entry.id)
+            if other != entry.id or (name in seen and name != entry.id):
+                problems.append(Problem(entry.location, f"{kind} alias '{name}' is also used by '{other}'"))
+    return taxonomy
+
+
+_PASSAGE_FIELDS = ("id", "chapter", "section", "page", "page_end", "kind", "list_item", "box",
+                   "footnotes", "text", *TAG_FIELDS.values())
+
+
+def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, Taxonomy],
+                   problems: list[Problem]) -> list[Passage]:
+    if not folder.is_dir():
+        problems.append(Problem(Location(folder), "passages folder not found"))
+        return []
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problems.append(Problem(Location(folder), "no passage files (*.yaml) in folder"))
+    chapter_order = {c.id: i for i, c in enumerate(chapters)}
+    passages: list[Passage] = []
+    first_seen: dict[str, Location] = {}
+    last_chapter = -1
+    for path in files:
+        for item in _items(read_yaml(path, problems), path, "passage", problems):
+            passage = _passage(item, path, problems)
+            f_at = passage.location
+            if passage.id in first_seen:
+                problems.append(Problem(f_at, f"duplicate passage id '{passage.id}' (first at {first_seen[passage.id]})"))
+            first_seen.setdefault(passage.id, f_at)
+            order = chapter_order.get(passage.chapter)
+            if passage.chapter and order is None:
+                hint = difflib.get_close_matches(passage.chapter, list(chapter_order), n=1)
+                tip = f" — did you mean '{hint[0]}'?" if hint else ""
+                problems.append(Problem(Location(path, item.line_of("chapter")),
+                                        f"unknown chapter '{passage.chapter}'{tip}"))
+            elif order is not None:
+                if order < last_chapter:
+                    problems.append(Problem(f_at, f"passage '{passage.id}' of chapter '{passage.chapter}' "
+                                                  "stands after a later chapter; passages must be in document order"))
+                last_chapter = max(last_chapter, order)
+            for kind, taxonomy in taxonomies.items():
+                for tag in passage.tags(kind):
+                    if taxonomy.get(tag) is None or taxonomy.get(tag).id != tag:  # type: ignore[union-attr]
+                        problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])),
+                                                f"unknown {kind} '{tag}'{did_you_mean(taxonomy, tag)}"))
+                if len(set(passage.tags(kind))) != len(passage.tags(kind)):
+                    problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])),
+                                            f"{kind} listed twice in passage '{passage.id}'"))
+            _check_tagging_rule(passage, item, path, taxonomies, problems)
+            passages.append(passage)
+    by_id = {p.id: p for p in passages}
+    for passage in passages:
+        for ref in passage.footnotes:
+            target = by_id.get(ref)
+            if target is None or target.kind != "footnote":
+                problems.append(Problem(passage.location, f"passage '{passage.id}' refers to footnote '{ref}', "
+                                                          "which is not a passage of kind 'footnote'"))
+    for chapter in chapters:
+        for ref in chapter.footnotes:
+            if ref not in by_id:
+                problems.append(Problem(chapter.location, f"chapter '{chapter.id}' refers to unknown footnote '{ref}'"))
+    return passages
+
+
+def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
+    f = _Fields(item, path, "passage", problems)
+    pid = f.ident()
+    f.what = f"passage '{pid}'" if pid else "passage"
+    page = f.integer("page")
+    page_end = f.integer("page_end", required=False) or page
+    if page < 0 or page_end < page:
+        f.error("page", f"page range {page}–{page_end} is not valid")
+    kind = f.text("kind")
+    if kind and kind not in PASSAGE_KINDS:
+        hint = difflib.get_close_matches(kind, PASSAGE_KINDS, n=1)
+        tip = f" — did you mean '{hint[0]}'?" if hint else ""
+        f.error("kind", f"unknown passage kind '{kind}'{tip} (one of: {', '.join(PASSAGE_KINDS)})")
+    passage = Passage(
+        id=pid, chapter=f.text("chapter"), section=f.strings("section"), page=page, page_end=page_end,
+        kind=kind, text=f.text("text"),
+        regions=f.strings("regions"), themes=f.strings("themes"), ministries=f.strings("ministries"),
+        interests=f.strings("interests"), accents=f.strings("accents"),
+        location=f.at(), list_item=f.flag("list_item"), box=f.text("box", required=False),
+        footnotes=f.strings("footnotes", required=False),
+    )
+    f.finish()
+    return passage
+
+
+def _check_tagging_rule(passage: Passage, item: LocatedDict, path: Path,
+                        taxonomies: dict[str, Taxonomy], problems: list[Problem]) -> None:
+    """A passage that names a region's place, or a theme's or ministry's
+    signal word, must carry that tag: a briefing for X must hold every
+    passage about X."""
+    for kind in SELECTOR_KINDS:
+        tags = passage.tags(kind)
+        for entry, term in taxonomies[kind].signalled(passage.text):
+            if entry.id not in tags:
+                problems.append(Problem(
+                    Location(path, item.line_of(TAG_FIELDS[kind])),
+                    f"passage '{passage.id}' mentions '{term}' but is not tagged {kind} '{entry.id}'",
+                ))
+
+
+def _figure(f: _Fields) -> Figure:
+    return Figure(id=f.ident(), value=f.text("value"), unit=f.text("unit", empty_ok=True), label=f.text("label"),
+                  quote=f.text("quote"), passage=f.text("passage"), location=f.at())
+
+
+def _commitment(f: _Fields) -> Commitment:
+    return Commitment(id=f.ident(), what=f.text("what"), who=f.text("who"), when=f.text("when", empty_ok=True),
+                      where=f.text("where", empty_ok=True), quote=f.text("quote"), passage=f.text("passage"),
+                      location=f.at())
+
+
+def _load_extracts(path: Path, what: str, build: Callable[[_Fields], Any], by_id: dict[str, Passage],
+                   problems: list[Problem]) -> list[Any]:
+    records = []
+    seen: set[str] = set()
+    for item in _items(read_yaml(path, problems), path, what, problems):
+        f = _Fields(item, path, what, problems)
+        record = build(f)
+        f.finish()
+        if record.id in seen:
+            f.error("id", f"duplicate {what} id '{record.id}'")
+        seen.add(record.id)
+        passage = by_id.get(record.passage)
+        if record.passage and passage is None:
+            hint = difflib.get_close_matches(record.passage, list(by_id), n=1)
+            tip = f" — did you mean '{hint[0]}'?" if hint else ""
+            f.error("passage", f"{what} '{record.id}' points at missing passage '{record.passage}'{tip}")
+        elif passage is not None and record.quote and record.quote not in passage.text:
+            f.error("quote", f"{what} '{record.id}': quote is not found verbatim in passage '{record.passage}'")
+        records.append(record)
+    return records
+
+
+def _load_key_messages(path: Path, taxonomies: dict[str, Taxonomy], by_id: dict[str, Passage],
+                       problems: list[Problem]) -> list[KeyMessage]:
+    data = read_yaml(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, LocatedDict):
+        problems.append(Problem(Location(path), "expected a mapping with 'regions', 'themes' and 'ministries'"))
+        return []
+    messages: list[KeyMessage] = []
+    top = _Fields(data, path, "key-messages.yaml", problems)
+    for kind in SELECTOR_KINDS:
+        group = top.mapping(TAG_FIELDS[kind])
+        if group is None:
+            continue
+        taxonomy = taxonomies[kind]
+        for subject, items in group.items():
+            where = Location(path, group.line_of(subject))
+            if taxonomy.get(subject) is None or taxonomy[subject] is None:
+                problems.append(Problem(where, f"key messages for unknown {kind} '{subject}'"
+                                               f"{did_you_mean(taxonomy, subject)}"))
+                continue
+            for item in _items(items, path, "key message", problems):
+                f = _Fields(item, path, "key message", problems)
+                message = KeyMessage(kind=kind, subject=subject, text=f.text("text"),
+                                     sources=f.strings("sources"), location=f.at())
+                f.finish()
+                if not message.sources:
+                    f.error("sources", "a key message needs at least one source passage")
+                for ref in message.sources:
+                    if ref not in by_id:
+                        hint = difflib.get_close_matches(ref, list(by_id), n=1)
+                        tip = f" — did you mean '{hint[0]}'?" if hint else ""
+                        f.error("sources", f"key message cites missing passage '{ref}'{tip}")
+                messages.append(message)
+    top.finish()
+    for kind in SELECTOR_KINDS:
+        for entry in taxonomies[kind].entries:
+            count = sum(1 for m in messages if m.kind == kind and m.subject == entry.id)
+            if not KEY_MESSAGES_MIN <= count <= KEY_MESSAGES_MAX:
+                problems.append(Problem(Location(path), f"{kind} '{entry.id}' has {count} key messages; "
+                                                        f"expected {KEY_MESSAGES_MIN}–{KEY_MESSAGES_MAX}",
+                                        severity="warning"))
+    return messages
+
+
+def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy], problems: list[Problem]) -> list[CatalogueEntry]:
+    if not path.exists():
+        return []
+    data = read_yaml(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, LocatedDict):
+        problems.append(Problem(Location(path), "expected a mapping with 'combinations'"))
+        return []
+    top = _Fields(data, path, "catalogue.yaml", problems)
+    entries: list[CatalogueEntry] = []
+    for item in _items(top._get("combinations", True), path, "combination", problems):
+        f = _Fields(item, path, "combination", problems)
+        selectors: list[tuple[str, str]] = []
+        for kind in SELECTOR_KINDS:
+            for value in f.strings(TAG_FIELDS[kind], required=False):
+                entry = taxonomies[kind].get(value)
+                if entry is None:
+                    f.error(TAG_FIELDS[kind], f"unknown {kind} '{value}'{did_you_mean(taxonomies[kind], value)}")
+                else:
+                    selectors.append((kind, entry.id))
+        f.finish()
+        if len(selectors) < 2:
+            f.error(None, "a combination needs at least two selectors")
+        entries.append(CatalogueEntry(tuple(selectors), f.at()))
+    top.finish()
+    return entries

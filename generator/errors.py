@@ -1,0 +1,101 @@
+"""The exception hierarchy. Only `generator.cli.main` turns these into messages
+and exit codes; library code raises them and never prints.
+
+Every error carries the place it is about (`path:line`) where one exists, so
+that a message can say where to look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a content or template file. `line` is 1-based; 0 means the
+    whole file."""
+
+    path: Path
+    line: int = 0
+
+    def __str__(self) -> str:
+        shown = _display_path(self.path)
+        return f"{shown}:{self.line}" if self.line else shown
+
+
+def _display_path(path: Path) -> str:
+    # Messages are read in a terminal opened in the project: a relative path
+    # is shorter and clickable; fall back to the absolute one elsewhere.
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding of content validation."""
+
+    location: Location
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{self.location}: {prefix}{self.message}"
+
+
+class BriefingError(Exception):
+    """Root of all errors the tool reports to a user. `exit_code` is what the
+    CLI exits with: 1 for content and build errors, 2 for usage errors."""
+
+    exit_code = 1
+
+    def messages(self) -> list[str]:
+        return [str(self)]
+
+
+class ContentError(BriefingError):
+    """Raised by `content.load_content` when content/ has problems. Carries
+    every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in content")
+
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class UsageError(BriefingError):
+    """Raised for bad command-line input that is not about content: unknown
+    selector ids, unknown formats, contradictory options."""
+
+    exit_code = 2
+
+
+class SelectionError(BriefingError):
+    """Raised by `select` when a valid selector combination matches nothing."""
+
+
+class TemplateError(BriefingError):
+    """Raised by writers when a template is missing, broken or refers to an
+    asset that does not exist; says which template and line."""
+
+
+class OutputError(BriefingError):
+    """Raised when output cannot be written: permissions, a held lock, a
+    renderer failure."""
+
+
+class BuildFailed(BriefingError):
+    """Raised at the end of a catalogue build in which some briefings failed;
+    the others were written."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        self.failures = failures
+        super().__init__(f"{len(failures)} briefing(s) failed")
+
+    def messages(self) -> list[str]:
+        return [f"{bid}: {why}" for bid, why in self.failures] + [str(self)]

@@ -1,0 +1,65 @@
+"""Writers turn one `model.Briefing` into one file format.
+
+Every writer follows the `Writer` protocol: it names its format and file
+suffix and renders a briefing to bytes. A writer is built once per process
+and reused (warm Jinja environment, fonts, reference document), which is what
+a long-lived server or a build worker wants. Heavy libraries are imported
+only by the writer that needs them: `pdf` is the only module that imports
+WeasyPrint, `docx` the only one that imports python-docx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import UsageError
+from ..model import Briefing
+
+FORMATS: tuple[str, ...] = ("pdf", "docx", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    data: bytes
+    pages: int | None = None  # known for PDF only
+
+
+class Writer(Protocol):
+    format: str
+    suffix: str
+
+    def render(self, briefing: Briefing) -> Rendered: ...
+
+
+_cache: dict[tuple[str, Path], Writer] = {}
+
+
+def get_writer(fmt: str, templates: Path) -> Writer:
+    """The (cached, warm) writer for `fmt` using the templates in `templates`."""
+    key = (fmt, templates.resolve())
+    if key not in _cache:
+        if fmt == "html":
+            from .html import HtmlWriter
+            _cache[key] = HtmlWriter(templates)
+        elif fmt == "pdf":
+            from .pdf import PdfWriter
+            _cache[key] = PdfWriter(templates)
+        elif fmt == "docx":
+            from .docx import DocxWriter
+            _cache[key] = DocxWriter(templates)
+        else:
+            raise UsageError(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+    return _cache[key]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'pdf,docx' -> ('pdf', 'docx'); unknown names are usage errors."""
+    names = tuple(dict.fromkeys(n.strip().lower() for n in text.split(",") if n.strip()))
+    for name in names:
+        if name not in FORMATS:
+            raise UsageError(f"unknown format '{name}' (one of: {', '.join(FORMATS)})")
+    if not names:
+        raise UsageError("--format needs at least one of: " + ", ".join(FORMATS))
+    return names
