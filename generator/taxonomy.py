@@ -42,14 +42,14 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
-def term_pattern(term: str) -> re.Pattern[str]:
-    """A whole-word, case-insensitive pattern for a place name or keyword.
+def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """A whole-word, case-insensitive pattern matching any of `terms`.
 
     Hyphens count as part of a word, so 'Afrika' does not match inside
     'Noord-Afrika' and 'Amerika' not inside 'Latijns-Amerika'. A trailing '*'
-    matches any ending ('pirater*')."""
-    body = re.escape(term).replace(r"\*", r"[\w’-]*")
-    return re.compile(r"(?<![\w-])" + body + r"(?![\w-])", re.IGNORECASE)
+    matches any ending ('pirater*'). Longer terms are tried first."""
+    bodies = [re.escape(t).replace(r"\*", r"[\w’-]*") for t in sorted(terms, key=len, reverse=True)]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(bodies) + r")(?![\w-])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +116,19 @@ class Taxonomy:
         return entry.id
 
     @cached_property
-    def _patterns(self) -> tuple[tuple[Entry, tuple[tuple[str, re.Pattern[str]], ...]], ...]:
-        return tuple((e, tuple((t, term_pattern(t)) for t in e.signal_terms())) for e in self.entries)
+    def _patterns(self) -> tuple[tuple[Entry, re.Pattern[str]], ...]:
+        # One alternation per entry: a passage is searched once per entry,
+        # not once per term (this check runs on every load).
+        return tuple((e, terms_pattern(e.signal_terms())) for e in self.entries if e.signal_terms())
 
     def signalled(self, text: str) -> list[tuple[Entry, str]]:
-        """Entries whose signal terms occur in `text`, each with the first
-        term found (for messages and `briefing explain`)."""
+        """Entries whose signal terms occur in `text`, each with the words
+        that matched (for messages and `briefing explain`)."""
         found: list[tuple[Entry, str]] = []
-        for entry, patterns in self._patterns:
-            for term, pattern in patterns:
-                if pattern.search(text):
-                    found.append((entry, term))
-                    break
+        for entry, pattern in self._patterns:
+            match = pattern.search(text)
+            if match:
+                found.append((entry, match.group(0)))
         return found
 
 

@@ -193,17 +193,19 @@ def build(path: Path) -> None:
             else styles[f"TOC {level}"]
         toc.paragraph_format.space_after = Pt(3)
         toc.paragraph_format.left_indent = Mm(0 if level == 1 else 6)
-        toc.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(168), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         toc.font.bold = level == 1
 
     header = styles["Header"]
     header.font.size = Pt(8)
     header.font.color.rgb = MUTED
-    header.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    header.paragraph_format.tab_stops.clear_all()
+    header.paragraph_format.tab_stops.add_tab_stop(Mm(168), WD_TAB_ALIGNMENT.RIGHT)
     footer = styles["Footer"]
     footer.font.size = Pt(8)
     footer.font.color.rgb = MUTED
-    footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    footer.paragraph_format.tab_stops.clear_all()
+    footer.paragraph_format.tab_stops.add_tab_stop(Mm(168), WD_TAB_ALIGNMENT.RIGHT)
 
     src = styles.add_style("Source Reference", WD_STYLE_TYPE.CHARACTER)
     src.font.size = Pt(8)

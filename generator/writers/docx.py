@@ -147,6 +147,10 @@ class DocxWriter:
         _repeat_header(table.rows[0])
         page = doc.sections[0]
         usable = page.page_width - page.left_margin - page.right_margin
+        if node.widths:
+            # Word reads the grid, LibreOffice the cells: set both.
+            for column, share in zip(table.columns, node.widths):
+                column.width = Emu(usable * share // 100)
         for r, cells in enumerate(((*node.columns,), *node.rows)):
             for c, text in enumerate(cells):
                 cell = table.cell(r, c)
