@@ -25,9 +25,9 @@ from . import __version__
 from .compose import Edition, compose
 from .content import Content
 from .errors import BriefingError, BuildFailed, OutputError
+from .manifest import entries, read_manifest, write_outputs
 from .model import Briefing, fingerprint_data
 from .select import Selector, select
-from .manifest import entries, read_manifest, write_outputs
 from .writers import FORMATS, get_writer
 
 LOCK_NAME = ".briefing.lock"
@@ -39,10 +39,10 @@ def build_date() -> dt.date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
         except ValueError:
             raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def templates_digest(templates: Path) -> str:
@@ -143,7 +143,7 @@ def output_lock(out: Path) -> Iterator[None]:
     with a message naming the lock, rather than interleaving files."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        handle = open(out / LOCK_NAME, "a+")
+        handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 - held across the yield below
     except OSError as exc:
         raise OutputError(f"{out}: cannot create output folder or lock: {exc.strerror}") from None
     try:
@@ -231,8 +231,8 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], fo
     with output_lock(out):
         previous = read_manifest(out)
         results = execute(jobs, workers, previous, progress, force)
-        built_at = (dt.datetime.combine(edition.date, dt.time(), dt.timezone.utc) if os.environ.get("SOURCE_DATE_EPOCH")
-                    else dt.datetime.now(dt.timezone.utc).replace(microsecond=0)).isoformat()
+        built_at = (dt.datetime.combine(edition.date, dt.time(), dt.UTC) if os.environ.get("SOURCE_DATE_EPOCH")
+                    else dt.datetime.now(dt.UTC).replace(microsecond=0)).isoformat()
         current = entries(jobs, results, previous, built_at, content)
         if not whole_catalogue:
             # A single briefing joins what the folder already lists.

@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from . import __version__
 from .content import Content, Passage
 from .model import (
-    Block, Box, Briefing, BulletList, Cover, Footnote, Metadata, Paragraph, Section, SourceRef, Table,
+    Block,
+    Box,
+    Briefing,
+    BulletList,
+    Cover,
+    Footnote,
+    Metadata,
+    Paragraph,
+    Section,
+    SourceRef,
+    Table,
 )
 from .select import Selection
 from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, slugify
@@ -93,7 +103,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         keywords=(*names, *(e.label_en for e in subjects), doc.title, "briefing"),
         language=doc.language,
         created=dt.datetime(edition.date.year, edition.date.month, edition.date.day,
-                            tzinfo=dt.timezone.utc).isoformat(),
+                            tzinfo=dt.UTC).isoformat(),
         generator=f"briefing {__version__}",
     )
     return Briefing(id=selection.id, cover=cover, metadata=metadata, sections=tuple(sections),

@@ -504,9 +504,7 @@ def _load_extracts(path: Path, what: str, build: Callable[[_Fields], Any], by_id
         seen.add(record.id)
         passage = by_id.get(record.passage)
         if record.passage and passage is None:
-            hint = difflib.get_close_matches(record.passage, list(by_id), n=1)
-            tip = f" — did you mean '{hint[0]}'?" if hint else ""
-            f.error("passage", f"{what} '{record.id}' points at missing passage '{record.passage}'{tip}")
+            f.error("passage", f"{what} '{record.id}' points at missing passage '{record.passage}'")
         elif passage is not None and record.quote and record.quote not in passage.text:
             f.error("quote", f"{what} '{record.id}': quote is not found verbatim in passage '{record.passage}'")
         records.append(record)
@@ -543,9 +541,7 @@ def _load_key_messages(path: Path, taxonomies: dict[str, Taxonomy], by_id: dict[
                     f.error("sources", "a key message needs at least one source passage")
                 for ref in message.sources:
                     if ref not in by_id:
-                        hint = difflib.get_close_matches(ref, list(by_id), n=1)
-                        tip = f" — did you mean '{hint[0]}'?" if hint else ""
-                        f.error("sources", f"key message cites missing passage '{ref}'{tip}")
+                        f.error("sources", f"key message cites missing passage '{ref}'")
                 messages.append(message)
     top.finish()
     for kind in SELECTOR_KINDS:

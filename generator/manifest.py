@@ -39,7 +39,7 @@ def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
 def entries(jobs: Sequence[Job], results: Sequence[JobResult], previous: dict[str, dict[str, Any]],
             built_at: str, content: Content) -> list[dict[str, Any]]:
     out = []
-    for job, result in zip(jobs, results):
+    for job, result in zip(jobs, results, strict=False):
         if result.error:
             if job.briefing.id in previous:  # keep the last good files listed
                 out.append(previous[job.briefing.id])
@@ -98,7 +98,7 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
         groups.setdefault(key, []).append(entry)
     order = [("region", "Regio’s"), ("theme", "Thema’s"), ("ministry", "Ministeries"),
              ("combination", "Combinaties")]
-    sections = [{"title": title, "id": key, "entries": sorted(groups[key], key=lambda e: e["title"])}
+    sections: list[dict[str, Any]] = [{"title": title, "id": key, "entries": sorted(groups[key], key=lambda e: e["title"])}
                 for key, title in order if key in groups]
     try:
         return env.get_template(INDEX_TEMPLATE).render(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class Table:
     widths: tuple[int, ...] = ()  # relative column widths, summing to 100
 
 
-Block = Union[Paragraph, BulletList, Box, Table]
+Block = Paragraph | BulletList | Box | Table
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,12 +108,12 @@ class Taxonomy:
 
     def suggest(self, key: str) -> str | None:
         """The closest id or alias slug, for 'did you mean' messages."""
+        wanted = slugify(key) or key
         candidates = list(self._by_key)
-        best = difflib.get_close_matches(slugify(key) or key, candidates, n=1, cutoff=0.6)
-        if not best:
-            return None
-        entry = self._by_key[best[0]]
-        return entry.id
+        # 'cyber' means 'cyber-security': a prefix beats edit distance.
+        prefixed = [c for c in candidates if c.startswith(wanted) or wanted.startswith(c)]
+        best = prefixed or difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+        return self._by_key[best[0]].id if best else None
 
     @cached_property
     def _patterns(self) -> tuple[tuple[Entry, re.Pattern[str]], ...]:

@@ -141,15 +141,15 @@ class DocxWriter:
 
     def table(self, doc: DocxDocument, node: Table) -> DocxTable:
         doc.add_paragraph(node.caption, style="Caption")
-        table = doc.add_table(rows=1 + len(node.rows), cols=len(node.columns))
+        table: DocxTable = doc.add_table(rows=1 + len(node.rows), cols=len(node.columns))
         table.style = doc.styles["Briefing Table"]
         table.autofit = False
         _repeat_header(table.rows[0])
         page = doc.sections[0]
-        usable = page.page_width - page.left_margin - page.right_margin
+        usable = int(page.page_width or 0) - int(page.left_margin or 0) - int(page.right_margin or 0)
         if node.widths:
             # Word reads the grid, LibreOffice the cells: set both.
-            for column, share in zip(table.columns, node.widths):
+            for column, share in zip(table.columns, node.widths, strict=False):
                 column.width = Emu(usable * share // 100)
         for r, cells in enumerate(((*node.columns,), *node.rows)):
             for c, text in enumerate(cells):

@@ -68,7 +68,7 @@ class HtmlWriter:
             try:
                 self._template = self.env.get_template(TEMPLATE)
             except jinja2.TemplateNotFound as exc:
-                raise TemplateError(f"{self.templates / exc.name}: template not found") from None
+                raise TemplateError(f"{self.templates / (exc.name or TEMPLATE)}: template not found") from None
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(f"{exc.filename or TEMPLATE}:{exc.lineno}: {exc.message}") from None
         return self._template

@@ -1,0 +1,63 @@
+# briefing — the two commands a newcomer types are `make briefings` and `make test`.
+# Both work on a fresh machine: they install what is missing (Debian packages
+# when run as root, otherwise they say exactly what to install), create
+# .venv and install the project into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= build
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Debian packages: Pango and HarfBuzz (with its subsetter, for small and
+# reproducible font subsets) for WeasyPrint; the rest are used by the tests
+# (read PDFs back, convert DOCX with LibreOffice, check pandoc sees headings).
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 shared-mime-info
+TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui
+
+.PHONY: briefings test check lint typecheck golden bench clean distclean deps-runtime deps-test
+
+briefings: $(VENV)/.installed
+	$(BIN)/briefing build --all -j $(JOBS) --out $(OUT)
+
+test: $(VENV)/.installed deps-test
+	$(BIN)/briefing check --strict
+	$(BIN)/ruff check generator tests tools bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+check: $(VENV)/.installed
+	$(BIN)/briefing check --strict
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check generator tests tools bench
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+# Regenerate the golden HTML files after an intended change to templates,
+# composition or content; review the diff before committing.
+golden: $(VENV)/.installed
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_html_golden.py
+
+bench: $(VENV)/.installed deps-test
+	$(BIN)/python bench/run.py
+
+$(VENV)/.installed: pyproject.toml | deps-runtime
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+deps-runtime:
+	@sh tools/debs.sh $(RUNTIME_DEBS)
+
+deps-test:
+	@sh tools/debs.sh $(TEST_DEBS)
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache bench/work
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

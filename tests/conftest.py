@@ -1,0 +1,76 @@
+"""Shared fixtures. Rendering a PDF takes a second or two, so the briefings
+that several tests read are rendered once per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.compose import Edition, compose
+from generator.content import Content, load_content
+from generator.model import Briefing
+from generator.select import parse_selectors, select
+from generator.writers import get_writer
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+TEMPLATES = ROOT / "templates"
+SOURCE = ROOT.parent / "shared" / "source" / "ivs-2013.txt"
+EDITION = Edition(date=dt.date(2026, 11, 27))
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(CONTENT)
+
+
+def make_briefing(content: Content, *pairs: tuple[str, str], edition: Edition = EDITION) -> Briefing:
+    return compose(content, select(content, parse_selectors(content, pairs)), edition)
+
+
+@dataclass
+class Rendered:
+    briefing: Briefing
+    pdf: bytes
+    pdf_pages: int
+    docx: bytes
+    html: bytes
+
+
+@pytest.fixture(scope="session")
+def sahel(content: Content) -> Rendered:
+    briefing = make_briefing(content, ("region", "sahel"))
+    pdf = get_writer("pdf", TEMPLATES).render(briefing)
+    return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
+                    get_writer("html", TEMPLATES).render(briefing).data)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of content/ for tests that break it."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli() -> Callable[..., Run]:
+    def run(*argv: str) -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), stdout=out, stderr=err)
+        return Run(code, out.getvalue(), err.getvalue())
+    return run
