@@ -1,0 +1,104 @@
+"""The Word document read back: (style, text) pairs, named styles only,
+fields, properties; LibreOffice opens it and pandoc sees its headings."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+from conftest import Rendered
+from docx.oxml.ns import qn
+
+W_RPR_ALLOWED = {qn("w:rStyle")}
+W_PPR_ALLOWED = {qn("w:pStyle")}
+
+
+def pairs(data: bytes) -> list[tuple[str, str]]:
+    document = docx.Document(io.BytesIO(data))
+    return [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
+
+
+def test_structure_read_back(sahel: Rendered) -> None:
+    read = pairs(sahel.docx)
+    assert read[:3] == [("Cover Kicker", "Internationale Veiligheidsstrategie"), ("Title", "Briefing Sahel"),
+                        ("Subtitle", sahel.briefing.cover.subtitle)]
+    headings = [(s, t) for s, t in read if s.startswith("Heading")]
+    assert headings[:4] == [("Heading 1", "Inhoud"), ("Heading 1", "Kernboodschappen"),
+                            ("Heading 1", "De strategie in het kort"), ("Heading 1", "Wat de strategie zegt")]
+    assert ("Heading 2", "II. Omgevingsanalyse2") in headings  # the heading's own footnote call
+    assert ("Heading 3", "Beleidsaccent 2: focus op instabiele regio’s in nabijheid Europa") in headings
+    assert any(s == "List Bullet" for s, _ in read)
+    assert any(s == "Footnote Text" and t.startswith("2 Sinds de Verkenningen") for s, t in read)
+    toc = [t for s, t in read if s.startswith("TOC")]
+    assert toc[0].startswith("Kernboodschappen")  # not blank before Word updates the fields
+    body = [t for s, t in read if s in ("Normal", "List Bullet")]
+    assert any(t.startswith("De huidige crisis in de Sahel") and t.endswith("p. 17") for t in body)
+
+
+def test_named_styles_only_no_direct_formatting(sahel: Rendered) -> None:
+    document = docx.Document(io.BytesIO(sahel.docx))
+    body = document.element.body
+    for p in body.iter(qn("w:p")):
+        ppr = p.find(qn("w:pPr"))
+        if ppr is not None:
+            assert {c.tag for c in ppr} <= W_PPR_ALLOWED | {qn("w:sectPr")}, [c.tag for c in ppr]
+        for r in p.iter(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            if rpr is not None:
+                assert {c.tag for c in rpr} <= W_RPR_ALLOWED, [c.tag for c in rpr]
+    tables = document.tables
+    assert tables and all(t.style.name == "Briefing Table" for t in tables)
+    header_row = tables[0].rows[0]._tr
+    assert header_row.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None  # repeats on each page
+    assert [c.text for c in tables[0].rows[0].cells] == ["Wat", "Wie", "Wanneer", "Waar", "Bron"]
+
+
+def test_header_footer_fields_properties_language(sahel: Rendered) -> None:
+    document = docx.Document(io.BytesIO(sahel.docx))
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text == "Briefing Sahel\tOPENBAAR"
+    assert section.different_first_page_header_footer
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and "pagina " in section.footer.paragraphs[0].text
+    width, height = section.page_width.mm, section.page_height.mm
+    assert (round(width), round(height)) == (210, 297)
+    core = document.core_properties
+    assert core.title == "Briefing Sahel"
+    assert core.subject.startswith("Wat de Internationale Veiligheidsstrategie")
+    assert "Sahel" in core.keywords
+    assert core.author and core.created.year == 2026
+    assert core.language == "nl-NL"
+    styles = document.styles.element
+    lang = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "nl-NL"
+    body = document.element.body.xml
+    assert "PAGEREF h" in body and "w:bookmarkStart" in body
+
+
+def test_zip_entries_are_dated_from_the_build(sahel: Rendered) -> None:
+    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as z:
+        assert {i.date_time[:3] for i in z.infolist()} == {(2026, 11, 27)}
+
+
+def test_libreoffice_converts_it(sahel: Rendered, tmp_path: Path) -> None:
+    source = tmp_path / "region-sahel.docx"
+    source.write_bytes(sahel.docx)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = (tmp_path / "region-sahel.pdf").read_bytes()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Briefing Sahel" in text and "De huidige crisis in de Sahel" in text
+    assert "pagina 2 van" in text
+
+
+def test_pandoc_sees_the_headings(sahel: Rendered, tmp_path: Path) -> None:
+    source = tmp_path / "b.docx"
+    source.write_bytes(sahel.docx)
+    markdown = subprocess.run(["pandoc", "-f", "docx", "-t", "markdown", str(source)],
+                              capture_output=True, check=True, text=True).stdout
+    assert "# Kernboodschappen" in markdown
+    assert "## I. Inleiding" in markdown

@@ -1,0 +1,76 @@
+"""PDF and Word carry the same words in the same order: both are views of
+one model."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+
+import docx
+from conftest import Rendered
+
+from generator.model import Box, Briefing, BulletList, Paragraph
+
+
+def words(text: str) -> str:
+    # Layout may break and hyphenate words; letters and digits in order must survive.
+    return re.sub(r"[^0-9a-zà-ÿ]+", "", text.lower())
+
+
+def model_paragraphs(briefing: Briefing) -> list[str]:
+    out = []
+    for section in briefing.walk():
+        out.append(section.title)
+        for block in section.blocks:
+            items = block.items if isinstance(block, BulletList) else block.blocks if isinstance(block, Box) \
+                else (block,)
+            out += [i.text for i in items if isinstance(i, Paragraph)]
+    return out
+
+
+def pdf_body(data: bytes, briefing: Briefing) -> str:
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    pages = text.split("\f")[2:]  # after cover and contents
+    lines = []
+    for page in pages:
+        for line in page.splitlines():
+            stripped = line.strip()
+            # running header and footer, and footnotes at the foot of the page
+            if stripped in (briefing.cover.title, briefing.cover.marking.upper()) or \
+                    re.fullmatch(r"pagina \d+ van \d+", stripped):
+                continue
+            lines.append(line)
+    body = words("\n".join(lines))
+    # Footnotes float to the foot of the page, possibly inside a paragraph
+    # that continues on the next page: take them out as rendered.
+    for section in briefing.walk():
+        notes = list(section.footnotes)
+        for block in section.blocks:
+            items = block.items if isinstance(block, BulletList) else block.blocks if isinstance(block, Box) \
+                else (block,)
+            notes += [n for i in items if isinstance(i, Paragraph) for n in i.footnotes]
+        for note in notes:
+            rendered = words(f"{note.marker}. {note.text} {note.source.citation}")
+            assert rendered in body, f"footnote {note.marker} not rendered"
+            body = body.replace(rendered, "", 1)
+    return body
+
+
+def docx_body(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs if not p.style.name.startswith("TOC")]
+    for table in document.tables:
+        texts += [c.text for row in table.rows for c in row.cells]
+    return words("\n".join(texts))
+
+
+def test_same_words_same_order(sahel: Rendered) -> None:
+    pdf, word = pdf_body(sahel.pdf, sahel.briefing), docx_body(sahel.docx)
+    for name, body in (("pdf", pdf), ("docx", word)):
+        position = 0
+        for paragraph in model_paragraphs(sahel.briefing):
+            needle = words(paragraph)
+            found = body.find(needle, position)
+            assert found >= 0, f"{name}: '{paragraph[:60]}…' missing or out of order"
+            position = found + len(needle)

@@ -1,0 +1,136 @@
+"""Selection and the format-neutral model: compared as structures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import EDITION, make_briefing
+
+from generator.compose import compose
+from generator.content import Content
+from generator.errors import SelectionError, UsageError
+from generator.model import Box, BulletList, Paragraph, Section, Table
+from generator.select import Selector, parse_selectors, select
+
+
+def test_sahel_briefing_holds_every_passage_naming_the_sahel_or_mali(content: Content) -> None:
+    selection = select(content, parse_selectors(content, [("region", "sahel")]))
+    chosen = {p.id for p in selection.passages}
+    naming = {p.id for p in content.passages
+              if p.kind != "footnote" and re.search(r"(?<![\w-])(Sahel|Mali)(?![\w-])", p.text)}
+    assert naming <= chosen
+    # from introduction, analysis, policy accents and summary alike
+    chapters = {content.by_id[i].chapter for i in chosen}
+    assert {"brief", "inleiding", "omgevingsanalyse", "beleidsimplicaties", "conclusie"} <= chapters
+
+
+def test_tags_are_selective(content: Content) -> None:
+    """Tagging passages with everything is a bug too."""
+    total = len(content.passages)
+    for kind in ("region", "theme", "ministry"):
+        for entry in content.taxonomies[kind].entries:
+            n = sum(1 for p in content.passages if entry.id in p.tags(kind))
+            assert n >= 2, f"{kind} {entry.id} has {n} passages"
+            assert n <= 0.6 * total, f"{kind} {entry.id} is on {n} of {total} passages"
+    assert max(len(p.regions) for p in content.passages) <= 9
+
+
+def test_aliases_resolve(content: Content) -> None:
+    assert parse_selectors(content, [("region", "hoorn-van-afrika")]) == (Selector("region", "horn-of-africa"),)
+    assert parse_selectors(content, [("theme", "Piraterij")]) == (Selector("theme", "piracy"),)
+    assert parse_selectors(content, [("ministry", "BZ")]) == (Selector("ministry", "foreign-affairs"),)
+
+
+def test_unknown_id_is_a_usage_error_with_suggestion(content: Content) -> None:
+    with pytest.raises(UsageError, match="unknown theme 'cyber' — did you mean 'cyber-security'"):
+        parse_selectors(content, [("theme", "cyber")])
+
+
+def test_kinds_intersect_and_same_kind_unites(content: Content) -> None:
+    sahel = {p.id for p in select(content, parse_selectors(content, [("region", "sahel")])).passages}
+    terror = {p.id for p in select(content, parse_selectors(content, [("theme", "terrorism")])).passages}
+    both = select(content, parse_selectors(content, [("region", "sahel"), ("theme", "terrorism")]))
+    assert {p.id for p in both.passages} == sahel & terror
+    horn = {p.id for p in select(content, parse_selectors(content, [("region", "horn-of-africa")])).passages}
+    either = select(content, parse_selectors(content, [("region", "sahel"), ("region", "horn-of-africa")]))
+    assert {p.id for p in either.passages} == sahel | horn
+
+
+def test_empty_selection_is_an_error(content: Content) -> None:
+    with pytest.raises(SelectionError, match="no passage of the strategy matches"):
+        select(content, parse_selectors(content, [("region", "arctic"), ("theme", "piracy")]))
+
+
+def test_boxes_come_whole_and_footnotes_come_along(content: Content) -> None:
+    selection = select(content, parse_selectors(content, [("theme", "piracy")]))
+    box = [p.id for p in content.passages if p.box == "kader-piraterij"]
+    assert set(box) <= {p.id for p in selection.passages}
+    omgeving = select(content, parse_selectors(content, [("region", "arctic")]))
+    assert [f.id for f in omgeving.footnotes] == ["voetnoot-2"]
+
+
+def _sections(briefing_sections: tuple[Section, ...]) -> list[tuple[int, str]]:
+    return [(s.level, s.title) for top in briefing_sections for s in top.walk()]
+
+
+def test_model_structure_for_a_region(content: Content) -> None:
+    briefing = make_briefing(content, ("region", "horn-of-africa"))
+    assert briefing.id == "region-horn-of-africa"
+    assert briefing.cover.title == "Briefing Hoorn van Afrika"
+    assert briefing.cover.marking == "Openbaar"
+    assert briefing.cover.source_line == \
+        "Bron: Internationale Veiligheidsstrategie, Kamerstukken II 2012/13, 33 694, nr. 1"
+    top = [s.title for s in briefing.sections]
+    assert top == ["Kernboodschappen", "De strategie in het kort", "Wat de strategie zegt",
+                   "Nederlandse inzet en toezeggingen", "Kerncijfers", "Verwante onderwerpen", "Colofon"]
+    text = next(s for s in briefing.sections if s.title == "Wat de strategie zegt")
+    chapters = [c.title for c in text.children]
+    assert chapters == sorted(chapters, key=[c.heading for c in content.chapters].index)
+    paragraphs = [b for s in text.walk() for b in s.blocks if isinstance(b, Paragraph) and b.source]
+    pages = [int(p.source.pages.split("–")[0]) for p in paragraphs if p.source]
+    assert pages == sorted(pages)
+    boxes = [b for s in text.walk() for b in s.blocks if isinstance(b, Box)]
+    assert len(boxes) == 1 and boxes[0].blocks[0].text.startswith("Jaarlijks varen zo’n 20.000–30.000 schepen")
+    figures = next(s for s in briefing.sections if s.title == "Kerncijfers").blocks[0]
+    assert isinstance(figures, Table) and figures.columns == ("Cijfer", "Omschrijving", "Bron")
+    assert any(row[0].startswith("20.000–30.000") and row[2] == "p. 12" for row in figures.rows)
+    key = next(s for s in briefing.sections if s.title == "Kernboodschappen")
+    lists = [b for b in key.blocks if isinstance(b, BulletList)]
+    assert 3 <= len(lists[0].items) <= 6 and all(i.source for i in lists[0].items)
+
+
+def test_every_selected_passage_appears_once_verbatim(content: Content) -> None:
+    selection = select(content, parse_selectors(content, [("ministry", "defence")]))
+    briefing = compose(content, selection, EDITION)
+    text = next(s for s in briefing.sections if s.title == "Wat de strategie zegt")
+    seen = []
+    for section in text.walk():
+        for block in section.blocks:
+            items = block.items if isinstance(block, BulletList) else block.blocks if isinstance(block, Box) \
+                else (block,)
+            seen += [i.source.passage for i in items if isinstance(i, Paragraph) and i.source]
+    assert seen == [p.id for p in selection.passages]
+    for pid in seen:
+        assert content.by_id[pid].text in {b.text for s in text.walk() for b in _paragraphs(s)}
+
+
+def _paragraphs(section: Section) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block)
+        elif isinstance(block, BulletList | Box):
+            out.extend(block.items if isinstance(block, BulletList) else block.blocks)
+    return out
+
+
+def test_combined_briefing_emphasis_and_title(content: Content) -> None:
+    briefing = make_briefing(content, ("region", "sahel"), ("theme", "terrorism"))
+    assert briefing.id == "region-sahel+theme-terrorism"
+    assert briefing.cover.title == "Briefing Sahel · Terrorisme"
+    key = next(s for s in briefing.sections if s.title == "Kernboodschappen")
+    assert [c.title for c in key.children] == ["Regio: Sahel", "Thema: Terrorisme"]
+    related = next(s for s in make_briefing(content, ("theme", "piracy")).sections
+                   if s.title == "Verwante onderwerpen").blocks[1]
+    assert isinstance(related, Table) and related.rows[0][0] == "Regio"  # theme briefings lead with regions
