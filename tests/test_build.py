@@ -1,0 +1,120 @@
+"""Catalogue builds: incremental, atomic, locked, partial failure,
+reproducible."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TEMPLATES
+
+import generator.build as build_module
+from generator.writers.html import HtmlWriter
+
+Cli = Callable[..., object]
+
+
+def test_catalogue_manifest_and_index(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", "--all", "-j", "1", "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    ids = [b["id"] for b in manifest["briefings"]]
+    assert len(ids) >= 30
+    assert {"region-sahel", "theme-cyber-security", "ministry-defence", "region-sahel+theme-terrorism"} <= set(ids)
+    entry = next(b for b in manifest["briefings"] if b["id"] == "region-sahel")
+    assert entry["title"] == "Briefing Sahel"
+    assert entry["selectors"] == [{"kind": "region", "id": "sahel", "label": "Sahel"}]
+    html = entry["files"]["html"]
+    data = (tmp_path / html["name"]).read_bytes()
+    assert html["bytes"] == len(data) and len(html["sha256"]) == 64
+    assert manifest["generator_version"] and manifest["content_version"] and manifest["build_time"]
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<a href="region-sahel.html"' in index and "Regio’s" in index and "Combinaties" in index
+    assert '<html lang="nl">' in index
+
+
+def test_noop_rebuild_skips_everything_and_changes_trigger_rebuilds(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    args = ("build", "--all", "-j", "1", "--format", "html", "--out", str(out), "--templates", str(templates), "--quiet")
+    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    run = cli(*args)
+    assert "0 briefing(s) built" in run.out  # type: ignore[attr-defined]
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    # A template change rebuilds everything; a deleted file rebuilds its briefing.
+    (templates / "screen.css").write_text((templates / "screen.css").read_text() + "\n/* changed */\n")
+    assert " 0 up to date" in cli(*args).out  # type: ignore[attr-defined]
+    (out / "region-sahel.html").unlink()
+    assert cli(*args).out.startswith("1 briefing(s) built")  # type: ignore[attr-defined]
+
+
+def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = HtmlWriter.render
+
+    def flaky(self: HtmlWriter, briefing):  # type: ignore[no-untyped-def]
+        if briefing.id == "region-arctic":
+            raise OSError("disk on fire")
+        return real(self, briefing)
+
+    monkeypatch.setattr(HtmlWriter, "render", flaky)
+    run = cli("build", "--all", "-j", "1", "--format", "docx,html", "--out", str(tmp_path), "--quiet")
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "region-arctic: OSError: disk on fire" in run.err  # type: ignore[attr-defined]
+    assert "1 briefing(s) failed" in run.err  # type: ignore[attr-defined]
+    assert (tmp_path / "region-sahel.html").is_file()
+    # docx was rendered but not written: a briefing is written whole or not at all
+    assert not (tmp_path / "region-arctic.docx").exists()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert "region-arctic" not in {b["id"] for b in manifest["briefings"]}
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"old")
+
+    def crash(src: object, dst: object) -> None:
+        raise KeyboardInterrupt  # as if killed between write and rename
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build_module.atomic_write(target, b"new" * 1000)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+def test_stale_temporary_files_are_cleaned(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / ".tmp-region-sahel.pdf.12345").write_bytes(b"half")
+    assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path), "--quiet").code == 0  # type: ignore[attr-defined]
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_lock_stops_a_second_build(cli: Cli, tmp_path: Path) -> None:
+    with open(tmp_path / ".briefing.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        run = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "another build is writing to this folder" in run.err  # type: ignore[attr-defined]
+    assert not (tmp_path / "region-sahel.html").exists()
+
+
+def test_source_date_epoch_builds_are_byte_identical(tmp_path: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, "-m", "generator", "build", "--region", "horn-of-africa", "--format",
+                        "pdf,docx", "--out", str(tmp_path / name), "--quiet"], check=True, env=env, cwd=ROOT)
+    for suffix in ("pdf", "docx"):
+        a = (tmp_path / "a" / f"region-horn-of-africa.{suffix}").read_bytes()
+        b = (tmp_path / "b" / f"region-horn-of-africa.{suffix}").read_bytes()
+        assert a == b, suffix
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert manifest["build_time"].startswith("2023-11-14")
+    assert manifest["briefings"][0]["pages"] >= 5

@@ -1,0 +1,95 @@
+"""The command line: exit codes, one clear line per error, aliases,
+did-you-mean, no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+Cli = Callable[..., object]
+
+
+def test_build_one_briefing_by_alias(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", "--region", "hoorn-van-afrika", "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert (tmp_path / "region-horn-of-africa.html").is_file()
+    assert "1 briefing(s) built" in run.out  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["build", "--region", "sahl"], "unknown region 'sahl' — did you mean 'sahel'?"),
+    (["build", "--theme", "cyber"], "unknown theme 'cyber' — did you mean 'cyber-security'?"),
+    (["build", "--region", "sahel", "--format", "pdf,odt"], "unknown format 'odt'"),
+    (["build"], "give --all, or one or more of --region, --theme, --ministry"),
+    (["build", "--all", "--region", "sahel"], "give --all, or one or more of"),
+    (["build", "--region", "sahel", "-j", "0"], "-j must be at least 1"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    (["explain", "--ministry", "defense"], "unknown ministry 'defense' — did you mean 'defence'?"),
+])
+def test_usage_errors_exit_2(cli: Cli, tmp_path: Path, argv: list[str], message: str) -> None:
+    run = cli(*argv, "--out", str(tmp_path)) if argv and argv[0] == "build" else cli(*argv)
+    assert run.code == 2  # type: ignore[attr-defined]
+    assert message in run.err  # type: ignore[attr-defined]
+    assert "Traceback" not in run.err  # type: ignore[attr-defined]
+    assert not any(tmp_path.iterdir())
+
+
+def test_empty_selection_exits_1(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", "--region", "arctic", "--theme", "piracy", "--out", str(tmp_path))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "no passage of the strategy matches regio 'arctic' + thema 'piracy'" in run.err  # type: ignore[attr-defined]
+    assert not (tmp_path / "manifest.json").exists()
+
+
+def test_content_error_exits_1_before_writing(cli: Cli, content_copy: Path, tmp_path: Path) -> None:
+    path = content_copy / "passages/01-brief.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: letter", "kind: leter", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    run = cli("build", "--all", "--content", str(content_copy), "--out", str(out))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "01-brief.yaml:" in run.err and "did you mean 'letter'" in run.err  # type: ignore[attr-defined]
+    assert not out.exists()
+
+
+def test_list_and_json(cli: Cli) -> None:
+    run = cli("list", "regions")
+    assert run.code == 0 and "sahel" in run.out and "themes:" not in run.out  # type: ignore[attr-defined]
+    data = json.loads(cli("list", "--json").out)  # type: ignore[attr-defined]
+    assert set(data) == {"regions", "themes", "ministries"}
+    sahel = next(r for r in data["regions"] if r["id"] == "sahel")
+    assert sahel["label_nl"] == "Sahel" and sahel["passages"] >= 8
+
+
+def test_explain_names_the_tag_and_place(cli: Cli) -> None:
+    run = cli("explain", "--region", "sahel", "--theme", "terrorism")
+    assert run.code == 0  # type: ignore[attr-defined]
+    out = run.out  # type: ignore[attr-defined]
+    assert out.startswith("region-sahel+theme-terrorism: ")
+    assert "tagged region 'sahel'; tagged theme 'terrorism'" in out
+    assert "passages/06-beleidsimplicaties.yaml:" in out
+
+
+def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
+    for argv in ([sys.executable, "-m", "generator", "--version"], [str(Path(sys.executable).parent / "briefing"),
+                                                                    "--version"]):
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 0 and done.stdout.startswith("briefing "), done.stderr
+
+
+def test_unexpected_error_has_no_traceback_without_debug(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.cli as cli_module
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(cli_module, "load_content", boom)
+    run = cli("list")
+    assert run.code == 1 and "internal error: RuntimeError: kaboom" in run.err  # type: ignore[attr-defined]
+    assert "Traceback" not in run.err  # type: ignore[attr-defined]
+    assert "Traceback" in cli("--debug", "list").err  # type: ignore[attr-defined]
