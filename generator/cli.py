@@ -232,8 +232,6 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-
-
 def main_entry() -> None:
     """Console-script entry point."""
     sys.exit(main())
