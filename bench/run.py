@@ -1,0 +1,237 @@
+"""Benchmark: catalogue builds against the renderer's floor and a peer pipeline.
+
+Measures, in one run on this machine, and writes bench/results.json plus a
+table (see bench/README.md for what each row means and what was found):
+
+1. cold catalogue build, `briefing build --all -j 2` into an empty folder
+2. the same with -j 1
+3. a no-op rebuild of the catalogue
+4. one briefing on demand (region sahel, PDF + DOCX): fresh process, and a
+   library call inside a warm process
+5. the floor: WeasyPrint alone rendering the catalogue's own print HTML to
+   PDF in one warm process, divided by the cores used
+6. the peer: pandoc turning the same briefing, as Markdown, into DOCX and
+   into PDF with --pdf-engine=weasyprint
+
+Absolute times vary with the machine and its load; the ratios are what to
+read. Run with `make bench` (or `python bench/run.py [--quick]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.catalogue import catalogue  # noqa: E402
+from generator.compose import Edition, compose  # noqa: E402
+from generator.content import load_content  # noqa: E402
+from generator.model import Box, Briefing, BulletList, Paragraph, Table  # noqa: E402
+from generator.select import Selector, parse_selectors, select  # noqa: E402
+from generator.writers import get_writer  # noqa: E402
+from generator.writers.html import HtmlWriter  # noqa: E402
+
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results.json"
+TEMPLATES = ROOT / "templates"
+BIN = Path(sys.executable).parent
+BRIEFING = [str(BIN / "briefing")]
+
+# Runs a command in a fresh wrapper so that RUSAGE_CHILDREN covers the
+# command and every worker it starts (ru_maxrss: the largest of them).
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                  "max_rss_mb": usage.ru_maxrss / 1024}))
+"""
+
+
+def measure(argv: list[str]) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(done.stdout)
+    if result["code"] != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(argv)}")
+    return result
+
+
+def best_of(n: int, argv: list[str], before: Any = None) -> dict[str, float]:
+    runs = []
+    for _ in range(n):
+        if before:
+            before()
+        runs.append(measure(argv))
+    return min(runs, key=lambda r: r["wall"])
+
+
+def markdown(briefing: Briefing) -> str:
+    """The same briefing as Markdown, for the peer pipeline."""
+    lines = [f"% {briefing.cover.title}", f"% {briefing.metadata.author}", f"% {briefing.cover.date}", "",
+             briefing.cover.subtitle, "", f"*{briefing.cover.source_line}*", ""]
+
+    def para(p: Paragraph) -> str:
+        lead = f"**{p.lead}.** " if p.lead else ""
+        cite = f" *{p.source.citation}*" if p.source else ""
+        notes = "".join(f"[^{n.marker}]" for n in p.footnotes)
+        return f"{lead}{p.text}{notes}{cite}"
+
+    footnotes: dict[str, str] = {}
+    for section in briefing.walk():
+        lines += ["#" * section.level + " " + section.title, ""]
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                lines += [para(block), ""]
+                footnotes.update({n.marker: n.text for n in block.footnotes})
+            elif isinstance(block, BulletList):
+                lines += [f"- {para(i)}" for i in block.items] + [""]
+            elif isinstance(block, Box):
+                lines += [f"> **{block.label}**", ">"] + [f"> {para(p)}\n>" for p in block.blocks] + [""]
+            elif isinstance(block, Table):
+                lines += ["| " + " | ".join(block.columns) + " |", "|" + "---|" * len(block.columns)]
+                lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in block.rows] + [""]
+    lines += [f"[^{k}]: {v}" for k, v in footnotes.items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one briefing instead of the catalogue (smoke test)")
+    args = parser.parse_args()
+
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    content = load_content(ROOT / "content")
+    edition = Edition(date=dt.date(2026, 11, 27))
+    wanted = catalogue(content)
+    if args.quick:
+        wanted = [(Selector("region", "sahel"),)]
+    briefings = [compose(content, select(content, s), edition) for s in wanted]
+    os.environ["SOURCE_DATE_EPOCH"] = "1795737600"
+    cores = 2
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                           "platform": platform.platform()},
+                               "briefings": len(briefings), "when": dt.datetime.now().isoformat(timespec="seconds")}
+
+    build_cmd = [*BRIEFING, "build", "--out", str(WORK / "cat"), "--format", "pdf,docx,html", "--quiet"]
+    build_cmd += ["--region", "sahel"] if args.quick else ["--all"]
+
+    def empty_out() -> None:
+        shutil.rmtree(WORK / "cat", ignore_errors=True)
+
+    repeat = 1 if args.quick else 2
+    results["cold_j2"] = best_of(repeat, [*build_cmd, "-j", str(cores)], empty_out)
+    results["cold_j1"] = best_of(repeat, [*build_cmd, "-j", "1"], empty_out)
+    results["noop"] = best_of(3, [*build_cmd, "-j", str(cores)])
+
+    sahel_cmd = [*BRIEFING, "build", "--region", "sahel", "--format", "pdf,docx", "--out", str(WORK / "one"),
+                 "--force", "--quiet", "-j", "1"]
+    results["on_demand_fresh"] = best_of(3, sahel_cmd)
+
+    # Warm process: writers built once, as in a server.
+    sahel = compose(content, select(content, parse_selectors(content, [("region", "sahel")])), edition)
+    pdf_writer, docx_writer = get_writer("pdf", TEMPLATES), get_writer("docx", TEMPLATES)
+    pdf_writer.render(sahel)
+    docx_writer.render(sahel)
+    warm = []
+    for _ in range(5):
+        start = time.perf_counter()
+        selection = select(content, parse_selectors(content, [("region", "sahel")]))
+        briefing = compose(content, selection, edition)
+        pdf_writer.render(briefing)
+        docx_writer.render(briefing)
+        warm.append(time.perf_counter() - start)
+    results["on_demand_warm"] = {"wall": min(warm)}
+
+    # The floor: plain WeasyPrint on the catalogue's own print HTML, warm.
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    html_writer = HtmlWriter(TEMPLATES)
+    sources = [html_writer.html(b, "print") for b in briefings]
+    fonts = FontConfiguration()
+    base = TEMPLATES.as_uri() + "/"
+
+    def plain(source: str) -> bytes:
+        return weasyprint.HTML(string=source, base_url=base).write_pdf(  # type: ignore[no-any-return]
+            font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True)
+
+    plain(sources[0])
+    start = time.perf_counter()
+    for source in sources:
+        plain(source)
+    floor_total = time.perf_counter() - start
+    results["floor"] = {"render_all_one_core": floor_total, "wall": floor_total / cores, "cores": cores}
+    sahel_source = html_writer.html(sahel, "print")
+    singles = []
+    for _ in range(5):
+        start = time.perf_counter()
+        plain(sahel_source)
+        singles.append(time.perf_counter() - start)
+    results["floor_on_demand"] = {"wall": min(singles)}
+
+    # The peer: pandoc from Markdown to DOCX, and to PDF through WeasyPrint.
+    md = WORK / "sahel.md"
+    md.write_text(markdown(sahel), encoding="utf-8")
+    env_path = f"{BIN}:{os.environ.get('PATH', '')}"
+    os.environ["PATH"] = env_path
+    peer_docx = best_of(3, ["pandoc", str(md), "-o", str(WORK / "peer.docx")])
+    peer_pdf = best_of(3, ["pandoc", str(md), "--pdf-engine=weasyprint", "-o", str(WORK / "peer.pdf")])
+    results["pandoc"] = {"docx": peer_docx, "pdf": peer_pdf, "wall": peer_docx["wall"] + peer_pdf["wall"]}
+
+    ratios = {
+        "catalogue_vs_floor": results["cold_j2"]["wall"] / results["floor"]["wall"],
+        "j1_vs_j2_speedup": results["cold_j1"]["wall"] / results["cold_j2"]["wall"],
+        "on_demand_warm_vs_floor": results["on_demand_warm"]["wall"] / results["floor_on_demand"]["wall"],
+        "on_demand_fresh_vs_pandoc": results["on_demand_fresh"]["wall"] / results["pandoc"]["wall"],
+        "on_demand_warm_vs_pandoc": results["on_demand_warm"]["wall"] / results["pandoc"]["wall"],
+    }
+    targets = {
+        "catalogue_vs_floor": ("<=", 1.15),
+        "j1_vs_j2_speedup": (">=", 1.7),
+        "noop_seconds": ("<=", 0.5),
+        "peak_rss_mb": ("<=", 400),
+        "on_demand_warm_vs_floor": ("<=", 1.2),
+        "on_demand_fresh_vs_pandoc": ("<", 1.0),
+    }
+    values = {**ratios, "noop_seconds": results["noop"]["wall"],
+              "peak_rss_mb": max(results["cold_j2"]["max_rss_mb"], results["cold_j1"]["max_rss_mb"])}
+    results["ratios"] = ratios
+    results["targets"] = {k: {"value": values[k], "target": f"{op} {t}",
+                              "met": values[k] <= t if op == "<=" else values[k] >= t if op == ">=" else values[k] < t}
+                          for k, (op, t) in targets.items()}
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    print(f"{len(briefings)} briefing(s), {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print(f"{'measurement':<44}{'wall s':>9}{'cpu s':>9}{'max RSS MB':>12}")
+    for key, label in (("cold_j2", "cold catalogue build, -j 2"), ("cold_j1", "cold catalogue build, -j 1"),
+                       ("noop", "no-op rebuild"), ("on_demand_fresh", "on demand, fresh process (pdf+docx)"),
+                       ("on_demand_warm", "on demand, warm library call (pdf+docx)"),
+                       ("floor", "floor: WeasyPrint alone, catalogue / 2 cores"),
+                       ("floor_on_demand", "floor: WeasyPrint alone, one briefing"),
+                       ("pandoc", "pandoc: md -> docx + md -> pdf (weasyprint)")):
+        r = results[key]
+        cpu = f"{r['cpu']:.2f}" if "cpu" in r else ""
+        rss = f"{r['max_rss_mb']:.0f}" if "max_rss_mb" in r else ""
+        print(f"{label:<44}{r['wall']:>9.2f}{cpu:>9}{rss:>12}")
+    print(f"\n{'target':<30}{'value':>10}  {'goal':<8} met")
+    for key, t in results["targets"].items():
+        print(f"{key:<30}{t['value']:>10.2f}  {t['target']:<8} {'yes' if t['met'] else 'NO'}")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
