@@ -23,6 +23,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
+from docx.styles.style import BaseStyle
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -59,6 +60,8 @@ class DocxWriter:
 
     def render(self, briefing: Briefing) -> Rendered:
         doc = Document(io.BytesIO(self.reference))
+        # Style lookups by name scan the styles part; resolve each name once.
+        self._styles = _StyleCache(doc)
         self._bookmarks = {s.anchor: f"h{i:03d}" for i, s in enumerate(briefing.walk())}
         self._bookmark_id = 0
         self.cover(doc, briefing)
@@ -73,24 +76,24 @@ class DocxWriter:
 
     def cover(self, doc: DocxDocument, briefing: Briefing) -> None:
         cover = briefing.cover
-        doc.add_paragraph("Internationale Veiligheidsstrategie", style="Cover Kicker")
-        doc.add_paragraph(cover.title, style="Title")
-        doc.add_paragraph(cover.subtitle, style="Subtitle")
+        self._par(doc, "Cover Kicker", "Internationale Veiligheidsstrategie")
+        self._par(doc, "Title", cover.title)
+        self._par(doc, "Subtitle", cover.subtitle)
         for label, value in (("Selectie", cover.selection_line), ("Datum", cover.date),
                              ("Rubricering", cover.marking)):
-            p = doc.add_paragraph(style="Cover Fact")
-            p.add_run(label, style="Lead")
+            p = self._par(doc, "Cover Fact")
+            self._run(p, label, "Lead")
             p.add_run("\t" + value)
-        p = doc.add_paragraph(cover.source_line, style="Cover Source")
+        p = self._par(doc, "Cover Source", cover.source_line)
         p.add_run().add_break(WD_BREAK.PAGE)
 
     def contents(self, doc: DocxDocument, briefing: Briefing) -> None:
-        doc.add_paragraph("Inhoud", style="Heading 1")
+        self._par(doc, "Heading 1", "Inhoud")
         last: DocxParagraph | None = None
         for section in briefing.walk():
             if not section.in_contents or section.level > 2:
                 continue
-            last = doc.add_paragraph(style=f"TOC {section.level}")
+            last = self._par(doc, f"TOC {section.level}")
             bookmark = self._bookmarks[section.anchor]
             _hyperlink(last, section.title, bookmark)
             last.add_run("\t")
@@ -101,7 +104,7 @@ class DocxWriter:
     # -- one method per node kind -----------------------------------------
 
     def section(self, doc: DocxDocument, section: Section) -> None:
-        heading = doc.add_paragraph(style=f"Heading {min(section.level, 3)}")
+        heading = self._par(doc, f"Heading {min(section.level, 3)}")
         self._bookmark(heading, self._bookmarks[section.anchor], section.title)
         self.footnote_calls(heading, section.footnotes)
         self.footnote_texts(doc, section.footnotes)
@@ -118,15 +121,15 @@ class DocxWriter:
             self.section(doc, child)
 
     def paragraph(self, doc: DocxDocument, node: Paragraph, style: str | None = None) -> DocxParagraph:
-        p = doc.add_paragraph(style=style or PARAGRAPH_STYLES.get(node.style, "Normal"))
+        p = self._par(doc, style or PARAGRAPH_STYLES.get(node.style, "Normal"))
         if node.lead:
-            p.add_run(node.lead + ".", style="Lead")
+            self._run(p, node.lead + ".", "Lead")
             p.add_run(" ")
         p.add_run(node.text)
         self.footnote_calls(p, node.footnotes)
         if node.source is not None:
             p.add_run(" ")
-            p.add_run(node.source.citation, style="Source Reference")
+            self._run(p, node.source.citation, "Source Reference")
         self.footnote_texts(doc, node.footnotes)
         return p
 
@@ -135,14 +138,14 @@ class DocxWriter:
             self.paragraph(doc, item, style=style)
 
     def box(self, doc: DocxDocument, node: Box) -> None:
-        doc.add_paragraph(node.label, style="Box Label")
+        self._par(doc, "Box Label", node.label)
         for block in node.blocks:
             self.paragraph(doc, block, style="Box Text")
 
     def table(self, doc: DocxDocument, node: Table) -> DocxTable:
-        doc.add_paragraph(node.caption, style="Caption")
+        self._par(doc, "Caption", node.caption)
         table: DocxTable = doc.add_table(rows=1 + len(node.rows), cols=len(node.columns))
-        table.style = doc.styles["Briefing Table"]
+        table.style = self._styles["Briefing Table"]
         table.autofit = False
         _repeat_header(table.rows[0])
         page = doc.sections[0]
@@ -151,27 +154,42 @@ class DocxWriter:
             # Word reads the grid, LibreOffice the cells: set both.
             for column, share in zip(table.columns, node.widths, strict=False):
                 column.width = Emu(usable * share // 100)
-        for r, cells in enumerate(((*node.columns,), *node.rows)):
-            for c, text in enumerate(cells):
-                cell = table.cell(r, c)
-                cell.paragraphs[0].style = doc.styles["Table Heading" if r == 0 else "Table Text"]
-                cell.paragraphs[0].add_run(text)
-                if node.widths:
-                    cell.width = Emu(usable * node.widths[c] // 100)
+        widths = [Emu(usable * w // 100) for w in node.widths]
+        # Row by row: table.cell(r, c) rebuilds the cell grid on every call.
+        for r, (row, texts) in enumerate(zip(table.rows, ((*node.columns,), *node.rows), strict=True)):
+            style = self._styles.id("Table Heading" if r == 0 else "Table Text")
+            for c, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+                paragraph = cell.paragraphs[0]
+                if style:
+                    paragraph._p.style = style
+                paragraph.add_run(text)
+                if widths:
+                    cell.width = widths[c]
         return table
 
     def footnote_calls(self, p: DocxParagraph, notes: tuple[Footnote, ...]) -> None:
         for note in notes:
-            p.add_run(note.marker, style="Footnote Reference")
+            self._run(p, note.marker, "Footnote Reference")
 
     def footnote_texts(self, doc: DocxDocument, notes: tuple[Footnote, ...]) -> None:
         # python-docx has no footnotes part; the note follows its paragraph in
         # the Footnote Text style, marked like the call.
         for note in notes:
-            p = doc.add_paragraph(style="Footnote Text")
-            p.add_run(note.marker, style="Footnote Reference")
+            p = self._par(doc, "Footnote Text")
+            self._run(p, note.marker, "Footnote Reference")
             p.add_run(" " + note.text + " ")
-            p.add_run(note.source.citation, style="Source Reference")
+            self._run(p, note.source.citation, "Source Reference")
+
+    def _par(self, doc: DocxDocument, style: str, text: str = "") -> DocxParagraph:
+        p = doc.add_paragraph(text)
+        style_id = self._styles.id(style)
+        if style_id:
+            p._p.style = style_id
+        return p
+
+    def _run(self, p: DocxParagraph, text: str, style: str) -> None:
+        run = p.add_run(text)
+        run._r.style = self._styles.id(style)
 
     # -- page furniture and properties -------------------------------------
 
@@ -179,11 +197,11 @@ class DocxWriter:
         section = doc.sections[0]
         section.different_first_page_header_footer = True  # no header on the cover
         header = section.header.paragraphs[0]
-        header.style = doc.styles["Header"]
+        header.style = self._styles["Header"]
         header.add_run(briefing.cover.title + "\t")
-        header.add_run(briefing.cover.marking.upper(), style="Marking")
+        self._run(header, briefing.cover.marking.upper(), "Marking")
         footer = section.footer.paragraphs[0]
-        footer.style = doc.styles["Footer"]
+        footer.style = self._styles["Footer"]
         footer.add_run("\tpagina ")
         _field(footer, "PAGE")
         footer.add_run(" van ")
@@ -222,6 +240,25 @@ class DocxWriter:
         p._p.append(start)
         p.add_run(text)
         p._p.append(end)
+
+
+class _StyleCache:
+    """Named styles of one document, resolved once. python-docx looks a name
+    up, and checks it against the default style, on every assignment; a
+    briefing assigns hundreds."""
+
+    def __init__(self, doc: DocxDocument) -> None:
+        self.doc = doc
+        self.found: dict[str, BaseStyle] = {}
+
+    def __getitem__(self, name: str) -> BaseStyle:
+        if name not in self.found:
+            self.found[name] = self.doc.styles[name]
+        return self.found[name]
+
+    def id(self, name: str) -> str | None:
+        """The style id to write, None for the default paragraph style."""
+        return None if name == "Normal" else self[name].style_id
 
 
 def _created(briefing: Briefing) -> dt.datetime:
