@@ -145,7 +145,7 @@ class DocxWriter:
     def table(self, doc: DocxDocument, node: Table) -> DocxTable:
         self._par(doc, "Caption", node.caption)
         table: DocxTable = doc.add_table(rows=1 + len(node.rows), cols=len(node.columns))
-        table.style = self._styles["Briefing Table"]
+        table.style = self._styles["Briefing Table"]  # type: ignore[assignment]  # a table style, by name
         table.autofit = False
         _repeat_header(table.rows[0])
         page = doc.sections[0]
