@@ -235,7 +235,7 @@ def _commitments(content: Content, selection: Selection, anchors: _Anchors) -> S
     return Section(title, anchors(title), 1, blocks=(
         Paragraph("Wat Nederland volgens de strategie doet, bijdraagt of toezegt, voor zover het in de "
                   "passages van deze briefing staat.", style="intro"),
-        Table("Inzet en toezeggingen", ("Wat", "Wie", "Wanneer", "Waar", "Bron"), rows,
+        Table("Inzet en toezeggingen in de passages van deze briefing", ("Wat", "Wie", "Wanneer", "Waar", "Bron"), rows,
               widths=(44, 16, 12, 18, 10)),
     ))
 
@@ -245,7 +245,8 @@ def _figures(content: Content, selection: Selection, anchors: _Anchors) -> Secti
     rows = tuple((f"{f.value} {f.unit}".strip(), f.label, f"p. {content.by_id[f.passage].pages}")
                  for f in selection.figures)
     return Section(title, anchors(title), 1, blocks=(
-        Table("Kerncijfers", ("Cijfer", "Omschrijving", "Bron"), rows, widths=(28, 60, 12)),
+        Table("Cijfers uit de passages van deze briefing", ("Cijfer", "Omschrijving", "Bron"), rows,
+              widths=(28, 60, 12)),
     ))
 
 
@@ -273,7 +274,7 @@ def _related(content: Content, selection: Selection, anchors: _Anchors) -> Secti
         Paragraph("Onderwerpen die in de passages van deze briefing ook aan de orde komen, met het aantal "
                   "passages waarin dat gebeurt; elk heeft een eigen briefing.", style="intro"),
         Table("Verwante onderwerpen", ("Soort", "Onderwerp", "Passages", "Briefing"), tuple(rows),
-              widths=(18, 42, 12, 28)),
+              widths=(14, 38, 11, 37)),
     ))
 
 
