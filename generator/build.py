@@ -13,6 +13,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -203,8 +204,16 @@ def execute(jobs: Sequence[Job], workers: int, previous: dict[str, dict[str, obj
                 progress(result, count, total)
     else:
         # One process per document at a time: WeasyPrint is single-threaded,
-        # and each worker keeps its writers (fonts, templates) warm.
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        # and each worker keeps its writers (fonts, templates) warm. Writers
+        # are built here first so forked workers start with them imported
+        # and loaded; the largest briefings go first so no worker is left
+        # with a long one at the end.
+        for job in todo[:1]:
+            for fmt in job.formats:
+                get_writer(fmt, job.templates)
+        todo.sort(key=lambda job: job.briefing.passage_count, reverse=True)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
             futures = {pool.submit(run_job, job): job for job in todo}
             for future in as_completed(futures):
                 result = future.result()
