@@ -170,10 +170,13 @@ def main() -> None:
             font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True)
 
     plain(sources[0])
-    start = time.perf_counter()
-    for source in sources:
-        plain(source)
-    floor_total = time.perf_counter() - start
+    totals = []
+    for _ in range(1 if args.quick else 2):  # best of two: this machine is noisy
+        start = time.perf_counter()
+        for source in sources:
+            plain(source)
+        totals.append(time.perf_counter() - start)
+    floor_total = min(totals)
     results["floor"] = {"render_all_one_core": floor_total, "wall": floor_total / cores, "cores": cores}
     sahel_source = html_writer.html(sahel, "print")
     singles = []
@@ -194,6 +197,8 @@ def main() -> None:
 
     ratios = {
         "catalogue_vs_floor": results["cold_j2"]["wall"] / results["floor"]["wall"],
+        # CPU seconds of the whole build over the floor's: overhead without scheduling and idle time
+        "catalogue_cpu_vs_floor_cpu": results["cold_j2"]["cpu"] / results["floor"]["render_all_one_core"],
         "j1_vs_j2_speedup": results["cold_j1"]["wall"] / results["cold_j2"]["wall"],
         "on_demand_warm_vs_floor": results["on_demand_warm"]["wall"] / results["floor_on_demand"]["wall"],
         "on_demand_fresh_vs_pandoc": results["on_demand_fresh"]["wall"] / results["pandoc"]["wall"],
