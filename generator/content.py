@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Location, Problem
-from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, did_you_mean, slugify
+from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, slugify
 from .yamlio import LocatedDict, read_yaml
 
 PASSAGE_KINDS = (
@@ -470,9 +470,10 @@ def _check_tagging_rule(passage: Passage, item: LocatedDict, path: Path,
     """A passage that names a region's place, or a theme's or ministry's
     signal word, must carry that tag: a briefing for X must hold every
     passage about X."""
+    words = Words(passage.text)
     for kind in SELECTOR_KINDS:
         tags = passage.tags(kind)
-        for entry, term in taxonomies[kind].signalled(passage.text):
+        for entry, term in taxonomies[kind].signalled(words):
             if entry.id not in tags:
                 problems.append(Problem(
                     Location(path, item.line_of(TAG_FIELDS[kind])),

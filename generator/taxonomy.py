@@ -42,14 +42,57 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
-def terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """A whole-word, case-insensitive pattern matching any of `terms`.
+WORD = re.compile(r"[\w-]+")
 
-    Hyphens count as part of a word, so 'Afrika' does not match inside
-    'Noord-Afrika' and 'Amerika' not inside 'Latijns-Amerika'. A trailing '*'
-    matches any ending ('pirater*'). Longer terms are tried first."""
-    bodies = [re.escape(t).replace(r"\*", r"[\w’-]*") for t in sorted(terms, key=len, reverse=True)]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(bodies) + r")(?![\w-])", re.IGNORECASE)
+
+class Words:
+    """A text as lowercase words, for whole-word matching of terms.
+
+    Hyphens belong to a word, so 'Afrika' does not match inside
+    'Noord-Afrika' nor 'Amerika' inside 'Latijns-Amerika'; other punctuation
+    separates words ('regio’s' holds 'regio')."""
+
+    __slots__ = ("words", "joined")
+
+    def __init__(self, text: str) -> None:
+        tokens = WORD.findall(text.lower())
+        self.words = frozenset(tokens)
+        self.joined = " " + " ".join(tokens) + " "
+
+
+class Terms:
+    """Place names or keywords of one entry, compiled for `Words`: a term is
+    one word, a phrase of words, or a word with a trailing '*' that matches
+    any ending ('pirater*')."""
+
+    __slots__ = ("exact", "phrases", "prefixes")
+
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        self.exact: dict[str, str] = {}
+        self.phrases: list[tuple[str, str]] = []
+        self.prefixes: list[tuple[str, str]] = []
+        for term in terms:
+            if term.endswith("*"):
+                self.prefixes.append((term[:-1].lower(), term))
+                continue
+            tokens = WORD.findall(term.lower())
+            if len(tokens) == 1:
+                self.exact.setdefault(tokens[0], term)
+            elif tokens:
+                self.phrases.append((" " + " ".join(tokens) + " ", term))
+
+    def first_match(self, text: Words) -> str | None:
+        """The first term (as written in the taxonomy) that occurs in `text`."""
+        for word, term in self.exact.items():
+            if word in text.words:
+                return term
+        for phrase, term in self.phrases:
+            if phrase in text.joined:
+                return term
+        for prefix, term in self.prefixes:
+            if any(w.startswith(prefix) for w in text.words):
+                return term
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,19 +159,18 @@ class Taxonomy:
         return self._by_key[best[0]].id if best else None
 
     @cached_property
-    def _patterns(self) -> tuple[tuple[Entry, re.Pattern[str]], ...]:
-        # One alternation per entry: a passage is searched once per entry,
-        # not once per term (this check runs on every load).
-        return tuple((e, terms_pattern(e.signal_terms())) for e in self.entries if e.signal_terms())
+    def _terms(self) -> tuple[tuple[Entry, Terms], ...]:
+        return tuple((e, Terms(e.signal_terms())) for e in self.entries if e.signal_terms())
 
-    def signalled(self, text: str) -> list[tuple[Entry, str]]:
-        """Entries whose signal terms occur in `text`, each with the words
+    def signalled(self, text: str | Words) -> list[tuple[Entry, str]]:
+        """Entries whose signal terms occur in `text`, each with the term
         that matched (for messages and `briefing explain`)."""
+        words = text if isinstance(text, Words) else Words(text)
         found: list[tuple[Entry, str]] = []
-        for entry, pattern in self._patterns:
-            match = pattern.search(text)
-            if match:
-                found.append((entry, match.group(0)))
+        for entry, terms in self._terms:
+            term = terms.first_match(words)
+            if term is not None:
+                found.append((entry, term))
         return found
 
 

@@ -31,7 +31,7 @@ def test_structure_read_back(sahel: Rendered) -> None:
     assert ("Heading 2", "II. Omgevingsanalyse2") in headings  # the heading's own footnote call
     assert ("Heading 3", "Beleidsaccent 2: focus op instabiele regio’s in nabijheid Europa") in headings
     assert any(s == "List Bullet" for s, _ in read)
-    assert any(s == "Footnote Text" and t.startswith("2 Sinds de Verkenningen") for s, t in read)
+    assert not any(s == "Footnote Text" for s, _ in read)  # footnotes are in their own part
     toc = [t for s, t in read if s.startswith("TOC")]
     assert toc[0].startswith("Kernboodschappen")  # not blank before Word updates the fields
     body = [t for s, t in read if s in ("Normal", "List Bullet")]
@@ -76,6 +76,22 @@ def test_header_footer_fields_properties_language(sahel: Rendered) -> None:
     assert lang.get(qn("w:val")) == "nl-NL"
     body = document.element.body.xml
     assert "PAGEREF h" in body and "w:bookmarkStart" in body
+
+
+def test_footnotes_are_word_footnotes_with_the_strategys_numbers(sahel: Rendered) -> None:
+    document = docx.Document(io.BytesIO(sahel.docx))
+    refs = document.element.body.findall(".//" + qn("w:footnoteReference"))
+    assert [r.get(qn("w:customMarkFollows")) for r in refs] == ["1"]
+    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as z:
+        notes = z.read("word/footnotes.xml").decode("utf-8")
+        assert 'Target="footnotes.xml"' in z.read("word/_rels/document.xml.rels").decode()
+    assert 'w:type="separator"' in notes
+    note = notes.split(f'w:id="{refs[0].get(qn("w:id"))}">', 1)[1]
+    assert 'w:pStyle w:val="FootnoteText"' in note
+    assert ">2</w:t>" in note and "Sinds de Verkenningen" in note  # footnote 2 stays footnote 2
+    heading = next(p for p in document.paragraphs
+                   if p.style.name == "Heading 2" and p.text.startswith("II. Omgevingsanalyse"))
+    assert heading._p.find(".//" + qn("w:footnoteReference")) is not None
 
 
 def test_zip_entries_are_dated_from_the_build(sahel: Rendered) -> None:

@@ -26,6 +26,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -97,6 +101,7 @@ class DocxWriter:
     def render(self, briefing: Briefing) -> Rendered:
         doc = Document(io.BytesIO(self.reference))
         self.bookmarks = {s.anchor: (i, f"h{i:03d}") for i, s in enumerate(briefing.walk())}
+        self.notes: list[str] = []  # footnote bodies, in order of their calls
         body: list[str] = []
         self.cover(body, briefing)
         self.contents(body, briefing)
@@ -107,6 +112,7 @@ class DocxWriter:
         anchor = target.find(qn("w:sectPr"))
         for child in list(fragment):
             anchor.addprevious(child)
+        self.footnotes_part(doc)
         self.page_furniture(doc, briefing)
         self.properties(doc, briefing)
         out = io.BytesIO()
@@ -140,7 +146,6 @@ class DocxWriter:
         heading = (f"<w:bookmarkStart w:id=\"{number}\" w:name={quoteattr(bookmark)}/>{self.run(section.title)}"
                    f"<w:bookmarkEnd w:id=\"{number}\"/>{self.footnote_calls(section.footnotes)}")
         body.append(self.para(f"Heading {min(section.level, 3)}", heading))
-        body.extend(self.footnote_texts(section.footnotes))
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 body.extend(self.paragraph(block))
@@ -158,8 +163,7 @@ class DocxWriter:
         content += self.run(node.text) + self.footnote_calls(node.footnotes)
         if node.source is not None:
             content += self.run(" ") + self.run(node.source.citation, "Source Reference")
-        return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content),
-                *self.footnote_texts(node.footnotes)]
+        return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content)]
 
     def bullet_list(self, node: BulletList) -> list[str]:
         return [p for item in node.items for p in self.paragraph(item, "List Bullet")]
@@ -190,13 +194,37 @@ class DocxWriter:
         return [self.para("Caption", self.run(node.caption)), table]
 
     def footnote_calls(self, notes: tuple[Footnote, ...]) -> str:
-        return "".join(self.run(n.marker, "Footnote Reference") for n in notes)
+        """Real Word footnotes that keep the strategy's own numbers (a
+        briefing may hold footnote 2 without footnote 1): a custom mark
+        follows each reference."""
+        calls = []
+        ref = quoteattr(self.style_ids["Footnote Reference"])
+        for note in notes:
+            self.notes.append(self.para(
+                "Footnote Text",
+                f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>{_text(note.marker)}</w:r>"
+                + self.run(f" {note.text} ") + self.run(note.source.citation, "Source Reference")))
+            number = len(self.notes)
+            calls.append(f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>"
+                         f"<w:footnoteReference w:customMarkFollows=\"1\" w:id=\"{number}\"/>"
+                         f"{_text(note.marker)}</w:r>")
+        return "".join(calls)
 
-    def footnote_texts(self, notes: tuple[Footnote, ...]) -> list[str]:
-        # Without a footnotes part, the note follows its paragraph in the
-        # Footnote Text style, marked like the call.
-        return [self.para("Footnote Text", self.run(n.marker, "Footnote Reference") + self.run(f" {n.text} ")
-                          + self.run(n.source.citation, "Source Reference")) for n in notes]
+    def footnotes_part(self, doc: DocxDocument) -> None:
+        """word/footnotes.xml with the separators Word expects and one
+        footnote per call; replaces any footnotes part of the reference."""
+        notes = "".join(f"<w:footnote w:id=\"{i}\">{body}</w:footnote>"
+                        for i, body in enumerate(self.notes, start=1))
+        xml = (f"<w:footnotes {nsdecls('w')}>"
+               "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
+               "<w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:r><w:continuationSeparator/>"
+               f"</w:r></w:p></w:footnote>{notes}</w:footnotes>")
+        part = doc.part
+        for rel_id, rel in list(part.rels.items()):
+            if rel.reltype == RT.FOOTNOTES:
+                part.drop_rel(rel_id)
+        footnotes = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode("utf-8"), part.package)
+        part.relate_to(footnotes, RT.FOOTNOTES)
 
     # -- page furniture and properties -------------------------------------
 
