@@ -51,6 +51,7 @@ $(VENV)/.installed: pyproject.toml | deps-runtime
 
 deps-runtime:
 	@sh tools/debs.sh $(RUNTIME_DEBS)
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || sh tools/debs.sh python3-venv
 
 deps-test:
 	@sh tools/debs.sh $(TEST_DEBS)
