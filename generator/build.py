@@ -193,8 +193,8 @@ def execute(jobs: Sequence[Job], workers: int, previous: dict[str, dict[str, obj
             todo.append(job)
     total, count = len(jobs), len(results)
     if progress:
-        for result in results.values():
-            progress(result, 0, total)
+        for n, result in enumerate(results.values(), start=1):
+            progress(result, n, total)
     if workers <= 1 or len(todo) <= 1:
         for job in todo:
             result = run_job(job)

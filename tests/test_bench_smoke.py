@@ -1,0 +1,24 @@
+"""The benchmark script runs (on one briefing). Not a timed test."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def test_bench_runs_on_one_briefing(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--work", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["briefings"] == 1
+    for key in ("cold_j2", "cold_j1", "noop", "on_demand_fresh", "on_demand_warm", "floor", "pandoc"):
+        assert results[key]["wall"] > 0, key
+    assert set(results["targets"]) >= {"catalogue_vs_floor", "j1_vs_j2_speedup", "noop_seconds", "peak_rss_mb",
+                                       "on_demand_warm_vs_floor", "on_demand_fresh_vs_pandoc"}
+    assert "catalogue_vs_floor" in done.stdout
+    assert (tmp_path / "peer.pdf").stat().st_size > 0 and (tmp_path / "peer.docx").stat().st_size > 0
