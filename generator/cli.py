@@ -144,6 +144,10 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     skipped = len(results) - built
     files = sum(len(r.files) for r in results if not r.skipped)
     print(f"{built} briefing(s) built ({files} files), {skipped} up to date, in {args.out}/", file=out)
+    if not args.all:
+        for result in results:
+            for info in result.files:
+                print(f"  {args.out / info.name}", file=out)
     return 0
 
 
