@@ -29,7 +29,7 @@ from .errors import BriefingError, BuildFailed, OutputError
 from .manifest import entries, read_manifest, write_outputs
 from .model import Briefing, fingerprint_data
 from .select import Selector, select
-from .writers import FORMATS, get_writer
+from .writers import get_writer
 
 LOCK_NAME = ".briefing.lock"
 TEMP_PREFIX = ".tmp-"
@@ -252,5 +252,3 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], fo
     failures(results)
     return results
 
-
-__all__ = ["FORMATS", "Job", "JobResult", "build_date", "execute", "plan", "output_lock", "failures"]

@@ -28,7 +28,7 @@ from .model import (
     Table,
 )
 from .select import Selection
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, slugify
+from .taxonomy import KIND_LABELS_NL, Entry, slugify
 
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
              "september", "oktober", "november", "december")
@@ -294,5 +294,3 @@ def _colophon(content: Content, selection: Selection, edition: Edition, anchors:
     )
     return Section(title, anchors(title), 1, blocks=lines)
 
-
-__all__ = ["Edition", "compose", "format_date", "DEFAULT_MARKING", "SELECTOR_KINDS"]

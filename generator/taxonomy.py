@@ -111,10 +111,6 @@ class Entry:
     abbreviation: str = ""
     number: int = 0  # accents: "Beleidsaccent N"
 
-    @property
-    def tag_field(self) -> str:
-        return TAG_FIELDS[self.kind]
-
     def signal_terms(self) -> tuple[str, ...]:
         """Words whose presence in a passage obliges this tag (the tagging
         rule). Regions: their name, aliases and the places they cover."""

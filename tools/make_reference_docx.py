@@ -25,10 +25,8 @@ LINTBLAUW = RGBColor(0x15, 0x42, 0x73)
 MUTED = RGBColor(0x55, 0x55, 0x55)
 FONT = "Noto Sans"
 
-# Names the writer relies on; keep in step with generator/writers/docx.py.
-CUSTOM_PARAGRAPH = ("Cover Kicker", "Cover Fact", "Cover Source", "Intro", "Note", "Signature",
-                    "Box Label", "Box Text", "Box List", "Footnote Text", "Table Text", "Table Heading")
-CUSTOM_CHARACTER = ("Source Reference", "Lead", "Footnote Reference")
+# The writer checks that every style it uses exists (REQUIRED_STYLES in
+# generator/writers/docx.py); this script is where they are first made.
 TABLE_STYLE = "Briefing Table"
 
 
@@ -166,8 +164,6 @@ def build(path: Path) -> None:
     _left_border(box_label, "154273")
     box_text = _paragraph_style(doc, "Box Text")
     _left_border(box_text, "154273")
-    box_list = _paragraph_style(doc, "Box List", base="List Bullet")
-    _left_border(box_list, "154273")
 
     for name in ("List Bullet",):
         styles[name].paragraph_format.space_after = Pt(4)

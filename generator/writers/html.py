@@ -18,7 +18,7 @@ from typing import Literal, TypedDict
 import jinja2
 
 from ..errors import TemplateError
-from ..model import Briefing, Section
+from ..model import Briefing
 from . import Rendered
 
 TEMPLATE = "briefing.html.j2"
@@ -115,5 +115,3 @@ def _template_line(exc: BaseException) -> int:
         tb = tb.tb_next
     return line
 
-
-__all__ = ["HtmlWriter", "TemplateContext", "Section"]
