@@ -157,11 +157,18 @@ def _in_brief(content: Content, selection: Selection, anchors: _Anchors) -> Sect
     interests = content.taxonomies["interest"].entries
     accents = content.taxonomies["accent"].entries
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph(f"De {content.document.title} onderscheidt drie strategische belangen:", style="intro"),
+        Paragraph(f"De {content.document.title} onderscheidt {_count_nl(len(interests))} strategische belangen:",
+                  style="intro"),
         BulletList(tuple(line(e) for e in interests)),
-        Paragraph("Om deze belangen veilig te stellen legt het kabinet zes beleidsaccenten:", style="intro"),
+        Paragraph(f"Om deze belangen veilig te stellen legt het kabinet {_count_nl(len(accents))} "
+                  "beleidsaccenten:", style="intro"),
         BulletList(tuple(line(e) for e in accents)),
     ))
+
+
+def _count_nl(n: int) -> str:
+    words = ("geen", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
+    return words[n] if n < len(words) else str(n)
 
 
 def _blocks(passages: Sequence[Passage], content: Content) -> tuple[Block, ...]:

@@ -10,19 +10,30 @@ from pathlib import Path
 import pytest
 from conftest import TEMPLATES, make_briefing
 
-from generator.content import Content
+from generator.content import Content, load_content
 from generator.writers import get_writer
 
-GOLDEN = Path(__file__).parent / "golden"
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden"
+# A small fixed content set: these files change when templates or
+# composition change, not whenever a tag in content/ is edited.
+FIXTURE = HERE / "fixtures" / "content"
 CASES = {
     "region-horn-of-africa": [("region", "horn-of-africa")],
-    "theme-cyber-security+ministry-security-justice": [("theme", "cyber-security"), ("ministry", "security-justice")],
+    "region-sahel+theme-terrorism": [("region", "sahel"), ("theme", "terrorism")],
+    "ministry-defence": [("ministry", "defence")],
 }
 
 
+@pytest.fixture(scope="module")
+def fixture_content() -> Content:
+    return load_content(FIXTURE)
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_html_matches_golden(content: Content, name: str) -> None:
-    html = get_writer("html", TEMPLATES).render(make_briefing(content, *CASES[name])).data.decode("utf-8")
+def test_html_matches_golden(fixture_content: Content, name: str) -> None:
+    briefing = make_briefing(fixture_content, *CASES[name])
+    html = get_writer("html", TEMPLATES).render(briefing).data.decode("utf-8")
     golden = GOLDEN / f"{name}.html"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(html, encoding="utf-8")
@@ -44,3 +55,14 @@ def test_html_is_self_contained_and_accessible(content: Content) -> None:
     assert '<nav class="contents" aria-labelledby="inhoud">' in html
     assert '<th scope="col">Wat</th>' in html
     assert html.count("<h1>") == 1
+
+
+def test_ids_are_unique(content: Content, fixture_content: Content) -> None:
+    import re
+    for source, pairs in ((content, [("ministry", "foreign-affairs")]), (content, [("region", "sahel")]),
+                          *((fixture_content, p) for p in CASES.values())):
+        html = get_writer("html", TEMPLATES).render(make_briefing(source, *pairs)).data.decode()
+        ids = re.findall(r' id="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), pairs
+        for anchor in re.findall(r'href="#([^"]+)"', html):
+            assert anchor in ids, anchor
