@@ -93,3 +93,14 @@ def test_unexpected_error_has_no_traceback_without_debug(cli: Cli, monkeypatch: 
     assert run.code == 1 and "internal error: RuntimeError: kaboom" in run.err  # type: ignore[attr-defined]
     assert "Traceback" not in run.err  # type: ignore[attr-defined]
     assert "Traceback" in cli("--debug", "list").err  # type: ignore[attr-defined]
+
+
+def test_marking_option_reaches_the_document(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", "--region", "arctic", "--marking", "Departementaal vertrouwelijk", "--format", "html,docx",
+              "--out", str(tmp_path), "--quiet")
+    assert run.code == 0  # type: ignore[attr-defined]
+    html = (tmp_path / "region-arctic.html").read_text(encoding="utf-8")
+    assert '<dd class="marking">Departementaal vertrouwelijk</dd>' in html
+    import docx
+    header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[0].header.paragraphs[0].text
+    assert header.endswith("DEPARTEMENTAAL VERTROUWELIJK")
