@@ -244,9 +244,13 @@ class _Fields:
         known = self.seen | set(allowed_extra)
         for key in self.data:
             if key not in known:
-                hint = difflib.get_close_matches(str(key), sorted(known), n=1)
-                tip = f" — did you mean '{hint[0]}'?" if hint else ""
-                self.error(str(key), f"unknown field '{key}' in {self.what}{tip}")
+                self.error(str(key), f"unknown field '{key}' in {self.what}{_hint(str(key), known)}")
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    """' — did you mean 'x'?' for the closest choice, or nothing."""
+    best = difflib.get_close_matches(word, sorted(choices), n=1)
+    return f" — did you mean '{best[0]}'?" if best else ""
 
 
 def _type_name(value: object) -> str:
@@ -407,10 +411,8 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
             first_seen.setdefault(passage.id, f_at)
             order = chapter_order.get(passage.chapter)
             if passage.chapter and order is None:
-                hint = difflib.get_close_matches(passage.chapter, list(chapter_order), n=1)
-                tip = f" — did you mean '{hint[0]}'?" if hint else ""
                 problems.append(Problem(Location(path, item.line_of("chapter")),
-                                        f"unknown chapter '{passage.chapter}'{tip}"))
+                                        f"unknown chapter '{passage.chapter}'{_hint(passage.chapter, chapter_order)}"))
             elif order is not None:
                 if order < last_chapter:
                     problems.append(Problem(f_at, f"passage '{passage.id}' of chapter '{passage.chapter}' "
@@ -450,9 +452,8 @@ def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
         f.error("page", f"page range {page}–{page_end} is not valid")
     kind = f.text("kind")
     if kind and kind not in PASSAGE_KINDS:
-        hint = difflib.get_close_matches(kind, PASSAGE_KINDS, n=1)
-        tip = f" — did you mean '{hint[0]}'?" if hint else ""
-        f.error("kind", f"unknown passage kind '{kind}'{tip} (one of: {', '.join(PASSAGE_KINDS)})")
+        f.error("kind", f"unknown passage kind '{kind}'{_hint(kind, PASSAGE_KINDS)} "
+                        f"(one of: {', '.join(PASSAGE_KINDS)})")
     passage = Passage(
         id=pid, chapter=f.text("chapter"), section=f.strings("section"), page=page, page_end=page_end,
         kind=kind, text=f.text("text"),
