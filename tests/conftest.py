@@ -22,7 +22,7 @@ from generator.writers import get_writer
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 TEMPLATES = ROOT / "templates"
-SOURCE = ROOT.parent / "shared" / "source" / "ivs-2013.txt"
+SOURCE = ROOT / "source" / "ivs-2013.txt"  # the strategy as published, kept in the repository
 EDITION = Edition(date=dt.date(2026, 11, 27))
 
 
