@@ -1,38 +1,70 @@
-"""Build jobs: compose every briefing first, then render them in parallel,
-skipping those whose inputs are unchanged, writing atomically under a lock.
+"""Build jobs: compose every briefing first, then render in worker processes
+what is not already on disk, writing atomically under the output lock.
 
-A `Job` is a pure function of its inputs — the briefing model, the formats,
-the templates folder and the generator version — which is what makes the
-input hash meaningful, lets any machine run any job, and makes builds with
-SOURCE_DATE_EPOCH reproducible.
+The shape of a build, and why:
+
+- **Plan before writing.** Every briefing is selected and composed, and the
+  folder's manifest checked against the disk, before a file is touched.
+- **A briefing changes only when what it shows changes.** A job's
+  `content_hash` is a hash of its model composed with a fixed placeholder
+  date, so it covers exactly what the reader sees (passages, tags, extracts,
+  key messages, marking) and nothing of the rest of content/. The date a
+  briefing shows is the date its content last changed: the date recorded
+  for the same `content_hash` in the manifest, else today. So tomorrow's run
+  of an unchanged catalogue rebuilds nothing, and changing one passage
+  rebuilds the briefings that print it. An edition date chosen with `--date`
+  replaces that for every briefing.
+- **Each format is current or not on its own**: its input hash adds the
+  date, templates (fonts included), generator version and format; a file is
+  current when that hash matches the manifest and the file's sha256 matches
+  its bytes.
+- **Only the coordinator writes.** Workers render and return bytes; the
+  coordinator writes each briefing's files and then the manifest, with
+  SIGINT/SIGTERM held back in between, so after any stop the manifest
+  describes exactly what is on disk. A coordinator killed outright (KILL, OOM)
+  takes its workers with it (PR_SET_PDEATHSIG) and the kernel releases the
+  lock; the next build reconciles the manifest with the disk.
 """
 
 from __future__ import annotations
 
+import concurrent.futures.process
+import ctypes
+import dataclasses
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
+import re
+import signal
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from . import __version__
 from .compose import Edition, compose
 from .content import Content
-from .errors import BriefingError, BuildFailed, OutputError
-from .manifest import entries, read_manifest, write_outputs
+from .errors import BriefingError, OutputError
+from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
 from .model import Briefing, fingerprint_data
+from .outputs import OutputLock, atomic_write, describe_os_error, remove
 from .select import Selector, select
-from .writers import get_writer
+from .writers import FORMATS, SUFFIXES, get_writer
 
-LOCK_NAME = ".briefing.lock"
-TEMP_PREFIX = ".tmp-"
+# Composed in place of the real date to hash what a briefing shows apart
+# from its date (any fixed date would do).
+PLACEHOLDER_DATE = dt.date(2000, 1, 1)
+# Names of files a build may have written, for --prune: a briefing id and a
+# format suffix. Anything else in the folder is left alone.
+BRIEFING_FILE = re.compile(r"^(region|theme|ministry)-[a-z0-9-]+(\+(region|theme|ministry)-[a-z0-9-]+)*"
+                           r"\.(" + "|".join(FORMATS) + r")$")
 
 
 def build_date() -> dt.date:
@@ -41,214 +73,523 @@ def build_date() -> dt.date:
     if epoch:
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except ValueError:
+        except (ValueError, OverflowError, OSError):
             raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
     return dt.datetime.now(dt.UTC).date()
 
 
 def templates_digest(templates: Path) -> str:
     sha = hashlib.sha256()
-    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-        sha.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
+    try:
+        for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+            sha.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
+    except OSError as exc:
+        raise describe_os_error(templates, exc, "read templates") from None
     return sha.hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _model_hash(briefing: Briefing) -> str:
+    text = json.dumps(fingerprint_data(briefing), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# Plan
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to build, besides what. `date` is the edition date chosen by the
+    user (every briefing shows it); None keeps each briefing's own date."""
+
+    formats: tuple[str, ...] = FORMATS
+    workers: int = 1
+    force: bool = False
+    prune: bool = False
+    dry_run: bool = False
+    wait: bool = False
+    whole_catalogue: bool = False
+    date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Job:
+    """One briefing: its model, and for each format the hash of everything
+    its file depends on. A pure function of these, so any process can run it."""
+
     briefing: Briefing
     selectors: tuple[Selector, ...]
     formats: tuple[str, ...]
     templates: Path
-    out: Path
-    content_hash: str  # of what the reader sees (the model), not of content/ as a whole
-    input_hash: str  # content_hash + templates + generator version + formats
+    content_hash: str  # what the reader sees, apart from the date
+    date: dt.date
+    template_hash: str
+
+    def input_hash(self, fmt: str) -> str:
+        inputs = json.dumps([self.content_hash, self.date.isoformat(), self.template_hash, __version__, fmt])
+        return hashlib.sha256(inputs.encode()).hexdigest()
+
+    @property
+    def id(self) -> str:
+        return self.briefing.id
+
+    def file_name(self, fmt: str) -> str:
+        return self.briefing.id + SUFFIXES[fmt]
+
+
+def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Path, edition: Edition,
+         previous: dict[str, ManifestEntry], options: Options) -> list[Job]:
+    """Select and compose every briefing before anything is written, so a
+    selection error stops the build with nothing half-done. `edition.date`
+    is today; see the module docstring for the date a briefing shows."""
+    template_hash = templates_digest(templates)
+    jobs = []
+    for selectors in wanted:
+        selection = select(content, selectors)
+        undated = compose(content, selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
+        content_hash = _model_hash(undated)
+        date = options.date or _recorded_date(previous.get(selection.id), content_hash) or edition.date
+        briefing = compose(content, selection, dataclasses.replace(edition, date=date))
+        jobs.append(Job(briefing, tuple(selectors), options.formats, templates, content_hash, date, template_hash))
+    return jobs
+
+
+def _recorded_date(entry: ManifestEntry | None, content_hash: str) -> dt.date | None:
+    if not entry or entry.get("content_hash") != content_hash:
+        return None
+    try:
+        return dt.date.fromisoformat(entry.get("date", ""))
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# Rendering (in worker processes)
 
 
 @dataclass(frozen=True, slots=True)
-class FileInfo:
+class Task:
+    briefing: Briefing
+    formats: tuple[str, ...]
+    templates: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
     format: str
-    name: str
-    sha256: str
-    bytes: int
+    data: bytes
     pages: int | None
 
 
 @dataclass(frozen=True, slots=True)
-class JobResult:
+class Rendering:
     id: str
-    files: tuple[FileInfo, ...] = ()
+    outputs: tuple[Output, ...] = ()
     error: str = ""
     seconds: float = 0.0
-    skipped: bool = False
 
 
-def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], formats: Sequence[str], templates: Path,
-         out: Path, edition: Edition) -> list[Job]:
-    """Select and compose every briefing before anything is written, so a
-    selection error stops the build with nothing half-done."""
-    template_hash = templates_digest(templates)
-    jobs = []
-    for selectors in wanted:
-        briefing = compose(content, select(content, selectors), edition)
-        model_json = json.dumps(fingerprint_data(briefing), sort_keys=True, ensure_ascii=False)
-        content_hash = hashlib.sha256(model_json.encode()).hexdigest()
-        inputs = json.dumps([content_hash, template_hash, __version__, list(formats)])
-        jobs.append(Job(briefing, tuple(selectors), tuple(formats), templates, out, content_hash,
-                        hashlib.sha256(inputs.encode()).hexdigest()))
-    return jobs
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers and
-    a crash see the old file or the new one, never half of one."""
-    tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def run_job(job: Job) -> JobResult:
-    """Render one briefing in every format and write the files. Runs in a
-    worker process; returns errors instead of raising so one failure does
-    not stop the others."""
+def render(task: Task) -> Rendering:
+    """Render one briefing in the formats asked for. Returns errors instead
+    of raising, so one failure does not stop the others; renders every format
+    before any is written, so a briefing is written whole or not at all."""
     start = time.perf_counter()
     try:
-        rendered = []
-        for fmt in job.formats:
-            writer = get_writer(fmt, job.templates)
-            rendered.append((fmt, writer.suffix, writer.render(job.briefing)))
-        # Render everything first: a failure in the last format leaves no
-        # new file of the first one behind.
-        files = []
-        for fmt, suffix, result in rendered:
-            name = job.briefing.id + suffix
-            atomic_write(job.out / name, result.data)
-            files.append(FileInfo(fmt, name, hashlib.sha256(result.data).hexdigest(), len(result.data),
-                                  result.pages))
-        return JobResult(job.briefing.id, tuple(files), seconds=time.perf_counter() - start)
+        outputs = []
+        for fmt in task.formats:
+            result = get_writer(fmt, task.templates).render(task.briefing)
+            outputs.append(Output(fmt, result.data, result.pages))
+        return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:
-        return JobResult(job.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start)
+        return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start)
     except Exception as exc:  # a renderer bug must not take the other briefings down
-        return JobResult(job.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+        return Rendering(task.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _init_worker(parent: int, lock_fd: int) -> None:
+    """Runs first in every worker process.
+
+    - Ctrl-C reaches the whole process group; the coordinator decides what
+      happens, so workers ignore SIGINT and are stopped by it.
+    - A forked worker inherits the lock's descriptor; closing it here means
+      the lock dies with the coordinator, not with the last worker.
+    - If the coordinator is killed outright, the kernel kills the workers
+      (Linux PR_SET_PDEATHSIG); elsewhere a thread notices the new parent.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    if lock_fd >= 0:
+        with suppress(OSError):
+            os.close(lock_fd)
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the coordinator died before the line above
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 @contextmanager
-def output_lock(out: Path) -> Iterator[None]:
-    """One build per output folder at a time; a second one fails at once
-    with a message naming the lock, rather than interleaving files."""
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a briefing's files and the
+    manifest are written, so an interrupt cannot fall between the two."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        handle = open(out / LOCK_NAME, "a+")  # noqa: SIM115 - held across the yield below
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot create output folder or lock: {exc.strerror}") from None
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"{out}: another build is writing to this folder (lock {out / LOCK_NAME}); "
-                              "wait for it to finish or use another --out") from None
-        for stale in out.glob(f"{TEMP_PREFIX}*"):  # left by a build that was killed
-            stale.unlink(missing_ok=True)
         yield
     finally:
-        handle.close()
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def up_to_date(job: Job, previous: dict[str, dict[str, object]]) -> JobResult | None:
-    """The earlier result for `job` when its inputs are unchanged and its
-    files are still there with the recorded size."""
-    entry = previous.get(job.briefing.id)
-    if not entry or entry.get("input_hash") != job.input_hash:
-        return None
-    files = entry.get("files")
-    if not isinstance(files, dict) or set(files) != set(job.formats):
-        return None
-    infos = []
-    for fmt, info in files.items():
-        path = job.out / info["name"]
-        if not path.is_file() or path.stat().st_size != info["bytes"]:
-            return None
-        infos.append(FileInfo(fmt, info["name"], info["sha256"], info["bytes"], info.get("pages")))
-    return JobResult(job.briefing.id, tuple(infos), skipped=True)
-
-
-Progress = Callable[[JobResult, int, int], None]
-
-
-def execute(jobs: Sequence[Job], workers: int, previous: dict[str, dict[str, object]],
-            progress: Progress | None = None, force: bool = False) -> list[JobResult]:
-    results: dict[str, JobResult] = {}
-    todo = []
-    for job in jobs:
-        done = None if force else up_to_date(job, previous)
-        if done is not None:
-            results[job.briefing.id] = done
-        else:
-            todo.append(job)
-    total, count = len(jobs), len(results)
-    if progress:
-        for n, result in enumerate(results.values(), start=1):
-            progress(result, n, total)
-    if workers <= 1 or len(todo) <= 1:
-        for job in todo:
-            result = run_job(job)
-            results[job.briefing.id] = result
-            count += 1
-            if progress:
-                progress(result, count, total)
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: cancel what has not started and end running renders.
+    ProcessPoolExecutor has no public way to end its workers before Python
+    3.14 (terminate_workers), hence the fallback to its process table."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()  # shuts the pool down too
     else:
-        # One process per document at a time: WeasyPrint is single-threaded,
-        # and each worker keeps its writers (fonts, templates) warm. Writers
-        # are built here first so forked workers start with them imported
-        # and loaded; the largest briefings go first so no worker is left
-        # with a long one at the end.
-        for job in todo[:1]:
-            for fmt in job.formats:
-                get_writer(fmt, job.templates)
-        todo.sort(key=lambda job: job.briefing.passage_count, reverse=True)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
-            futures = {pool.submit(run_job, job): job for job in todo}
-            for future in as_completed(futures):
-                result = future.result()
-                results[result.id] = result
-                count += 1
-                if progress:
-                    progress(result, count, total)
-    return [results[job.briefing.id] for job in jobs]
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(0.5)
 
 
-def failures(results: Sequence[JobResult]) -> None:
-    failed = [(r.id, r.error) for r in results if r.error]
-    if failed:
-        raise BuildFailed(failed)
+# --------------------------------------------------------------------------
+# Results and reporting
 
 
-def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], formats: Sequence[str],
-                    templates: Path, out: Path, edition: Edition, workers: int = 1, force: bool = False,
-                    progress: Progress | None = None, whole_catalogue: bool = False) -> list[JobResult]:
-    """Plan, then render and write under the output lock; update
-    manifest.json and index.html. Raises BuildFailed after writing the rest
-    when some briefings failed."""
-    jobs = plan(content, wanted, formats, templates, out, edition)
-    with output_lock(out):
-        previous = read_manifest(out)
-        results = execute(jobs, workers, previous, progress, force)
-        built_at = (dt.datetime.combine(edition.date, dt.time(), dt.UTC) if os.environ.get("SOURCE_DATE_EPOCH")
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    """What became of one briefing. `built` lists the formats rendered now;
+    `files` every current file of the briefing afterwards."""
+
+    id: str
+    files: tuple[ManifestFile, ...] = ()
+    built: tuple[str, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def skipped(self) -> bool:
+        return not self.built and not self.error
+
+
+class Reporter(Protocol):
+    """Where a build tells what it does (the CLI prints; a server logs)."""
+
+    def briefing(self, result: JobResult, done: int, total: int) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+class _Silent:
+    def briefing(self, result: JobResult, done: int, total: int) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class BuildReport:
+    results: list[JobResult] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # files removed: stale formats, pruned briefings
+    not_asked: list[str] = field(default_factory=list)  # briefings in the folder no longer in the catalogue
+    not_done: list[str] = field(default_factory=list)  # briefings an interrupt left unbuilt
+    interrupted: str = ""  # "SIGINT" or "SIGTERM"
+    dry_run: bool = False
+    total: int = 0  # briefings asked for
+
+    @property
+    def built(self) -> int:
+        return sum(1 for r in self.results if r.built and not r.error)
+
+    @property
+    def up_to_date(self) -> int:
+        return sum(1 for r in self.results if r.skipped)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.error]
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in the coordinator by the CLI's SIGTERM handler; handled like
+    Ctrl-C (SIGINT) but reported as SIGTERM."""
+
+
+# --------------------------------------------------------------------------
+# The build
+
+
+def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Path, out: Path,
+                    edition: Edition, options: Options, reporter: Reporter | None = None) -> BuildReport:
+    """Plan, then render and write under the output lock; keep manifest.json
+    and index.html equal to the folder. Failures of single briefings are in
+    the report (the others are written); an interrupt (KeyboardInterrupt,
+    `Interrupted`) stops rendering at once, keeps and records what was
+    finished, and is in the report too."""
+    reporter = reporter or _Silent()
+    if options.dry_run:
+        previous = _verified(read_manifest(out), out)
+        jobs = plan(content, wanted, templates, edition, previous, options)
+        return _dry_run(jobs, previous, out, options)
+    jobs = plan(content, wanted, templates, edition, _verified(read_manifest(out), out), options)
+    lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
+    try:
+        if lock.stale_owner:
+            reporter.note(f"taking over the lock of build pid {lock.stale_owner}, which stopped without "
+                          "finishing; its finished briefings are kept")
+        # Read again under the lock: another build may have finished while we planned.
+        previous = _verified(read_manifest(out), out)
+        if any(_recorded_date(previous.get(j.id), j.content_hash) not in (None, j.date) for j in jobs
+               if options.date is None):
+            jobs = plan(content, wanted, templates, edition, previous, options)
+        return _Build(content, jobs, previous, out, templates, options, reporter, lock.fileno).run()
+    finally:
+        lock.release()
+
+
+def _verified(entries: dict[str, ManifestEntry], out: Path) -> dict[str, ManifestEntry]:
+    """The manifest as the disk has it: a file whose bytes no longer match
+    its recorded sha256 (or that is gone) is dropped from its entry."""
+    verified: dict[str, ManifestEntry] = {}
+    for bid, entry in entries.items():
+        files = {fmt: info for fmt, info in entry.get("files", {}).items()
+                 if fmt in FORMATS and file_sha256(out / info["name"]) == info.get("sha256")}
+        verified[bid] = {**entry, "files": files}
+    return verified
+
+
+def _current(job: Job, entry: ManifestEntry | None, fmt: str) -> ManifestFile | None:
+    if entry is None:
+        return None
+    info = entry["files"].get(fmt)
+    if info is None or info.get("input_hash") != job.input_hash(fmt) or info.get("name") != job.file_name(fmt):
+        return None
+    return info
+
+
+def _todo(job: Job, entry: ManifestEntry | None, force: bool) -> tuple[str, ...]:
+    return tuple(f for f in job.formats if force or _current(job, entry, f) is None)
+
+
+def _stale(job: Job, entry: ManifestEntry | None) -> list[str]:
+    """Files of formats not asked for this time that no longer match what
+    the briefing would be: removed, so the folder holds nothing out of date."""
+    if entry is None:
+        return []
+    return [info["name"] for fmt, info in entry["files"].items()
+            if fmt not in job.formats and _current(job, entry, fmt) is None]
+
+
+def _unlisted(out: Path, entries: dict[str, ManifestEntry], keep: set[str]) -> list[str]:
+    listed = {info["name"] for e in entries.values() for info in e["files"].values()} | keep
+    try:
+        names = sorted(p.name for p in out.iterdir() if p.is_file())
+    except OSError:
+        return []
+    return [n for n in names if BRIEFING_FILE.match(n) and n not in listed]
+
+
+def _dry_run(jobs: list[Job], previous: dict[str, ManifestEntry], out: Path, options: Options) -> BuildReport:
+    report = BuildReport(dry_run=True, total=len(jobs))
+    asked = {j.id for j in jobs}
+    for job in jobs:
+        entry = previous.get(job.id)
+        todo = _todo(job, entry, options.force)
+        files = tuple(info for f in job.formats if f not in todo and (info := _current(job, entry, f)))
+        report.results.append(JobResult(job.id, files, built=todo))
+        report.removed += _stale(job, entry)
+    if options.whole_catalogue:
+        gone = sorted(set(previous) - asked)
+        if options.prune:
+            report.removed += [info["name"] for bid in gone for info in previous[bid]["files"].values()]
+            report.removed += _unlisted(out, {b: e for b, e in previous.items() if b not in gone},
+                                        {j.file_name(f) for j in jobs for f in j.formats})
+        else:
+            report.not_asked = gone
+    return report
+
+
+class _Build:
+    """One run under the lock. Holds the manifest as it stands, writes it
+    after every finished briefing."""
+
+    def __init__(self, content: Content, jobs: list[Job], previous: dict[str, ManifestEntry], out: Path,
+                 templates: Path, options: Options, reporter: Reporter, lock_fd: int) -> None:
+        self.content, self.jobs, self.out, self.templates = content, jobs, out, templates
+        self.options, self.reporter, self.lock_fd = options, reporter, lock_fd
+        self.entries = dict(previous)
+        self.report = BuildReport(total=len(jobs))
+        self.results: dict[str, JobResult] = {}
+        self.done = 0
+        self.now = (dt.datetime.combine(build_date(), dt.time(), dt.UTC) if os.environ.get("SOURCE_DATE_EPOCH")
                     else dt.datetime.now(dt.UTC).replace(microsecond=0)).isoformat()
-        current = entries(jobs, results, previous, built_at, content)
-        if not whole_catalogue:
-            # A single briefing joins what the folder already lists.
-            built = {e["id"] for e in current}
-            current += [e for bid, e in previous.items() if bid not in built and all(
-                (out / f["name"]).is_file() for f in e.get("files", {}).values())]
-        write_outputs(out, content, current, built_at, templates)
-    failures(results)
-    return results
+        self.dirty = False
 
+    def run(self) -> BuildReport:
+        tasks: list[Task] = []
+        by_id = {job.id: job for job in self.jobs}
+        for job in self.jobs:
+            entry = self.entries.get(job.id)
+            for name in _stale(job, entry):
+                remove(self.out / name)
+                self.report.removed.append(name)
+            todo = _todo(job, entry, self.options.force)
+            if todo:
+                tasks.append(Task(job.briefing, todo, self.templates))
+            else:
+                self._finish(job, Rendering(job.id))
+        try:
+            self._render(tasks, by_id)
+        except KeyboardInterrupt as exc:
+            self.report.interrupted = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
+            self.report.not_done = [j.id for j in self.jobs if j.id not in self.results]
+        self._tidy()
+        self.report.results = [self.results[j.id] for j in self.jobs if j.id in self.results]
+        self._write_manifest(final=True)
+        return self.report
+
+    def _render(self, tasks: list[Task], by_id: dict[str, Job]) -> None:
+        if self.options.workers <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                self._finish(by_id[task.briefing.id], render(task))
+            return
+        # Writers are loaded here first so forked workers start with them
+        # imported and warm; the largest briefings go first so no worker is
+        # left with a long one at the end.
+        for fmt in {f for t in tasks for f in t.formats}:
+            get_writer(fmt, self.templates)
+        tasks.sort(key=lambda t: t.briefing.passage_count, reverse=True)
+        pool = ProcessPoolExecutor(max_workers=min(self.options.workers, len(tasks)),
+                                   mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_init_worker, initargs=(os.getpid(), self.lock_fd))
+        finished = False
+        try:
+            # Workers are forked during submit: hold SIGINT back meanwhile so
+            # none is born before it ignores Ctrl-C.
+            with _signals_held():
+                futures: dict[Future[Rendering], Task] = {pool.submit(render, t): t for t in tasks}
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    rendering = future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    rendering = Rendering(task.briefing.id, error="its worker process died (killed, or out of "
+                                                                  "memory); run the build again")
+                self._finish(by_id[task.briefing.id], rendering)
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:
+                _stop_workers(pool)
+
+    def _finish(self, job: Job, rendering: Rendering) -> None:
+        entry = self.entries.get(job.id)
+        if rendering.error:
+            result = JobResult(job.id, tuple(entry["files"].values()) if entry else (), error=rendering.error,
+                               seconds=rendering.seconds)
+        else:
+            with _signals_held():
+                files = {}
+                for output in rendering.outputs:
+                    name = job.file_name(output.format)
+                    atomic_write(self.out / name, output.data)
+                    files[output.format] = ManifestFile(
+                        name=name, sha256=hashlib.sha256(output.data).hexdigest(), bytes=len(output.data),
+                        pages=output.pages, input_hash=job.input_hash(output.format))
+                for fmt in job.formats:  # the formats that were current already
+                    if fmt not in files and (info := _current(job, entry, fmt)) is not None:
+                        files[fmt] = info
+                for fmt, info in (entry["files"].items() if entry else ()):  # other formats still current
+                    if fmt not in files and _current(job, entry, fmt) is not None:
+                        files[fmt] = info
+                built = tuple(o.format for o in rendering.outputs)
+                self.entries[job.id] = self._entry(job, files, entry, bool(built))
+                if built:
+                    self._write_manifest()
+            result = JobResult(job.id, tuple(files.values()), built=built, seconds=rendering.seconds)
+        self.results[job.id] = result
+        self.done += 1
+        self.reporter.briefing(result, self.done, len(self.jobs))
+
+    def _entry(self, job: Job, files: dict[str, ManifestFile], old: ManifestEntry | None,
+               built: bool) -> ManifestEntry:
+        pdf = files.get("pdf")
+        entry: ManifestEntry = {
+            "id": job.id,
+            "title": job.briefing.cover.title,
+            "selectors": [{"kind": s.kind, "id": s.id, "label": self.content.taxonomies[s.kind][s.id].label_nl}
+                          for s in job.selectors],
+            "passages": job.briefing.passage_count,
+            "marking": job.briefing.cover.marking,
+            "date": job.date.isoformat(),
+            "content_hash": job.content_hash,
+            "pages": pdf["pages"] if pdf else None,
+            "built_at": self.now if built or not old else old.get("built_at", self.now),
+            "files": {fmt: files[fmt] for fmt in FORMATS if fmt in files},
+        }
+        if old != entry:
+            self.dirty = True
+        return entry
+
+    def _tidy(self) -> None:
+        """Briefings in the folder that this build was not asked for: after a
+        single build they stay; after a catalogue build they are reported,
+        and with --prune removed along with unlisted briefing files."""
+        if not self.options.whole_catalogue or self.report.interrupted:
+            return
+        asked = {j.id for j in self.jobs}
+        gone = sorted(b for b in self.entries if b not in asked)
+        if not self.options.prune:
+            self.report.not_asked = gone
+            return
+        for bid in gone:
+            for info in self.entries.pop(bid)["files"].values():
+                remove(self.out / info["name"])
+                self.report.removed.append(info["name"])
+            self.dirty = True
+        for name in _unlisted(self.out, self.entries, set()):
+            remove(self.out / name)
+            self.report.removed.append(name)
+
+    def _write_manifest(self, final: bool = False) -> None:
+        entries = [e for e in self.entries.values() if e["files"]]
+        changed = write_manifest(self.out, self.content, entries, self.now)
+        if final and (changed or self.dirty or self.report.removed):
+            write_index(self.out, self.content, self.templates)
+        elif final:
+            write_index(self.out, self.content, self.templates, only_if_missing=True)

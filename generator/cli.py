@@ -1,9 +1,11 @@
 """The `briefing` command. Parses arguments, calls the library, and is the one
 place where errors become messages and exit codes:
 
-    0  success
-    1  content error, selection that matches nothing, build or output error
-    2  usage error (bad option, unknown id or format)
+    0    success
+    1    content error, selection that matches nothing, build or output error
+    2    usage error (bad option, unknown id or format, invalid marking)
+    130  build interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
+    141  the reader of standard output went away (a closed pipe)
 
 No traceback is printed unless --debug is given.
 """
@@ -11,21 +13,25 @@ No traceback is printed unless --debug is given.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .build import JobResult, build_briefings, build_date
+from .build import BuildReport, Interrupted, JobResult, Options, build_briefings, build_date
 from .catalogue import catalogue
 from .compose import DEFAULT_MARKING, Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError
-from .select import kind_plural, parse_selectors, select
+from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
 from .writers import parse_formats
 
@@ -71,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="parallel worker processes (default: number of cores)")
     b.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
     b.add_argument("--marking", default=DEFAULT_MARKING, help=f"classification marking (default: {DEFAULT_MARKING})")
+    b.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="edition date every briefing shows (default: the date each briefing's content last "
+                        "changed)")
+    b.add_argument("--wait", action="store_true", help="wait for a build running in the same folder instead "
+                                                       "of exiting")
+    b.add_argument("--prune", action="store_true", help="with --all: remove briefings no longer in the catalogue")
+    b.add_argument("--dry-run", action="store_true", help="say what would be built and removed; write nothing")
     b.add_argument("--quiet", action="store_true", help="print only errors and the summary")
     common(b)
 
@@ -105,9 +118,16 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         for message in exc.messages():
             print(message, file=err)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except BrokenPipeError:
+        # The reader went away (`briefing list | head -2`): stop quietly, as
+        # Unix tools do, and keep Python from complaining at exit.
+        if out is sys.stdout:
+            with suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except KeyboardInterrupt as exc:
         print("interrupted", file=err)
-        return 130
+        return 143 if isinstance(exc, Interrupted) else 130
     except Exception as exc:  # a bug: say so plainly, trace only on request
         if debug:
             traceback.print_exc(file=err)
@@ -132,63 +152,132 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _Usage("briefing build: -j must be at least 1")
     if args.all == bool(_pairs(args)):
         raise _Usage("briefing build: give --all, or one or more of --region, --theme, --ministry")
+    if args.prune and not args.all:
+        raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
+    edition = Edition(date=build_date(), marking=args.marking)
     content = _load(args, err)
     wanted = catalogue(content) if args.all else [parse_selectors(content, _pairs(args))]
-    edition = Edition(date=build_date(), marking=args.marking)
-    progress = None if args.quiet else _Progress(err, len(wanted))
-    results = build_briefings(content, wanted, formats, args.templates, args.out, edition, workers=args.jobs,
-                              force=args.force, progress=progress, whole_catalogue=args.all)
-    if progress:
-        progress.finish()
-    built = sum(1 for r in results if not r.skipped)
-    skipped = len(results) - built
-    files = sum(len(r.files) for r in results if not r.skipped)
-    print(f"{built} briefing(s) built ({files} files), {skipped} up to date, in {args.out}/", file=out)
-    if not args.all:
-        for result in results:
+    options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
+                      dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date)
+    reporter = _Reporter(err, quiet=args.quiet)
+    with _sigterm_interrupts():
+        report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)
+    reporter.finish()
+    return _summarise(report, args, out, err, reporter)
+
+
+def _summarise(report: BuildReport, args: argparse.Namespace, out: TextIO, err: TextIO,
+               reporter: _Reporter) -> int:
+    folder = f"{args.out}/"
+    say = reporter.stamped
+    if report.dry_run:
+        for result in report.results:
+            if result.built:
+                print(f"would build {result.id} ({', '.join(result.built)})", file=out)
+        for name in report.removed:
+            print(f"would remove {args.out / name}", file=out)
+        for bid in report.not_asked:
+            print(f"not in the catalogue any more: {bid} (--prune would remove it)", file=out)
+        print(f"dry run: {sum(1 for r in report.results if r.built)} briefing(s) would be built, "
+              f"{report.up_to_date} up to date, {len(report.removed)} file(s) would be removed", file=out)
+        return 0
+    for name in report.removed:
+        say(err, f"removed {args.out / name}")
+    if report.not_asked:
+        say(err, f"{len(report.not_asked)} briefing(s) in {folder} are not in the catalogue any more "
+                 f"({', '.join(report.not_asked[:5])}{', …' if len(report.not_asked) > 5 else ''}); "
+                 "--prune removes them")
+    for result in report.failed:
+        say(err, f"FAILED {result.id}: {result.error}")
+    files = sum(len(r.built) for r in report.results)
+    not_done = f", {len(report.not_done)} not built (interrupted)" if report.interrupted else ""
+    say(out, f"{report.total} briefing(s): {report.built} built, {report.up_to_date} up to date, "
+             f"{len(report.failed)} failed{not_done}; {files} file(s) written in {folder}")
+    if not args.all and not report.interrupted:
+        for result in report.results:
             for info in result.files:
-                print(f"  {args.out / info.name}", file=out)
-    return 0
+                print(f"  {args.out / info['name']}", file=out)
+    if report.interrupted:
+        say(err, f"interrupted ({report.interrupted}): {len(report.not_done)} briefing(s) not built; "
+                 f"what was finished is kept and listed in {args.out / 'manifest.json'}")
+        return 143 if report.interrupted == "SIGTERM" else 130
+    return 1 if report.failed else 0
 
 
-class _Progress:
-    """A one-line bar on a terminal; one plain line per briefing otherwise
-    (cron mail and CI logs read better without carriage returns)."""
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written as YYYY-MM-DD") from None
 
-    def __init__(self, stream: TextIO, total: int) -> None:
-        self.stream, self.total = stream, total
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a supervisor, `kill`, a container stop) stops a build the way
+    Ctrl-C does: what is finished is kept and recorded."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise Interrupted()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class _Reporter:
+    """A one-line bar on a terminal; otherwise one plain line per briefing
+    built, each with a UTC timestamp (cron mail and CI logs read better
+    without carriage returns, and say when things happened)."""
+
+    def __init__(self, stream: TextIO, quiet: bool = False) -> None:
+        self.stream, self.quiet = stream, quiet
         self.tty = stream.isatty()
         self.shown = False
 
-    def __call__(self, result: JobResult, done: int, total: int) -> None:
-        if result.skipped and not self.tty:
+    def stamped(self, stream: TextIO, line: str) -> None:
+        if self.shown:  # end the progress bar's line first
+            self.stream.write("\n")
+            self.shown = False
+        stamp = "" if stream.isatty() else dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ ")
+        print(f"{stamp}{line}", file=stream, flush=True)
+
+    def note(self, message: str) -> None:
+        self.stamped(self.stream, message)
+
+    def briefing(self, result: JobResult, done: int, total: int) -> None:
+        if self.quiet:
             return
         if self.tty:
             width = 30
             filled = int(width * done / max(total, 1))
-            line = f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {result.id[:40]:<40}"
-            self.stream.write(line)
+            self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {result.id[:40]:<40}")
             self.stream.flush()
             self.shown = True
         elif result.error:
-            print(f"FAILED {result.id}: {result.error}", file=self.stream)
-        else:
-            formats = ", ".join(f.format for f in result.files)
-            print(f"built {result.id} ({formats}) in {result.seconds:.1f}s", file=self.stream)
+            self.stamped(self.stream, f"FAILED {result.id}: {result.error} [{done}/{total}]")
+        elif result.built:
+            self.stamped(self.stream, f"built {result.id} ({', '.join(result.built)}) in {result.seconds:.1f}s "
+                                      f"[{done}/{total}]")
 
     def finish(self) -> None:
         if self.shown:
             self.stream.write("\n")
+            self.shown = False
 
 
 def _list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     kinds = [k for k in SELECTOR_KINDS if args.what in (None, kind_plural(k))]
+    counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in kinds
+              for e in content.taxonomies[k].entries}
     if args.json:
         data = {kind_plural(k): [
             {"id": e.id, "label_nl": e.label_nl, "label_en": e.label_en, "aliases": list(e.aliases),
-             "description": e.description,
-             "passages": sum(1 for p in content.passages if e.id in p.tags(k))}
+             "description": e.description, "passages": counts[k, e.id]}
             for e in content.taxonomies[k].entries] for k in kinds}
         json.dump(data, out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -196,8 +285,7 @@ def _list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for kind in kinds:
         print(f"{kind_plural(kind)}:", file=out)
         for e in content.taxonomies[kind].entries:
-            n = sum(1 for p in content.passages if e.id in p.tags(kind))
-            print(f"  {e.id:<26} {e.label_nl} ({n} passages)", file=out)
+            print(f"  {e.id:<26} {e.label_nl} ({counts[kind, e.id]} passages)", file=out)
     return 0
 
 

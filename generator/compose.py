@@ -8,12 +8,14 @@ headings, which tables appear. Writers only decide how it looks.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import __version__
 from .content import Content, Passage
+from .errors import UsageError
 from .model import (
     Block,
     Box,
@@ -36,6 +38,25 @@ DEFAULT_MARKING = "Openbaar"
 DEFAULT_ORGANISATION = "Redactie briefings Internationale Veiligheidsstrategie"
 
 
+MAX_MARKING_LENGTH = 60
+
+
+def validate_marking(marking: str) -> str:
+    """The marking as printed on every page and in the PDF's metadata: one
+    short line of printable text. Raises UsageError otherwise."""
+    text = marking.strip()
+    if not text:
+        raise UsageError("the marking is empty; give a classification such as 'Openbaar' or "
+                         "'Departementaal vertrouwelijk'")
+    bad = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        raise UsageError(f"the marking contains a control character (U+{ord(bad):04X}); use plain text")
+    if len(text) > MAX_MARKING_LENGTH:
+        raise UsageError(f"the marking is {len(text)} characters long; at most {MAX_MARKING_LENGTH} fit the "
+                         "page header")
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Edition:
     """What besides content shapes a briefing. Part of a build job's inputs,
@@ -44,6 +65,9 @@ class Edition:
     date: dt.date
     marking: str = DEFAULT_MARKING
     organisation: str = DEFAULT_ORGANISATION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "marking", validate_marking(self.marking))
 
 
 def format_date(date: dt.date) -> str:
@@ -294,8 +318,9 @@ def _colophon(content: Content, selection: Selection, edition: Edition, anchors:
         Paragraph(f"{selectors} ({len(selection.passages)} passages). Passages zijn letterlijk overgenomen; "
                   "kernboodschappen, kerncijfers en toezeggingen zijn door de redactie uit die tekst "
                   "samengevat, met paginaverwijzing.", lead="Selectie"),
-        Paragraph(f"briefing {__version__}; inhoud versie {doc.content_version} "
-                  f"(sha256 {content.digest[:12]}); gebouwd op {format_date(edition.date)}.", lead="Versie"),
+        # Only what this briefing shows: a digest of all content or the build
+        # clock here would make every change, and every day, rebuild all.
+        Paragraph(f"briefing {__version__}; stand van de inhoud: {format_date(edition.date)}.", lead="Versie"),
         Paragraph(f"{edition.organisation}. Dit is geen officiële publicatie van de Rijksoverheid.",
                   lead="Samensteller"),
     )

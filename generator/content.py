@@ -18,6 +18,7 @@ Layout of content/ (see README, "Content format"):
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import re
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Location, Problem
-from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, slugify
+from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
 from .yamlio import LocatedDict, read_yaml
 
 PASSAGE_KINDS = (
@@ -213,6 +214,20 @@ class _Fields:
             return 0
         return value
 
+    def date(self, key: str) -> str:
+        """An ISO date (YAML reads 2013-06-21 as a date; quoted text must be
+        one too), returned as 'YYYY-MM-DD'."""
+        value = self._get(key, True)
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        try:
+            return dt.date.fromisoformat(str(value).strip()).isoformat()
+        except ValueError:
+            self.error(key, f"'{key}' must be a date written as YYYY-MM-DD, like 2013-06-21, not '{value}'")
+            return ""
+
     def flag(self, key: str) -> bool:
         value = self._get(key, False)
         if value is None:
@@ -339,7 +354,7 @@ def _load_strategy(path: Path, problems: list[Problem]) -> tuple[Document | None
         f = _Fields(doc_data, path, "document", problems)
         document = Document(
             title=f.text("title"), subtitle=f.text("subtitle"), kamerstuk=f.text("kamerstuk"),
-            citation=f.text("citation"), date=str(f._get("date", True) or ""), sender=f.text("sender"),
+            citation=f.text("citation"), date=f.date("date"), sender=f.text("sender"),
             language=f.text("language"), content_version=f.text("content_version"),
         )
         f.finish(allowed_extra=("title_en", "subtitle_en"))
@@ -379,10 +394,15 @@ def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
     # An alias that names two entries would make `--region X` ambiguous.
     owners: dict[str, str] = {}
     for entry in entries:
-        for name in {slugify(n) for n in (entry.label_nl, entry.label_en, *entry.aliases)} - {entry.id}:
+        for name in sorted({slugify(n) for n in (entry.label_nl, entry.label_en, *entry.aliases)} - {entry.id}):
+            if name in seen:  # the alias is another entry's id
+                problems.append(Problem(entry.location, f"{kind} alias '{name}' of '{entry.id}' is the id of "
+                                                        f"another {kind} ({seen[name]})"))
+                continue
             other = owners.setdefault(name, entry.id)
-            if other != entry.id or (name in seen and name != entry.id):
-                problems.append(Problem(entry.location, f"{kind} alias '{name}' is also used by '{other}'"))
+            if other != entry.id:
+                problems.append(Problem(entry.location, f"{kind} alias '{name}' of '{entry.id}' is also an "
+                                                        f"alias of '{other}'"))
     return taxonomy
 
 
@@ -420,9 +440,9 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
                 last_chapter = max(last_chapter, order)
             for kind, taxonomy in taxonomies.items():
                 for tag in passage.tags(kind):
-                    if taxonomy.get(tag) is None or taxonomy.get(tag).id != tag:  # type: ignore[union-attr]
-                        problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])),
-                                                f"unknown {kind} '{tag}'{did_you_mean(taxonomy, tag)}"))
+                    problem = reference_problem(taxonomy, tag)
+                    if problem:
+                        problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])), problem))
                 if len(set(passage.tags(kind))) != len(passage.tags(kind)):
                     problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])),
                                             f"{kind} listed twice in passage '{passage.id}'"))
@@ -530,9 +550,9 @@ def _load_key_messages(path: Path, taxonomies: dict[str, Taxonomy], by_id: dict[
         taxonomy = taxonomies[kind]
         for subject, items in group.items():
             where = Location(path, group.line_of(subject))
-            if taxonomy.get(subject) is None or taxonomy[subject] is None:
-                problems.append(Problem(where, f"key messages for unknown {kind} '{subject}'"
-                                               f"{did_you_mean(taxonomy, subject)}"))
+            problem = reference_problem(taxonomy, subject)
+            if problem:
+                problems.append(Problem(where, f"key messages: {problem}"))
                 continue
             for item in _items(items, path, "key message", problems):
                 f = _Fields(item, path, "key message", problems)

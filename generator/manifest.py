@@ -1,90 +1,109 @@
 """manifest.json and index.html: what a build folder holds, for machines and
 for people.
 
-manifest.json is also the memory of incremental builds: each entry records
-the input hash its files were built from.
+manifest.json is also the memory of incremental builds: each file records
+the input hash it was built from and its sha256, each briefing the hash of
+what it shows and the date it shows. The build keeps it equal to the disk
+(see build.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypedDict, cast
 
 import jinja2
 
 from . import __version__
 from .content import Content
+from .errors import TemplateError
+from .outputs import atomic_write
 from .taxonomy import KIND_LABELS_NL
-
-if TYPE_CHECKING:
-    from .build import Job, JobResult
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 INDEX_TEMPLATE = "index.html.j2"
 
 
-def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
+class ManifestFile(TypedDict):
+    name: str
+    sha256: str
+    bytes: int
+    pages: int | None
+    input_hash: str
+
+
+class ManifestSelector(TypedDict):
+    kind: str
+    id: str
+    label: str
+
+
+class ManifestEntry(TypedDict):
+    id: str
+    title: str
+    selectors: list[ManifestSelector]
+    passages: int
+    marking: str
+    date: str  # the date the briefing shows: when its content last changed, or the chosen edition date
+    content_hash: str
+    pages: int | None
+    built_at: str
+    files: dict[str, ManifestFile]
+
+
+class IndexSection(TypedDict):
+    """What index.html.j2 receives per group of briefings."""
+
+    title: str
+    id: str
+    entries: list[dict[str, Any]]
+
+
+def read_manifest(out: Path) -> dict[str, ManifestEntry]:
     """Entries of an earlier build by briefing id; empty when there is none
     or it cannot be read (then everything is rebuilt)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {e["id"]: e for e in data.get("briefings", []) if isinstance(e, dict) and "id" in e}
-    except (OSError, ValueError, TypeError, KeyError):
+        entries = [e for e in data.get("briefings", []) if isinstance(e, dict) and "id" in e
+                   and isinstance(e.get("files"), dict)]
+        return {e["id"]: cast(ManifestEntry, e) for e in entries}
+    except (OSError, ValueError, TypeError, AttributeError):
         return {}
 
 
-def entries(jobs: Sequence[Job], results: Sequence[JobResult], previous: dict[str, dict[str, Any]],
-            built_at: str, content: Content) -> list[dict[str, Any]]:
-    out = []
-    for job, result in zip(jobs, results, strict=False):
-        if result.error:
-            if job.briefing.id in previous:  # keep the last good files listed
-                out.append(previous[job.briefing.id])
-            continue
-        old = previous.get(job.briefing.id, {})
-        pdf = next((f for f in result.files if f.format == "pdf"), None)
-        out.append({
-            "id": job.briefing.id,
-            "title": job.briefing.cover.title,
-            "selectors": [{"kind": s.kind, "id": s.id,
-                           "label": content.taxonomies[s.kind][s.id].label_nl} for s in job.selectors],
-            "passages": job.briefing.passage_count,
-            "pages": pdf.pages if pdf else None,
-            "files": {f.format: {"name": f.name, "sha256": f.sha256, "bytes": f.bytes, "pages": f.pages}
-                      for f in result.files},
-            "content_hash": job.content_hash,
-            "input_hash": job.input_hash,
-            "built_at": old.get("built_at", built_at) if result.skipped else built_at,
-        })
-    return out
-
-
-def write_outputs(out: Path, content: Content, briefings: list[dict[str, Any]], built_at: str,
-                  templates: Path) -> None:
-    from .build import atomic_write  # late: build imports this module
-
-    manifest = {
+def _document(content: Content, entries: list[ManifestEntry], built_at: str) -> dict[str, Any]:
+    return {
         "generator": "briefing",
         "generator_version": __version__,
         "content_version": content.document.content_version,
-        "content_digest": content.digest,
         "source": content.document.citation,
         "build_time": built_at,
-        "briefings": sorted(briefings, key=lambda e: e["id"]),
+        "briefings": sorted(entries, key=lambda e: e["id"]),
     }
+
+
+def write_manifest(out: Path, content: Content, entries: list[ManifestEntry], built_at: str) -> bool:
+    """Write manifest.json unless only its build time would change (a no-op
+    build leaves the file, and its time, alone). Returns whether it wrote."""
+    manifest = _document(content, entries, built_at)
     try:
         old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         old = {}
-    unchanged = {k: v for k, v in old.items() if k != "build_time"} == \
-        {k: v for k, v in manifest.items() if k != "build_time"}
-    if unchanged and (out / INDEX).is_file():
-        return  # a no-op build leaves both files, and their times, alone
-    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(out / MANIFEST, text.encode("utf-8"))
+    if isinstance(old, dict) and {k: v for k, v in old.items() if k != "build_time"} == \
+            {k: v for k, v in manifest.items() if k != "build_time"}:
+        return False
+    atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return True
+
+
+def write_index(out: Path, content: Content, templates: Path, only_if_missing: bool = False) -> None:
+    if only_if_missing and (out / INDEX).is_file():
+        return
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8")) if (out / MANIFEST).is_file() \
+        else _document(content, [], "")
     atomic_write(out / INDEX, render_index(manifest, content, templates).encode("utf-8"))
 
 
@@ -98,11 +117,11 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
         groups.setdefault(key, []).append(entry)
     order = [("region", "Regio’s"), ("theme", "Thema’s"), ("ministry", "Ministeries"),
              ("combination", "Combinaties")]
-    sections: list[dict[str, Any]] = [{"title": title, "id": key, "entries": sorted(groups[key], key=lambda e: e["title"])}
-                for key, title in order if key in groups]
+    sections: list[IndexSection] = [
+        {"title": title, "id": key, "entries": sorted(groups[key], key=lambda e: e["title"])}
+        for key, title in order if key in groups]
     try:
         return env.get_template(INDEX_TEMPLATE).render(
             manifest=manifest, sections=sections, document=content.document, kind_labels=KIND_LABELS_NL)
     except jinja2.TemplateError as exc:
-        from .errors import TemplateError
         raise TemplateError(f"{templates / INDEX_TEMPLATE}: {exc}") from None

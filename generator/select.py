@@ -8,6 +8,7 @@ passages about both).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -48,9 +49,29 @@ def kind_plural(kind: str) -> str:
     return {"region": "regions", "theme": "themes", "ministry": "ministries"}[kind]
 
 
+# File names stay well below the 255 bytes most file systems allow, with
+# room for the suffix and the build's temporary-file prefix.
+MAX_ID_LENGTH = 120
+
+
 def briefing_id(selectors: Sequence[Selector]) -> str:
-    """Stable file stem: 'region-sahel', 'region-sahel+theme-terrorism'."""
-    return "+".join(f"{s.kind}-{s.id}" for s in selectors)
+    """Stable file stem: 'region-sahel', 'region-sahel+theme-terrorism'. A
+    long selection keeps a readable start and ends in a hash of the whole,
+    so its name is short, stable and still unique."""
+    full = "+".join(f"{s.kind}-{s.id}" for s in selectors)
+    if len(full) <= MAX_ID_LENGTH:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:12]
+    return f"{full[:MAX_ID_LENGTH - 13].rstrip('+-')}-{digest}"
+
+
+def passage_count(content: Content, selector: Selector) -> int:
+    """Passages a briefing on `selector` alone holds: the number `list`,
+    `explain` and the manifest all show."""
+    try:
+        return len(select(content, (selector,)).passages)
+    except SelectionError:
+        return 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,7 +143,10 @@ class Taxonomy:
         return self._by_key.get(key) or self._by_key.get(slugify(key))
 
     def __getitem__(self, entry_id: str) -> Entry:
-        return next(e for e in self.entries if e.id == entry_id)
+        entry = self._by_key.get(entry_id)
+        if entry is None or entry.id != entry_id:
+            raise KeyError(f"no {self.kind} with id '{entry_id}'")
+        return entry
 
     def suggest(self, key: str) -> str | None:
         """The closest id or alias slug, for 'did you mean' messages."""
@@ -173,3 +176,15 @@ class Taxonomy:
 def did_you_mean(taxonomy: Taxonomy, key: str) -> str:
     suggestion = taxonomy.suggest(key)
     return f" — did you mean '{suggestion}'?" if suggestion else ""
+
+
+def reference_problem(taxonomy: Taxonomy, key: str) -> str | None:
+    """Why `key` is not a valid reference to an entry in content files, or
+    None when it is. Content refers to entries by id; an alias is named as
+    such, so the fix is obvious."""
+    entry = taxonomy.get(key)
+    if entry is not None and entry.id == key:
+        return None
+    if entry is not None:
+        return f"'{key}' is an alias of {taxonomy.kind} '{entry.id}'; content refers to ids — write '{entry.id}'"
+    return f"unknown {taxonomy.kind} '{key}'{did_you_mean(taxonomy, key)}"

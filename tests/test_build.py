@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, TEMPLATES
 
-import generator.build as build_module
+import generator.outputs as outputs
 from generator.writers.html import HtmlWriter
 
 Cli = Callable[..., object]
@@ -46,15 +46,18 @@ def test_noop_rebuild_skips_everything_and_changes_trigger_rebuilds(cli: Cli, tm
     shutil.copytree(TEMPLATES, templates)
     args = ("build", "--all", "-j", "1", "--format", "html", "--out", str(out), "--templates", str(templates), "--quiet")
     assert cli(*args).code == 0  # type: ignore[attr-defined]
-    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    def published() -> dict[str, int]:  # the lock's own bookkeeping aside
+        return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if not p.name.startswith(".briefing-")}
+
+    before = published()
     run = cli(*args)
-    assert "0 briefing(s) built" in run.out  # type: ignore[attr-defined]
-    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    assert ": 0 built, 41 up to date, 0 failed;" in run.out  # type: ignore[attr-defined]
+    assert published() == before
     # A template change rebuilds everything; a deleted file rebuilds its briefing.
     (templates / "screen.css").write_text((templates / "screen.css").read_text() + "\n/* changed */\n")
     assert " 0 up to date" in cli(*args).out  # type: ignore[attr-defined]
     (out / "region-sahel.html").unlink()
-    assert cli(*args).out.startswith("1 briefing(s) built")  # type: ignore[attr-defined]
+    assert ": 1 built, 40 up to date" in cli(*args).out  # type: ignore[attr-defined]
 
 
 def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,8 +71,8 @@ def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypa
     monkeypatch.setattr(HtmlWriter, "render", flaky)
     run = cli("build", "--all", "-j", "1", "--format", "docx,html", "--out", str(tmp_path), "--quiet")
     assert run.code == 1  # type: ignore[attr-defined]
-    assert "region-arctic: OSError: disk on fire" in run.err  # type: ignore[attr-defined]
-    assert "1 briefing(s) failed" in run.err  # type: ignore[attr-defined]
+    assert "FAILED region-arctic: OSError: disk on fire" in run.err  # type: ignore[attr-defined]
+    assert ": 40 built, 0 up to date, 1 failed;" in run.out  # type: ignore[attr-defined]
     assert (tmp_path / "region-sahel.html").is_file()
     # docx was rendered but not written: a briefing is written whole or not at all
     assert not (tmp_path / "region-arctic.docx").exists()
@@ -86,19 +89,19 @@ def test_atomic_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(KeyboardInterrupt):
-        build_module.atomic_write(target, b"new" * 1000)
+        outputs.atomic_write(target, b"new" * 1000)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
 
 
 def test_stale_temporary_files_are_cleaned(cli: Cli, tmp_path: Path) -> None:
-    (tmp_path / ".tmp-region-sahel.pdf.12345").write_bytes(b"half")
+    (tmp_path / ".briefing-tmp-region-sahel.pdf.12345").write_bytes(b"half")
     assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path), "--quiet").code == 0  # type: ignore[attr-defined]
-    assert not list(tmp_path.glob(".tmp-*"))
+    assert not list(tmp_path.glob(".briefing-tmp-*"))
 
 
 def test_lock_stops_a_second_build(cli: Cli, tmp_path: Path) -> None:
-    with open(tmp_path / ".briefing.lock", "a+") as held:
+    with open(tmp_path / ".briefing-build.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         run = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path))
     assert run.code == 1  # type: ignore[attr-defined]

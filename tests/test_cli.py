@@ -19,7 +19,7 @@ def test_build_one_briefing_by_alias(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "hoorn-van-afrika", "--format", "html", "--out", str(tmp_path), "--quiet")
     assert run.code == 0, run.err  # type: ignore[attr-defined]
     assert (tmp_path / "region-horn-of-africa.html").is_file()
-    assert "1 briefing(s) built" in run.out  # type: ignore[attr-defined]
+    assert "1 briefing(s): 1 built, 0 up to date, 0 failed" in run.out  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -18,6 +18,9 @@ from ..errors import UsageError
 from ..model import Briefing
 
 FORMATS: tuple[str, ...] = ("pdf", "docx", "html")
+# The file suffix of each format, known without loading its writer (the
+# build names and checks files before any writer is needed).
+SUFFIXES: dict[str, str] = {fmt: f".{fmt}" for fmt in FORMATS}
 
 
 @dataclass(frozen=True, slots=True)
