@@ -63,8 +63,7 @@ from .writers import FORMATS, SUFFIXES, get_writer
 PLACEHOLDER_DATE = dt.date(2000, 1, 1)
 # Names of files a build may have written, for --prune: a briefing id and a
 # format suffix. Anything else in the folder is left alone.
-BRIEFING_FILE = re.compile(r"^(region|theme|ministry)-[a-z0-9-]+(\+(region|theme|ministry)-[a-z0-9-]+)*"
-                           r"\.(" + "|".join(FORMATS) + r")$")
+BRIEFING_FILE = re.compile(r"^(region|theme|ministry)-[a-z0-9+-]+\.(" + "|".join(FORMATS) + r")$")
 
 
 def build_date() -> dt.date:

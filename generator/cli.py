@@ -108,7 +108,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     try:
         args = _parser().parse_args(argv)
         command = {"build": _build, "list": _list, "check": _check, "explain": _explain}[args.command]
-        return command(args, out, err)
+        code = command(args, out, err)
+        out.flush()  # here, not at exit, so that a closed pipe is handled below
+        return code
     except _Usage as exc:
         print(f"{exc}\n(see 'briefing --help')", file=err)
         return 2

@@ -1,0 +1,430 @@
+"""Unattended builds, tested by doing what cron, a supervisor or an editor
+does: kill the build, interrupt it, change one passage, run it the next day,
+switch formats, and feed it bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator.catalogue import catalogue
+from generator.content import load_content
+from generator.outputs import OutputLock
+from generator.select import select
+
+Cli = Callable[..., object]
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
+
+
+def manifest(out: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {e["id"]: e for e in data["briefings"]}
+
+
+def assert_manifest_is_disk(out: Path) -> None:
+    """Every listed file exists with its sha256; every briefing file is listed."""
+    listed = set()
+    for entry in manifest(out).values():
+        for info in entry["files"].values():
+            listed.add(info["name"])
+            assert hashlib.sha256((out / info["name"]).read_bytes()).hexdigest() == info["sha256"], info["name"]
+    on_disk = {p.name for p in out.iterdir() if p.suffix in (".pdf", ".docx", ".html") and p.name != "index.html"}
+    assert on_disk == listed
+
+
+def built_ids(err: str) -> list[str]:
+    return re.findall(r"built (\S+) \(", err)
+
+
+_started: list[subprocess.Popen[str]] = []
+
+
+def start(*argv: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-m", "generator", *argv], cwd=ROOT, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _started.append(process)
+    return process
+
+
+@pytest.fixture(autouse=True)
+def _reap() -> Iterator[None]:
+    """No build a test started outlives it, and its pipes are closed."""
+    yield
+    while _started:
+        process = _started.pop()
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def wait_for_line(process: subprocess.Popen[str], pattern: str, timeout: float = 60) -> list[str]:
+    """Read stderr until a line matches (the build is under way)."""
+    assert process.stderr is not None
+    lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if re.search(pattern, line):
+            return lines
+    raise AssertionError(f"no line matching {pattern!r}: {lines}")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+# --------------------------------------------------------------------------
+# Process lifecycle
+
+
+@pytest.mark.slow
+def test_killing_the_build_leaves_no_worker_and_no_lock(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build = start("build", "--all", "-j", "2", "--format", "pdf", "--out", str(out))
+    wait_for_line(build, r"built \S+ \(pdf\)")
+    workers = children(build.pid)
+    assert len(workers) == 2
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 2
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(w) for w in workers), "workers outlived the killed build"
+    # The next build starts at once, says it takes over, and finds the
+    # folder consistent.
+    nxt = start("build", "--region", "arctic", "--format", "html", "--out", str(out))
+    _, err = nxt.communicate(timeout=60)
+    assert nxt.returncode == 0, err
+    build.communicate()
+    assert f"taking over the lock of build pid {build.pid}" in err
+    assert "region-arctic" in manifest(out)
+    listed = manifest(out)
+    assert len(listed) >= 2  # what the killed build finished is kept
+    for entry in listed.values():
+        for info in entry["files"].values():
+            assert hashlib.sha256((out / info["name"]).read_bytes()).hexdigest() == info["sha256"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupt_stops_within_two_seconds_and_keeps_what_was_finished(
+        tmp_path: Path, sig: signal.Signals, code: int) -> None:
+    out = tmp_path / "out"
+    build = start("build", "--all", "-j", "2", "--format", "pdf,docx", "--out", str(out))
+    lines = wait_for_line(build, r"built \S+ \(pdf, docx\)")
+    workers = children(build.pid)
+    sent = time.monotonic()
+    build.send_signal(sig)
+    stdout, rest = build.communicate(timeout=30)
+    took = time.monotonic() - sent
+    assert build.returncode == code
+    assert took < 2, f"took {took:.1f}s to stop"
+    assert not any(alive(w) for w in workers)
+    err = "".join(lines) + rest
+    assert f"interrupted ({sig.name})" in err and "Traceback" not in err
+    assert "not built (interrupted)" in stdout
+    finished = built_ids(err)
+    assert set(manifest(out)) == set(finished)
+    assert_manifest_is_disk(out)
+    assert (out / "index.html").is_file()
+    # The next run does not redo what was finished.
+    dry = subprocess.run([sys.executable, "-m", "generator", "build", "--all", "--format", "pdf,docx", "--out",
+                          str(out), "--dry-run"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert f", {len(finished)} up to date," in dry.stdout
+
+
+def test_wait_waits_for_the_running_build(tmp_path: Path) -> None:
+    lock = OutputLock(tmp_path).acquire()  # another build holds the folder
+    try:
+        build = start("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path), "--wait")
+        wait_for_line(build, "waiting for another build")
+        time.sleep(0.3)
+        assert build.poll() is None
+    finally:
+        lock.release()
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 0, err
+    assert (tmp_path / "region-arctic.html").is_file()
+
+
+# --------------------------------------------------------------------------
+# Incrementality
+
+
+def test_one_changed_passage_rebuilds_exactly_the_briefings_that_print_it(
+        cli: Cli, content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", "--all", "--format", "html", "--content", str(content_copy), "--out", str(out))
+    assert cli(*args, "--quiet").code == 0  # type: ignore[attr-defined]
+    path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "ontstaat momenteel een multipolair" in text
+    path.write_text(text.replace("ontstaat momenteel een multipolair", "ontstaat thans een multipolair"),
+                    encoding="utf-8")
+    content = load_content(content_copy)
+    expected = {s.id for s in (select(content, sel) for sel in catalogue(content))
+                if "omgeving-04" in {p.id for p in s.passages}}
+    assert 0 < len(expected) < 41
+    run = cli(*args)
+    assert set(built_ids(run.err)) == expected  # type: ignore[attr-defined]
+    assert f": {len(expected)} built, {41 - len(expected)} up to date" in run.out  # type: ignore[attr-defined]
+
+
+def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date(
+        cli: Cli, content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    args = ("build", "--all", "--format", "html", "--content", str(content_copy), "--out", str(out), "--quiet")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000))  # 28 November 2025
+    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000 + 86_400))
+    run = cli(*args)
+    assert ": 0 built, 41 up to date" in run.out  # type: ignore[attr-defined]
+    assert "28 november 2025" in (out / "region-sahel.html").read_text(encoding="utf-8")
+    # A changed briefing shows the day of its change; the others keep theirs.
+    path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("momenteel een multipolair", "thans een multipolair"),
+                    encoding="utf-8")
+    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    dates = {bid: e["date"] for bid, e in manifest(out).items()}
+    assert dates["region-asia"] == "2025-11-29" and dates["region-sahel"] == "2025-11-28"
+    assert "29 november 2025" in (out / "region-asia.html").read_text(encoding="utf-8")
+    # An edition date chosen with --date is shown by every briefing.
+    run = cli(*args, "--date", "2026-01-15")
+    assert ": 41 built" in run.out  # type: ignore[attr-defined]
+    assert {e["date"] for e in manifest(out).values()} == {"2026-01-15"}
+
+
+def test_up_to_date_means_the_same_bytes_not_the_same_size(cli: Cli, tmp_path: Path) -> None:
+    args = ("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    path = tmp_path / "region-sahel.html"
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Sahel", b"Sahxl", 1))
+    assert ": 1 built" in cli(*args).out  # type: ignore[attr-defined]
+    assert path.read_bytes() == data
+
+
+# --------------------------------------------------------------------------
+# Manifest = disk
+
+
+def test_formats_built_earlier_stay_listed_while_current_and_go_when_stale(
+        cli: Cli, content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    base = ("build", "--all", "--content", str(content_copy), "--out", str(out), "--quiet")
+    assert cli(*base, "--format", "html").code == 0  # type: ignore[attr-defined]
+    assert cli(*base, "--format", "docx").code == 0  # type: ignore[attr-defined]
+    assert set(manifest(out)["region-sahel"]["files"]) == {"docx", "html"}
+    assert_manifest_is_disk(out)
+    path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("momenteel een multipolair", "thans een multipolair"),
+                    encoding="utf-8")
+    run = cli(*base, "--format", "docx")
+    assert f"removed {out / 'region-asia.html'}" in run.err  # type: ignore[attr-defined]
+    assert set(manifest(out)["region-asia"]["files"]) == {"docx"}  # its html is out of date
+    assert set(manifest(out)["region-sahel"]["files"]) == {"docx", "html"}
+    assert_manifest_is_disk(out)
+
+
+def test_briefings_no_longer_in_the_catalogue_are_reported_then_pruned(
+        cli: Cli, content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", "--all", "--format", "html", "--content", str(content_copy), "--out", str(out), "--quiet")
+    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    (out / "region-sahel+region-zzz.html").write_text("left by an old build")
+    path = content_copy / "catalogue.yaml"
+    text = path.read_text(encoding="utf-8")
+    start_of_last = text.rindex("\n  - ")
+    path.write_text(text[:start_of_last] + "\n", encoding="utf-8")
+    dropped = set(manifest(out)) - {s.id for s in (select(load_content(content_copy), sel)
+                                                   for sel in catalogue(load_content(content_copy)))}
+    assert len(dropped) == 1
+    (gone,) = dropped
+    run = cli(*args)
+    assert "1 briefing(s)" in run.err and "--prune removes them" in run.err  # type: ignore[attr-defined]
+    assert gone in manifest(out) and (out / f"{gone}.html").is_file()
+    dry = cli(*args, "--prune", "--dry-run")
+    assert f"would remove {out / (gone + '.html')}" in dry.out  # type: ignore[attr-defined]
+    assert "would remove" in dry.out and "region-sahel+region-zzz.html" in dry.out  # type: ignore[attr-defined]
+    assert (out / f"{gone}.html").is_file()  # a dry run writes nothing
+    assert cli(*args, "--prune").code == 0  # type: ignore[attr-defined]
+    assert gone not in manifest(out) and not (out / f"{gone}.html").exists()
+    assert not (out / "region-sahel+region-zzz.html").exists()
+    assert_manifest_is_disk(out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{gone}.html"' not in index
+    assert "Openbaar" in index  # the marking of each briefing
+
+
+def test_the_lock_and_temporary_files_are_named_apart_from_what_is_published(cli: Cli, tmp_path: Path) -> None:
+    assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path)).code == 0  # type: ignore[attr-defined]
+    hidden = {p.name for p in tmp_path.iterdir() if p.name.startswith(".")}
+    assert hidden == {".briefing-build.lock"}
+
+
+# --------------------------------------------------------------------------
+# Bad input: one clear line, the right exit code, nothing half-written
+
+
+@pytest.mark.parametrize(("subject", "message"), [
+    ("hoorn-van-afrika", "key-messages.yaml:224: key messages: 'hoorn-van-afrika' is an alias of region "
+                         "'horn-of-africa'; content refers to ids — write 'horn-of-africa'"),
+    ("Hoorn van Afrika", "is an alias of region 'horn-of-africa'"),
+    ("horn-africa", "key messages: unknown region 'horn-africa' — did you mean 'horn-of-africa'?"),
+])
+def test_a_key_message_subject_that_is_not_an_id(cli: Cli, content_copy: Path, subject: str, message: str) -> None:
+    path = content_copy / "key-messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n  horn-of-africa:", f"\n  {subject}:", 1), encoding="utf-8")
+    run = cli("check", "--content", str(content_copy))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert message in run.err and "internal error" not in run.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("value", ["2013-06-31", "21 juni 2013"])
+def test_a_malformed_date_is_found_by_check(cli: Cli, content_copy: Path, tmp_path: Path, value: str) -> None:
+    path = content_copy / "strategy.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2013-06-21", f"date: {value}"), encoding="utf-8")
+    run = cli("check", "--content", str(content_copy))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert f"strategy.yaml:15: 'date' must be a date written as YYYY-MM-DD, like 2013-06-21, not '{value}'" \
+        in run.err  # type: ignore[attr-defined]
+    build = cli("build", "--region", "sahel", "--content", str(content_copy), "--out", str(tmp_path / "o"))
+    assert build.code == 1 and not (tmp_path / "o").exists()  # type: ignore[attr-defined]
+
+
+def test_an_alias_shared_by_two_entries_names_both(cli: Cli, content_copy: Path) -> None:
+    path = content_copy / "taxonomy" / "regions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  aliases: [Westelijke Sahel]\n" in text
+    path.write_text(text.replace("  aliases: [Westelijke Sahel]\n", "  aliases: [Westelijke Sahel, Sahelzone]\n")
+                    .replace("- id: west-africa\n  label_nl: West-Afrika\n",
+                             "- id: west-africa\n  label_nl: West-Afrika\n  # test\n"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    at = text.index("aliases: [", text.index("- id: west-africa")) + len("aliases: [")
+    path.write_text(text[:at] + "Sahelzone, " + text[at:], encoding="utf-8")
+    run = cli("check", "--content", str(content_copy))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "region alias 'sahelzone' of 'west-africa' is also an alias of 'sahel'" in run.err  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("marking", "message"), [
+    ("", "the marking is empty"),
+    ("Openbaar\x07", "control character (U+0007)"),
+    ("Intern\nGeheim", "control character (U+000A)"),
+    ("X" * 61, "at most 60 fit"),
+])
+def test_a_bad_marking_is_a_usage_error(cli: Cli, tmp_path: Path, marking: str, message: str) -> None:
+    run = cli("build", "--region", "sahel", "--marking", marking, "--out", str(tmp_path / "o"))
+    assert run.code == 2  # type: ignore[attr-defined]
+    assert message in run.err and "internal error" not in run.err  # type: ignore[attr-defined]
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_long_selection_gets_a_short_stable_name(cli: Cli, content, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ids = [e.id for e in content.taxonomies["region"].entries]
+    argv = [arg for rid in ids for arg in ("--region", rid)]
+    run = cli("build", *argv, "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    (name,) = [p.name for p in tmp_path.glob("*.html") if p.name != "index.html"]
+    assert len(name) <= 125 and re.search(r"-[0-9a-f]{12}\.html$", name)
+    backwards = [arg for rid in reversed(ids) for arg in ("--region", rid)]
+    again = cli("build", *backwards, "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert ": 0 built, 1 up to date" in again.out  # type: ignore[attr-defined]
+
+
+def test_a_full_disk_is_one_line_with_the_path(tmp_path: Path) -> None:
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)],
+                             capture_output=True).returncode == 0
+    try:
+        if mounted:
+            argv = ["build", "--region", "sahel", "--format", "pdf", "--out", str(small)]
+            run = subprocess.run([sys.executable, "-m", "generator", *argv], cwd=ROOT, capture_output=True, text=True)
+            reason = "No space left on device"
+        else:  # not root: a file size limit makes the same write fail
+            small.rmdir()
+            code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+                    "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536)); "
+                    "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
+            run = subprocess.run([sys.executable, "-c", code, "build", "--region", "sahel", "--format", "pdf",
+                                  "--out", str(small)], cwd=ROOT, capture_output=True, text=True)
+            reason = "File too large"
+        assert run.returncode == 1, run.stderr
+        assert f"region-sahel.pdf: cannot write: {reason}" in run.stderr
+        assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+        assert not list(small.glob(".briefing-tmp-*")) and not (small / "region-sahel.pdf").exists()
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(small)], check=True)
+
+
+def test_an_output_folder_that_cannot_be_made(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    run = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path / "file" / "out"))
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "cannot create the output folder and its lock: Not a directory" in run.err  # type: ignore[attr-defined]
+
+
+def test_a_closed_pipe_ends_list_quietly(tmp_path: Path) -> None:
+    listing = start("list")
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # the reader is gone before the listing is written, as `| head -0` would be
+    listing.wait(timeout=30)
+    err = listing.stderr.read()
+    assert listing.returncode == 141 and err == ""
+
+
+def test_list_explain_and_manifest_agree_on_passage_counts(cli: Cli, tmp_path: Path) -> None:
+    listed = json.loads(cli("list", "--json").out)  # type: ignore[attr-defined]
+    defence = next(e for e in listed["ministries"] if e["id"] == "defence")
+    explained = cli("explain", "--ministry", "defence").out  # type: ignore[attr-defined]
+    assert explained.startswith(f"ministry-defence: {defence['passages']} passages")
+    assert cli("build", "--ministry", "defence", "--format", "html", "--out", str(tmp_path)).code == 0  # type: ignore[attr-defined]
+    assert manifest(tmp_path)["ministry-defence"]["passages"] == defence["passages"]
+    plain = cli("list", "ministries").out  # type: ignore[attr-defined]
+    line = next(line for line in plain.splitlines() if line.strip().startswith("defence "))
+    assert line.endswith(f"({defence['passages']} passages)")
+
+
+# --------------------------------------------------------------------------
+# Logs for cron
+
+
+def test_log_lines_have_timestamps_and_the_summary_is_always_printed(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", "--region", "sahel", "--region", "arctic", "--format", "html", "--out", str(tmp_path))
+    lines = run.err.splitlines() + run.out.splitlines()[:1]  # type: ignore[attr-defined]
+    assert lines and all(STAMP.match(line) for line in lines), lines
+    quiet = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert quiet.err == ""  # type: ignore[attr-defined]
+    assert STAMP.match(quiet.out) and "1 briefing(s): 1 built, 0 up to date, 0 failed" in quiet.out  # type: ignore[attr-defined]
