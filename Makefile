@@ -11,14 +11,19 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: Pango and HarfBuzz (with its subsetter, for small and
 # reproducible font subsets) for WeasyPrint; the rest are used by the tests
-# (read PDFs back, convert DOCX with LibreOffice, check pandoc sees headings).
+# (read PDFs back, convert DOCX with LibreOffice, check pandoc sees headings,
+# drive the web page in a real browser).
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 shared-mime-info
-TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui
+TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui chromium
 
-.PHONY: briefings test check lint typecheck golden bench clean distclean deps-runtime deps-test
+.PHONY: briefings serve test check lint typecheck golden bench clean distclean deps-runtime deps-test
 
 briefings: $(VENV)/.installed
 	$(BIN)/briefing build --all -j $(JOBS) --out $(OUT)
+
+# The web page and API on http://127.0.0.1:8000/ (see README, "On demand").
+serve: $(VENV)/.installed
+	$(BIN)/briefing serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000) --workers $(JOBS)
 
 test: $(VENV)/.installed deps-test
 	$(BIN)/briefing check --strict
@@ -46,7 +51,7 @@ bench: $(VENV)/.installed deps-test
 $(VENV)/.installed: pyproject.toml | deps-runtime
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,serve]'
 	touch $@
 
 deps-runtime:

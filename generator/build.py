@@ -41,7 +41,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -77,10 +77,17 @@ def build_date() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+# Templates of pages about briefings, not of briefings: changing them must
+# not rebuild the catalogue.
+NOT_BRIEFING_TEMPLATES = frozenset({"index.html.j2", "serve.html.j2"})
+
+
 def templates_digest(templates: Path) -> str:
+    """Hash of every template file a briefing's rendering may read (fonts,
+    CSS, the Word reference document included)."""
     sha = hashlib.sha256()
     try:
-        for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        for path in sorted(p for p in templates.rglob("*") if p.is_file() and p.name not in NOT_BRIEFING_TEMPLATES):
             sha.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
     except OSError as exc:
         raise describe_os_error(templates, exc, "read templates") from None
@@ -143,21 +150,32 @@ class Job:
         return self.briefing.id + SUFFIXES[fmt]
 
 
+DateLookup = Callable[[str, str], "dt.date | None"]
+"""(briefing id, content hash) -> the date recorded for that content, if any."""
+
+
 def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Path, edition: Edition,
-         previous: dict[str, ManifestEntry], options: Options) -> list[Job]:
+         date_of: DateLookup, options: Options, template_hash: str | None = None) -> list[Job]:
     """Select and compose every briefing before anything is written, so a
     selection error stops the build with nothing half-done. `edition.date`
-    is today; see the module docstring for the date a briefing shows."""
-    template_hash = templates_digest(templates)
+    is today; see the module docstring for the date a briefing shows.
+    `template_hash` may be given by a caller that already knows it (a
+    server whose templates do not change while it runs)."""
+    template_hash = template_hash or templates_digest(templates)
     jobs = []
     for selectors in wanted:
         selection = select(content, selectors)
         undated = compose(content, selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
         content_hash = _model_hash(undated)
-        date = options.date or _recorded_date(previous.get(selection.id), content_hash) or edition.date
+        date = options.date or date_of(selection.id, content_hash) or edition.date
         briefing = compose(content, selection, dataclasses.replace(edition, date=date))
         jobs.append(Job(briefing, tuple(selectors), options.formats, templates, content_hash, date, template_hash))
     return jobs
+
+
+def manifest_dates(previous: dict[str, ManifestEntry]) -> DateLookup:
+    """Dates as a build folder's manifest records them."""
+    return lambda bid, content_hash: _recorded_date(previous.get(bid), content_hash)
 
 
 def _recorded_date(entry: ManifestEntry | None, content_hash: str) -> dt.date | None:
@@ -362,9 +380,9 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     reporter = reporter or _Silent()
     if options.dry_run:
         previous = _verified(read_manifest(out), out)
-        jobs = plan(content, wanted, templates, edition, previous, options)
+        jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
         return _dry_run(jobs, previous, out, options)
-    jobs = plan(content, wanted, templates, edition, _verified(read_manifest(out), out), options)
+    jobs = plan(content, wanted, templates, edition, manifest_dates(_verified(read_manifest(out), out)), options)
     lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
     try:
         if lock.stale_owner:
@@ -374,7 +392,7 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         previous = _verified(read_manifest(out), out)
         if any(_recorded_date(previous.get(j.id), j.content_hash) not in (None, j.date) for j in jobs
                if options.date is None):
-            jobs = plan(content, wanted, templates, edition, previous, options)
+            jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
         return _Build(content, jobs, previous, out, templates, options, reporter, lock.fileno).run()
     finally:
         lock.release()

@@ -30,7 +30,7 @@ from .build import BuildReport, Interrupted, JobResult, Options, build_briefings
 from .catalogue import catalogue
 from .compose import DEFAULT_MARKING, Edition
 from .content import Content, load_content
-from .errors import BriefingError, ContentError
+from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
 from .writers import parse_formats
@@ -87,6 +87,24 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="print only errors and the summary")
     common(b)
 
+    sv = sub.add_parser("serve", help="serve a web page and HTTP API that build briefings on demand")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sv.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                    help="rendering worker processes (default: number of cores)")
+    sv.add_argument("--cache", type=Path, default=Path(".briefing-cache"), metavar="DIR",
+                    help="cache folder for rendered files (default: .briefing-cache/)")
+    sv.add_argument("--cache-size", type=int, default=512, metavar="MB", help="cache size limit (default: 512)")
+    sv.add_argument("--warm", type=Path, metavar="DIR",
+                    help="a folder built by 'briefing build --all', served read-only as a warm cache")
+    sv.add_argument("--queue", type=int, default=16, metavar="N",
+                    help="renders that may wait for a worker before requests get 429 (default: 16)")
+    sv.add_argument("--deadline", type=float, default=60.0, metavar="S",
+                    help="seconds a render may take before its request gets 503 (default: 60)")
+    sv.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, metavar="DIR",
+                    help="templates folder (default: templates/ of this project)")
+    common(sv)
+
     ls = sub.add_parser("list", help="list regions, themes and ministries with their ids")
     ls.add_argument("what", nargs="?", choices=("regions", "themes", "ministries"), help="only this kind")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
@@ -107,7 +125,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = _parser().parse_args(argv)
-        command = {"build": _build, "list": _list, "check": _check, "explain": _explain}[args.command]
+        command = {"build": _build, "serve": _serve, "list": _list, "check": _check,
+                   "explain": _explain}[args.command]
         code = command(args, out, err)
         out.flush()  # here, not at exit, so that a closed pipe is handled below
         return code
@@ -118,7 +137,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         return int(exc.code or 0)
     except BriefingError as exc:
         for message in exc.messages():
-            print(message, file=err)
+            print(message + _hint(exc), file=err)
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (`briefing list | head -2`): stop quietly, as
@@ -135,6 +154,16 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             traceback.print_exc(file=err)
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=err)
         return 1
+
+
+def _hint(exc: BriefingError) -> str:
+    """Where on the command line to look next (the library does not know
+    it is run from one)."""
+    if isinstance(exc, UnknownSubject):
+        return f" (see 'briefing list {kind_plural(exc.kind)}')"
+    if isinstance(exc, SelectionError):
+        return " ('briefing explain' shows what each one holds)"
+    return ""
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> Content:
@@ -204,6 +233,18 @@ def _summarise(report: BuildReport, args: argparse.Namespace, out: TextIO, err: 
                  f"what was finished is kept and listed in {args.out / 'manifest.json'}")
         return 143 if report.interrupted == "SIGTERM" else 130
     return 1 if report.failed else 0
+
+
+def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.workers < 1 or args.queue < 0 or args.deadline <= 0 or args.cache_size < 1:
+        raise _Usage("briefing serve: --workers and --cache-size must be at least 1, --queue at least 0, "
+                     "--deadline positive")
+    from .serve import run  # the web stack is loaded only by this command
+
+    content = _load(args, err)
+    run(content, args.templates, args.cache, host=args.host, port=args.port, workers=args.workers,
+        queue=args.queue, deadline=args.deadline, cache_mb=args.cache_size, warm=args.warm, log=err)
+    return 0
 
 
 def _iso_date(text: str) -> dt.date:

@@ -75,6 +75,15 @@ class UsageError(BriefingError):
     exit_code = 2
 
 
+class UnknownSubject(UsageError):
+    """A region, theme or ministry that content does not have; `kind` lets
+    a caller point to where the valid ones are listed."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class SelectionError(BriefingError):
     """Raised by `select` when a valid selector combination matches nothing."""
 

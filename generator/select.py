@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
-from .errors import SelectionError, UsageError
+from .errors import SelectionError, UnknownSubject, UsageError
 from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, did_you_mean
 
 
@@ -36,11 +36,10 @@ def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple
         taxonomy = content.taxonomies[kind]
         entry = taxonomy.get(key)
         if entry is None:
-            raise UsageError(f"unknown {kind} '{key}'{did_you_mean(taxonomy, key)} "
-                             f"(see 'briefing list {kind_plural(kind)}')")
+            raise UnknownSubject(f"unknown {kind} '{key}'{did_you_mean(taxonomy, key)}", kind)
         selectors.add(Selector(kind, entry.id))
     if not selectors:
-        raise UsageError("give at least one of --region, --theme, --ministry")
+        raise UsageError("choose at least one region, theme or ministry")
     order = {k: i for i, k in enumerate(SELECTOR_KINDS)}
     return tuple(sorted(selectors, key=lambda s: (order[s.kind], s.id)))
 
@@ -124,8 +123,7 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
     if not reasons:
         described = " + ".join(
             f"{KIND_LABELS_NL[s.kind].lower()} '{s.id}'" for s in selectors)
-        raise SelectionError(f"no passage of the strategy matches {described}; "
-                             "try fewer selectors ('briefing explain' shows what each one holds)")
+        raise SelectionError(f"no passage of the strategy matches {described}; try fewer subjects")
 
     # A box is read as a whole: when one part is selected, its other parts
     # come along, so that no box is printed half.

@@ -1,0 +1,249 @@
+"""The HTTP layer: a web page and a JSON API over `BriefingService`.
+
+Thin like the CLI: it parses requests, calls the service and turns the
+library's errors into status codes. Every error is a 4xx (or the designed
+429/503) with a JSON body under /api/ and a short HTML page elsewhere; no
+traceback is ever sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+import pebble
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..compose import DEFAULT_MARKING
+from ..content import Content
+from ..errors import BriefingError, SelectionError
+from ..select import Selector, passage_count
+from ..taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
+from ..writers import FORMATS
+from .cache import Cache
+from .pool import Busy, Overran, RenderPool
+from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, describe, parse_name
+
+MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
+PAGE_TEMPLATE = "serve.html.j2"
+GROUP_TITLES = {"region": "Regio’s", "theme": "Thema’s", "ministry": "Ministeries"}
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML"}
+
+
+class _Limits:
+    """Refuse over-long query strings before anything parses them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and len(scope.get("query_string", b"")) > MAX_QUERY:
+            response = JSONResponse({"error": f"query string longer than {MAX_QUERY} bytes", "status": 414},
+                                    status_code=414)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2, queue: int = 16,
+               deadline: float = 60.0, max_tasks: int = 200) -> Starlette:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    state: dict[str, BriefingService] = {}
+    counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
+              for e in content.taxonomies[k].entries}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        pool = RenderPool(templates, workers=workers, queue=queue, deadline=deadline, max_tasks=max_tasks)
+        state["service"] = BriefingService(content, templates, cache, pool)
+        try:
+            yield
+        finally:
+            pool.close()
+
+    def service() -> BriefingService:
+        return state["service"]
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+
+    def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+        page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, counts, [], [], DEFAULT_MARKING),
+                                                      error=message, status=status)
+        return HTMLResponse(page, status_code=status, headers=headers)
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            return error(request, exc.status_code, str(exc.detail))
+        if isinstance(exc, Busy):
+            return error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+        if isinstance(exc, Overran):
+            return error(request, 503, f"{exc}; try again later", {"Retry-After": "5"})
+        if isinstance(exc, pebble.ProcessExpired):
+            return error(request, 503, "the renderer stopped twice on this briefing; try again later",
+                         {"Retry-After": "5"})
+        if isinstance(exc, (NotFound, SelectionError)):
+            return error(request, 404, str(exc))
+        if isinstance(exc, BadRequest):
+            return error(request, 400, str(exc))
+        if isinstance(exc, BriefingError):
+            return error(request, 503, f"could not render: {exc}", {"Retry-After": "30"})
+        return error(request, 500, "internal error")
+
+    def planned_from(request: Request, name: str) -> Planned:
+        return service().plan(parse_name(content, name), request.query_params.get("marking", DEFAULT_MARKING))
+
+    def links(planned: Planned, marking: str) -> dict[str, str]:
+        query = "" if marking == DEFAULT_MARKING else "?" + urlencode({"marking": marking})
+        return {fmt: f"/briefings/{quote(planned.name, safe='+')}.{fmt}{query}" for fmt in FORMATS}
+
+    def summary(planned: Planned, marking: str) -> dict[str, Any]:
+        briefing = planned.job.briefing
+        return {
+            "name": planned.name,
+            "id": briefing.id,
+            "title": briefing.cover.title,
+            "subtitle": briefing.cover.subtitle,
+            "description": describe(content, planned.job.selectors),
+            "passages": briefing.passage_count,
+            "marking": briefing.cover.marking,
+            "date": planned.job.date.isoformat(),
+            "content_hash": planned.job.content_hash,
+            "files": {fmt: {"url": url, "media_type": MEDIA_TYPES[fmt], "etag": planned.etag(fmt),
+                            "cached": service().cached(planned, fmt) is not None}
+                      for fmt, url in links(planned, marking).items()},
+        }
+
+    async def page(request: Request) -> Response:
+        params = request.query_params
+        pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
+        formats = [f for f in params.getlist("format") if f in FORMATS] or list(FORMATS)
+        marking = params.get("marking", DEFAULT_MARKING) or DEFAULT_MARKING
+        context = _page_context(content, counts, pairs, formats, marking)
+        result, message, status = None, "", 200
+        if pairs:
+            try:
+                name = "+".join(f"{k}-{v}" for k, v in pairs)
+                planned = service().plan(parse_name(content, name), marking)
+                result = summary(planned, marking)
+            except (NotFound, BadRequest, SelectionError) as exc:
+                message, status = str(exc), 400 if isinstance(exc, BadRequest) else 404
+        html = env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status)
+        return HTMLResponse(html, status_code=status)
+
+    async def subjects(request: Request) -> Response:
+        return JSONResponse({GROUP_TITLES_EN[k]: [
+            {"id": e.id, "label_nl": e.label_nl, "label_en": e.label_en, "aliases": list(e.aliases),
+             "description": e.description, "passages": counts[k, e.id]}
+            for e in content.taxonomies[k].entries] for k in SELECTOR_KINDS})
+
+    async def catalogue_list(request: Request) -> Response:
+        items = []
+        for selectors in service().catalogue_names():
+            planned = service().plan(selectors)
+            items.append({"name": planned.name, "title": planned.job.briefing.cover.title,
+                          "passages": planned.job.briefing.passage_count, "urls": links(planned, DEFAULT_MARKING)})
+        return JSONResponse({"briefings": items})
+
+    async def briefing_json(request: Request) -> Response:
+        name = request.path_params["name"]
+        planned = planned_from(request, name)
+        if planned.name != name:
+            return _redirect(request, f"/api/briefings/{quote(planned.name, safe='+')}")
+        return JSONResponse(summary(planned, planned.job.briefing.cover.marking))
+
+    async def preview(request: Request) -> Response:
+        pairs = [(kind, v) for kind in SELECTOR_KINDS for v in request.query_params.getlist(kind) if v]
+        if not pairs:
+            raise BadRequest("choose at least one region, theme or ministry")
+        planned = service().plan(parse_name(content, "+".join(f"{k}-{v}" for k, v in pairs)),
+                                 request.query_params.get("marking", DEFAULT_MARKING) or DEFAULT_MARKING)
+        return JSONResponse(summary(planned, planned.job.briefing.cover.marking))
+
+    async def briefing_file(request: Request) -> Response:
+        filename = request.path_params["filename"]
+        name, _, fmt = filename.rpartition(".")
+        if fmt not in FORMATS or not name:
+            raise NotFound(f"'{filename}': unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+        planned = planned_from(request, name)
+        if planned.name != name:
+            return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}.{fmt}")
+        etag = planned.etag(fmt)
+        marking = planned.job.briefing.cover.marking
+        headers = {
+            "ETag": etag,
+            # Openbaar may be kept by shared caches; anything else only by the browser.
+            "Cache-Control": f"{'public' if marking == DEFAULT_MARKING else 'private'}, max-age=300",
+        }
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        hit = await service().file(planned, fmt)
+        data = await asyncio.to_thread(hit.path.read_bytes)
+        title = re.sub(r"[^\w .,()+\-·’]", "", planned.job.briefing.cover.title).strip() or planned.name
+        disposition = "attachment" if fmt == "docx" else "inline"
+        headers["Content-Disposition"] = (f'{disposition}; filename="{planned.name}.{fmt}"; '
+                                          f"filename*=UTF-8''{quote(f'{title}.{fmt}')}")
+        return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+    async def health(request: Request) -> Response:
+        pool = service().pool
+        alive = await pool.alive()
+        body = {"status": "ok" if alive else "unavailable", "content": {"passages": len(content.passages)},
+                "workers": {"count": pool.workers, "alive": alive, "pending": pool.pending,
+                            "renders": pool.renders, "replaced": pool.replaced}}
+        return JSONResponse(body, status_code=200 if alive else 503)
+
+    routes = [
+        Route("/", page, methods=["GET", "HEAD"]),
+        Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/api/subjects", subjects, methods=["GET", "HEAD"]),
+        Route("/api/catalogue", catalogue_list, methods=["GET", "HEAD"]),
+        Route("/api/preview", preview, methods=["GET", "HEAD"]),
+        Route("/api/briefings/{name}", briefing_json, methods=["GET", "HEAD"]),
+        Route("/briefings/{filename}", briefing_file, methods=["GET", "HEAD"]),
+    ]
+    handlers: dict[Any, Any] = {Exception: on_error, HTTPException: on_error}
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,
+                     middleware=[Middleware(_Limits)])
+
+
+GROUP_TITLES_EN = {"region": "regions", "theme": "themes", "ministry": "ministries"}
+
+
+def _redirect(request: Request, path: str) -> Response:
+    """To the canonical name (an alias or another order was asked for)."""
+    query = request.url.query
+    return RedirectResponse(path + (f"?{query}" if query else ""), status_code=308)
+
+
+def _page_context(content: Content, counts: dict[tuple[str, str], int], pairs: list[tuple[str, str]],
+                  formats: list[str], marking: str) -> dict[str, Any]:
+    chosen = set()
+    for kind, key in pairs:
+        entry = content.taxonomies[kind].get(key)
+        if entry is not None:
+            chosen.add((kind, entry.id))
+    groups = [{
+        "kind": kind, "title": GROUP_TITLES[kind], "label": KIND_LABELS_NL[kind],
+        "entries": [{"id": e.id, "label": e.label_nl, "aliases": list(e.aliases), "label_en": e.label_en,
+                     "passages": counts[kind, e.id],
+                     "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],
+    } for kind in SELECTOR_KINDS]
+    return {"groups": groups, "formats": [{"id": f, "label": FORMAT_LABELS[f], "checked": f in (formats or FORMATS)}
+                                          for f in FORMATS],
+            "marking": marking, "document": content.document}

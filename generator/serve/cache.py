@@ -1,0 +1,155 @@
+"""A content-addressed cache of rendered files, shared safely by processes.
+
+The key of a file is its build input hash (`build.Job.input_hash`): the
+hash of everything the bytes depend on. So a hit never needs checking
+against content, and several server processes, or machines sharing one
+folder, can use one cache: files appear by atomic rename under their final
+name, and two processes writing the same key write the same bytes.
+
+A folder made by `briefing build --all` serves as a read-only warm cache:
+its manifest maps input hashes to files, and each file is checked against
+its recorded sha256 when first used.
+
+Layout: `<dir>/<hh>/<hash>.<suffix>` for files, `<dir>/dates/<content hash>`
+for the date a briefing's content was first seen (so that the server, like
+the build, shows the date content last changed, and its keys stay the same
+from one day to the next).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import OutputError
+from ..manifest import read_manifest
+from ..outputs import TEMP_PREFIX, atomic_write, describe_os_error
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    path: Path
+    size: int
+
+
+class Cache:
+    def __init__(self, folder: Path, max_bytes: int = 512 * 1024 * 1024, warm: Path | None = None) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.warm = warm
+        self._warm_files: dict[str, tuple[Path, str]] = {}
+        self._warm_dates: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._since_evict = 0
+        try:
+            (folder / "dates").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise describe_os_error(folder, exc, "create the cache folder") from None
+        if warm is not None:
+            self._load_warm(warm)
+
+    def _load_warm(self, warm: Path) -> None:
+        if not warm.is_dir():
+            raise OutputError(f"{warm}: warm cache folder not found")
+        for entry in read_manifest(warm).values():
+            if entry.get("date") and entry.get("content_hash"):
+                self._warm_dates[entry["content_hash"]] = entry["date"]
+            for info in entry["files"].values():
+                if info.get("input_hash") and info.get("sha256"):
+                    self._warm_files[info["input_hash"]] = (warm / info["name"], info["sha256"])
+
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def get(self, key: str, suffix: str) -> Hit | None:
+        path = self._path(key, suffix)
+        try:
+            size = path.stat().st_size
+            os.utime(path)  # least recently used is what eviction removes
+            return Hit(path, size)
+        except OSError:
+            pass
+        warm = self._warm_files.get(key)
+        if warm is not None:
+            source, sha = warm
+            try:
+                data = source.read_bytes()
+            except OSError:
+                data = b""
+            if hashlib.sha256(data).hexdigest() == sha:
+                return Hit(source, len(data))
+            self._warm_files.pop(key, None)  # changed since its build: not a hit
+        return None
+
+    def put(self, key: str, suffix: str, data: bytes) -> Hit:
+        path = self._path(key, suffix)
+        try:
+            path.parent.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise describe_os_error(path.parent, exc, "create a cache folder") from None
+        atomic_write(path, data)
+        with self._lock:
+            self._since_evict += len(data)
+            due = self._since_evict > self.max_bytes // 20
+            if due:
+                self._since_evict = 0
+        if due:
+            self.evict()
+        return Hit(path, len(data))
+
+    def evict(self) -> int:
+        """Remove least recently used files until the cache is within its
+        size limit; returns how many bytes were removed. Safe while other
+        processes read: a removed file that is open stays readable."""
+        files = []
+        for path in self.folder.glob("??/*"):
+            if path.name.startswith(TEMP_PREFIX):
+                continue
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            files.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in files)
+        removed = 0
+        for _, size, path in sorted(files):
+            if total - removed <= self.max_bytes:
+                break
+            try:
+                path.unlink()
+                removed += size
+            except OSError:
+                continue
+        return removed
+
+    def date_of(self, content_hash: str) -> dt.date | None:
+        """The date this content was first seen, from the warm build folder
+        or this cache; None if never."""
+        text = self._warm_dates.get(content_hash)
+        if text is None:
+            try:
+                text = (self.folder / "dates" / content_hash).read_text(encoding="ascii").strip()
+            except OSError:
+                return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+
+    def remember_date(self, content_hash: str, date: dt.date) -> dt.date:
+        """Record `date` for this content unless another process was first;
+        returns the date that holds."""
+        path = self.folder / "dates" / content_hash
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            return self.date_of(content_hash) or date
+        except OSError as exc:
+            raise describe_os_error(path, exc, "record a date in the cache") from None
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(date.isoformat())
+        return date

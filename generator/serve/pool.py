@@ -1,0 +1,142 @@
+"""Rendering off the event loop: a pool of warm worker processes.
+
+Rendering a PDF is CPU-bound for up to a second or two; the server's event
+loop must never do it. The pool is pebble's ProcessPool, chosen because it
+does what a rendering service needs and concurrent.futures does not:
+
+- a deadline per task, after which the worker that overran is terminated
+  and replaced (a stuck render cannot hold a worker forever);
+- workers recycled after `max_tasks` renders, so memory cannot creep;
+- a worker that dies (killed, out of memory) is replaced and its task
+  fails with ProcessExpired, which we retry once.
+
+Workers start through the forkserver (not plain fork: the server runs
+threads, and forking a threaded process can deadlock), with the writers
+imported and loaded before their first task.
+
+Admission is bounded: at most `workers + queue` renders are admitted at
+once; beyond that the caller gets `Busy`, which the HTTP layer answers with
+429 and Retry-After. The same key asked for by many clients at once is
+rendered once (single-flight).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import multiprocessing
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+import pebble
+
+from ..build import Rendering, Task, render
+from ..writers import FORMATS, get_writer
+
+# Modules the forkserver imports once, so every worker it forks starts
+# with them loaded (WeasyPrint's import alone takes about half a second).
+PRELOAD = ["generator.build", "generator.writers.html", "generator.writers.pdf", "generator.writers.docx"]
+
+
+class Busy(Exception):
+    """More renders are waiting than the pool admits; try again later."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the server is busy; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class Overran(Exception):
+    """A render took longer than the deadline; its worker was replaced."""
+
+
+def _warm(templates: Path) -> None:
+    for fmt in FORMATS:
+        get_writer(fmt, templates)
+
+
+def _ping() -> bool:
+    return True
+
+
+class RenderPool:
+    def __init__(self, templates: Path, workers: int = 2, queue: int = 16, deadline: float = 60.0,
+                 max_tasks: int = 200) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        self.workers, self.queue, self.deadline = workers, queue, deadline
+        self._pool = pebble.ProcessPool(max_workers=workers, max_tasks=max_tasks, initializer=_warm,
+                                        initargs=(templates,), context=context)
+        self._admitted = 0
+        self._inflight: dict[str, asyncio.Future[Rendering]] = {}
+        self._seconds = 1.0  # running mean of render time, for Retry-After
+        self.renders = 0
+        self.replaced = 0
+
+    @property
+    def pending(self) -> int:
+        return self._admitted
+
+    async def render(self, key: str, task: Task,
+                     store: Callable[[Rendering], Awaitable[None]] | None = None) -> Rendering:
+        """Render `task` once for everyone asking for `key` at the same time.
+        `store` runs once with the result before the waiters are answered
+        (the cache write), so that a later request finds the file. The
+        render runs as its own task: a client that goes away does not
+        cancel it for the others."""
+        running = self._inflight.get(key)
+        if running is None:
+            if self._admitted >= self.workers + self.queue:
+                waves = math.ceil((self._admitted + 1) / self.workers)
+                raise Busy(max(1, math.ceil(waves * self._seconds)))
+            self._admitted += 1
+            running = asyncio.ensure_future(self._render_once(key, task, store))
+            # Retrieve the outcome even when every client has gone away.
+            running.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._inflight[key] = running
+        return await asyncio.shield(running)
+
+    async def _render_once(self, key: str, task: Task,
+                           store: Callable[[Rendering], Awaitable[None]] | None) -> Rendering:
+        try:
+            rendering = await self._run(task)
+            if store is not None and not rendering.error:
+                await store(rendering)
+            return rendering
+        finally:
+            self._admitted -= 1
+            self._inflight.pop(key, None)
+
+    async def _run(self, task: Task) -> Rendering:
+        for attempt in (1, 2):
+            start = time.perf_counter()
+            future = self._pool.schedule(render, args=(task,), timeout=self.deadline)
+            try:
+                rendering: Rendering = await asyncio.wrap_future(future)
+            except FutureTimeout:
+                self.replaced += 1
+                raise Overran(f"rendering took longer than {self.deadline:g} s") from None
+            except pebble.ProcessExpired:
+                self.replaced += 1
+                if attempt == 2:
+                    raise
+                continue  # its worker died (killed, out of memory): once more on a fresh one
+            self.renders += 1
+            self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - start)
+            return rendering
+        raise AssertionError("unreachable")
+
+    async def alive(self, timeout: float = 10.0) -> bool:
+        """Whether the workers answer: a no-op task through the pool."""
+        if not self._pool.active:
+            return False
+        try:
+            return bool(await asyncio.wait_for(asyncio.wrap_future(self._pool.schedule(_ping)), timeout))
+        except (TimeoutError, pebble.ProcessExpired):
+            return False
+
+    def close(self) -> None:
+        self._pool.stop()  # type: ignore[no-untyped-call]
+        self._pool.join(timeout=5)

@@ -1,0 +1,129 @@
+"""The briefing service: what the HTTP layer asks of the library.
+
+Framework-free, so it can be tested and reused without Starlette: it parses
+briefing names, plans a job exactly as `briefing build` does (same date
+rule, same input hash), and returns a cached file or has the pool render
+one. Content is loaded and validated once, when the service starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import Job, Options, Rendering, Task, build_date, plan, templates_digest
+from ..catalogue import catalogue
+from ..compose import DEFAULT_MARKING, Edition
+from ..content import Content
+from ..errors import BriefingError
+from ..select import Selector, parse_selectors
+from ..taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
+from ..writers import FORMATS, SUFFIXES
+from .cache import Cache, Hit
+from .pool import RenderPool
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+class NotFound(BriefingError):
+    """A briefing name that names nothing: unknown kind, id or format."""
+
+
+class BadRequest(BriefingError):
+    """A request the service cannot answer as asked (a bad marking)."""
+
+
+def name_of(selectors: tuple[Selector, ...]) -> str:
+    """The URL name of a briefing: 'region-sahel+theme-terrorism'. Unlike a
+    file name it is never shortened, so it can always be parsed back."""
+    return "+".join(f"{s.kind}-{s.id}" for s in selectors)
+
+
+def parse_name(content: Content, name: str) -> tuple[Selector, ...]:
+    """'region-sahel+theme-terrorism' -> selectors; aliases are accepted
+    ('region-hoorn-van-afrika'), so the caller can redirect to the
+    canonical name."""
+    pairs: list[tuple[str, str]] = []
+    for part in name.split("+"):
+        kind, _, key = part.partition("-")
+        if kind not in SELECTOR_KINDS or not key:
+            raise NotFound(f"'{part}' does not name a briefing subject; write it as region-<id>, theme-<id> or "
+                           "ministry-<id>, e.g. region-sahel")
+        pairs.append((kind, key))
+    try:
+        return parse_selectors(content, pairs)
+    except BriefingError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def describe(content: Content, selectors: tuple[Selector, ...]) -> str:
+    """The selection in words: subjects of one kind unite ("of"), kinds
+    intersect ("en ook over")."""
+    groups = []
+    for kind in SELECTOR_KINDS:
+        labels = [content.taxonomies[kind][s.id].label_nl for s in selectors if s.kind == kind]
+        if labels:
+            joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " of " + labels[-1]
+            groups.append(f"{KIND_LABELS_NL[kind].lower()} {joined}")
+    if len(groups) == 1:
+        return f"Alle passages over {groups[0]}."
+    return "Alle passages die gaan over " + " én over ".join(groups) + "."
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    job: Job
+    name: str  # canonical URL name
+
+    def etag(self, fmt: str) -> str:
+        return f'"{self.job.input_hash(fmt)}"'
+
+
+class BriefingService:
+    def __init__(self, content: Content, templates: Path, cache: Cache, pool: RenderPool) -> None:
+        self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
+        self.template_hash = templates_digest(templates)  # templates do not change while serving
+
+    def plan(self, selectors: tuple[Selector, ...], marking: str = DEFAULT_MARKING,
+             today: dt.date | None = None) -> Planned:
+        try:
+            edition = Edition(date=today or build_date(), marking=marking)
+        except BriefingError as exc:
+            raise BadRequest(str(exc)) from None
+        (job,) = plan(self.content, [selectors], self.templates, edition, self._date_of, Options(),
+                      template_hash=self.template_hash)
+        return Planned(job, name_of(selectors))
+
+    def _date_of(self, briefing_id: str, content_hash: str) -> dt.date | None:
+        return self.cache.date_of(content_hash) or self.cache.remember_date(content_hash, build_date())
+
+    def cached(self, planned: Planned, fmt: str) -> Hit | None:
+        return self.cache.get(planned.job.input_hash(fmt), SUFFIXES[fmt])
+
+    async def file(self, planned: Planned, fmt: str) -> Hit:
+        """The file, from the cache or rendered now (once, however many ask)."""
+        if fmt not in FORMATS:
+            raise NotFound(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+        key = planned.job.input_hash(fmt)
+        hit = self.cache.get(key, SUFFIXES[fmt])
+        if hit is not None:
+            return hit
+
+        async def store(rendering: Rendering) -> None:
+            self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
+
+        rendering = await self.pool.render(key, Task(planned.job.briefing, (fmt,), self.templates), store)
+        if rendering.error:
+            raise BriefingError(f"{planned.name}.{fmt}: {rendering.error}")
+        hit = self.cache.get(key, SUFFIXES[fmt])
+        if hit is None:  # evicted at once by a tiny cache: serve what we have
+            hit = self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
+        return hit
+
+    def catalogue_names(self) -> list[tuple[Selector, ...]]:
+        return catalogue(self.content)
