@@ -217,7 +217,10 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         Route("/api/briefings/{name}", briefing_json, methods=["GET", "HEAD"]),
         Route("/briefings/{filename}", briefing_file, methods=["GET", "HEAD"]),
     ]
-    handlers: dict[Any, Any] = {Exception: on_error, HTTPException: on_error}
+    # Each designed failure by its own class (handled where it is raised);
+    # Exception last, for bugs: a plain 500 without a traceback.
+    handlers: dict[Any, Any] = {cls: on_error for cls in (HTTPException, BriefingError, Busy, Overran,
+                                                          pebble.ProcessExpired, Exception)}
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,
                      middleware=[Middleware(_Limits)])
 

@@ -1,0 +1,231 @@
+"""`briefing serve`: the page and the API through Starlette's TestClient,
+the pool and the cache as library objects."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import os
+import time
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TEMPLATES
+from pypdf import PdfReader
+from starlette.testclient import TestClient
+
+from generator.cli import main
+from generator.content import Content
+from generator.select import Selector
+from generator.serve.app import create_app
+from generator.serve.cache import Cache
+from generator.serve.pool import Busy, Overran, RenderPool
+from generator.serve.service import BriefingService, parse_name
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client(content: Content, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    cache = Cache(tmp_path_factory.mktemp("cache"))
+    with TestClient(create_app(content, TEMPLATES, cache, workers=2)) as test_client:
+        yield test_client
+
+
+def test_the_page_works_without_javascript(client: TestClient) -> None:
+    page = client.get("/", headers=HTML)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'name="region" value="sahel"' in page.text and "Hoorn van Afrika" in page.text
+    assert "ook: Westelijke Sahel" in page.text  # aliases are shown
+    chosen = client.get("/?region=sahel&theme=terrorism&format=pdf&format=docx", headers=HTML)
+    assert chosen.status_code == 200
+    assert "Briefing Sahel · Terrorisme" in chosen.text
+    assert "Alle passages die gaan over regio Sahel én over thema Terrorisme." in chosen.text
+    assert 'href="/briefings/region-sahel+theme-terrorism.pdf"' in chosen.text
+    assert 'href="/briefings/region-sahel+theme-terrorism.html"' not in chosen.text  # HTML not chosen
+    union = client.get("/?region=sahel&region=horn-of-africa", headers=HTML)
+    assert "Alle passages over regio Hoorn van Afrika of Sahel." in union.text
+
+
+def test_the_page_says_what_is_wrong(client: TestClient) -> None:
+    unknown = client.get("/?region=sahl", headers=HTML)
+    assert unknown.status_code == 404 and "did you mean &#39;sahel&#39;?" in unknown.text
+    empty = client.get("/?region=arctic&theme=piracy", headers=HTML)
+    assert empty.status_code == 404 and "no passage of the strategy matches" in empty.text
+    bad = client.get("/?region=sahel&marking=%07", headers=HTML)
+    assert bad.status_code == 400 and "control character" in bad.text
+
+
+def test_files_carry_type_name_length_etag_and_cache_control(client: TestClient) -> None:
+    url = "/briefings/region-sahel+theme-terrorism.pdf"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "application/pdf"
+    assert int(first.headers["content-length"]) == len(first.content)
+    assert first.headers["content-disposition"] == (
+        'inline; filename="region-sahel+theme-terrorism.pdf"; '
+        "filename*=UTF-8''Briefing%20Sahel%20%C2%B7%20Terrorisme.pdf")
+    assert first.headers["cache-control"] == "public, max-age=300"
+    etag = first.headers["etag"]
+    assert len(etag) == 66 and etag.startswith('"')
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(first.content)).pages)
+    assert "Sahel" in text
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    head = client.head(url)
+    assert head.status_code == 200 and head.headers["etag"] == etag and head.content == b""
+    docx = client.get("/briefings/region-sahel.docx?marking=Departementaal%20vertrouwelijk")
+    assert docx.headers["content-disposition"].startswith('attachment; filename="region-sahel.docx"')
+    assert docx.headers["cache-control"].startswith("private")
+
+
+def test_aliases_and_another_order_redirect_to_the_stable_name(client: TestClient) -> None:
+    moved = client.get("/briefings/theme-terrorism+region-sahel.pdf?marking=Intern", follow_redirects=False)
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/briefings/region-sahel+theme-terrorism.pdf?marking=Intern"
+    alias = client.get("/briefings/region-hoorn-van-afrika.html", follow_redirects=False)
+    assert alias.headers["location"] == "/briefings/region-horn-of-africa.html"
+
+
+def test_the_api(client: TestClient, content: Content) -> None:
+    subjects = client.get("/api/subjects").json()
+    sahel = next(e for e in subjects["regions"] if e["id"] == "sahel")
+    assert sahel["label_nl"] == "Sahel" and sahel["passages"] > 0
+    catalogue = client.get("/api/catalogue").json()["briefings"]
+    assert len(catalogue) == 41
+    assert any(b["name"] == "region-sahel" and b["title"] == "Briefing Sahel" for b in catalogue)
+    entry = client.get("/api/briefings/region-sahel").json()
+    assert entry["title"] == "Briefing Sahel" and entry["marking"] == "Openbaar"
+    assert entry["files"]["pdf"]["url"] == "/briefings/region-sahel.pdf"
+    assert dt.date.fromisoformat(entry["date"]) <= dt.date.today()
+    health = client.get("/health").json()
+    assert health["status"] == "ok" and health["workers"]["alive"] is True
+    assert client.head("/health").status_code == 200
+
+
+@pytest.mark.parametrize(("path", "status", "message"), [
+    ("/briefings/region-sahl.pdf", 404, "unknown region 'sahl' — did you mean 'sahel'?"),
+    ("/briefings/region-arctic+theme-piracy.pdf", 404, "no passage of the strategy matches"),
+    ("/briefings/region-sahel.odt", 404, "unknown format 'odt'"),
+    ("/briefings/planet-mars.pdf", 404, "does not name a briefing subject"),
+    ("/briefings/..%2F..%2Fetc%2Fpasswd", 404, "Not Found"),
+    ("/briefings/%2Fetc%2Fpasswd.pdf", 404, "Not Found"),
+    ("/briefings/region-sahel.pdf?marking=" + "X" * 61, 400, "at most 60"),
+    ("/briefings/region-sahel.pdf?marking=a%0Ab", 400, "control character"),
+    ("/api/briefings/region-sahel?x=" + "y" * 3000, 414, "query string longer"),
+    ("/api/preview", 400, "choose at least one"),
+])
+def test_bad_requests_get_a_clear_4xx(client: TestClient, path: str, status: int, message: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+    assert "Traceback" not in response.text
+
+
+def test_only_get_and_head(client: TestClient) -> None:
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        assert client.request(method, "/briefings/region-sahel.pdf").status_code == 405
+
+
+def test_content_markup_is_text_on_the_page(content: Content, tmp_path: Path) -> None:
+    # The page shows taxonomy labels and aliases; they are escaped like any text.
+    with TestClient(create_app(content, TEMPLATES, Cache(tmp_path), workers=1)) as client:
+        page = client.get("/?region=<script>", headers=HTML)
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+
+
+# --------------------------------------------------------------------------
+# The pool and the cache, as a library
+
+
+def _service(content: Content, cache_dir: Path, **pool_args: object) -> BriefingService:
+    return BriefingService(content, TEMPLATES, Cache(cache_dir), RenderPool(TEMPLATES, **pool_args))  # type: ignore[arg-type]
+
+
+def test_many_clients_asking_for_one_briefing_get_one_render(content: Content, tmp_path: Path) -> None:
+    service = _service(content, tmp_path, workers=2)
+
+    async def ask() -> list[int]:
+        planned = service.plan(parse_name(content, "region-arctic"))
+        hits = await asyncio.gather(*(service.file(planned, "pdf") for _ in range(8)))
+        return [hit.size for hit in hits]
+
+    try:
+        sizes = asyncio.run(ask())
+        assert len(set(sizes)) == 1 and sizes[0] > 0
+        assert service.pool.renders == 1
+    finally:
+        service.pool.close()
+
+
+def test_beyond_the_queue_requests_are_refused_with_a_retry_time(content: Content, tmp_path: Path) -> None:
+    service = _service(content, tmp_path, workers=1, queue=0)
+
+    async def ask() -> list[object]:
+        first = service.plan(parse_name(content, "ministry-foreign-affairs"))
+        second = service.plan(parse_name(content, "region-arctic"))
+        return await asyncio.gather(service.file(first, "pdf"), service.file(second, "pdf"),
+                                    return_exceptions=True)
+
+    try:
+        done, refused = asyncio.run(ask())
+        assert not isinstance(done, BaseException)
+        assert isinstance(refused, Busy) and refused.retry_after >= 1
+    finally:
+        service.pool.close()
+
+
+def test_a_render_past_its_deadline_is_stopped_and_its_worker_replaced(content: Content, tmp_path: Path) -> None:
+    service = _service(content, tmp_path, workers=1, deadline=0.01)
+
+    async def ask() -> tuple[object, bool]:
+        planned = service.plan(parse_name(content, "ministry-foreign-affairs"))
+        try:
+            await service.file(planned, "pdf")
+            outcome: object = None
+        except Overran as exc:
+            outcome = exc
+        return outcome, await service.pool.alive()
+
+    try:
+        outcome, alive = asyncio.run(ask())
+        assert isinstance(outcome, Overran) and alive
+        assert service.pool.replaced == 1
+    finally:
+        service.pool.close()
+
+
+def test_a_build_folder_is_a_warm_cache(content: Content, tmp_path: Path) -> None:
+    built = tmp_path / "built"
+    assert main(["build", "--region", "sahel", "--format", "html", "--out", str(built), "--quiet"]) == 0
+    entry = json.loads((built / "manifest.json").read_text())["briefings"][0]
+    cache = Cache(tmp_path / "cache", warm=built)
+    service = BriefingService(content, TEMPLATES, cache, RenderPool(TEMPLATES, workers=1))
+    try:
+        planned = service.plan((Selector("region", "sahel"),), today=dt.date(2030, 1, 1))
+        assert planned.job.date.isoformat() == entry["date"]  # the build's date, not today's
+        hit = asyncio.run(service.file(planned, "html"))
+        assert hit.path == built / "region-sahel.html" and service.pool.renders == 0
+    finally:
+        service.pool.close()
+
+
+def test_the_cache_keeps_within_its_size_and_drops_the_least_recently_used(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, max_bytes=3500)
+    now = time.time()
+    for n in range(3):
+        hit = cache.put(f"{n:064x}", ".pdf", b"x" * 1000)
+        os.utime(hit.path, (now - 30 + n, now - 30 + n))  # 0 oldest, 2 newest
+    assert cache.get(f"{0:064x}", ".pdf") is not None  # used: now the most recent
+    cache.put(f"{3:064x}", ".pdf", b"x" * 1000)  # 4000 bytes: over the limit
+    kept = {n for n in range(4) if (tmp_path / "00" / f"{n:064x}.pdf").is_file()}
+    assert kept == {0, 2, 3}
+
+
+def test_two_processes_sharing_a_cache_agree_on_dates(tmp_path: Path) -> None:
+    one, other = Cache(tmp_path), Cache(tmp_path)
+    assert one.remember_date("c0ffee", dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
+    assert other.remember_date("c0ffee", dt.date(2026, 1, 2)) == dt.date(2026, 1, 1)
+    assert other.date_of("c0ffee") == dt.date(2026, 1, 1)
