@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import json
 import os
 import time
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
