@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from .cache import Cache
 from .pool import Busy, Overran, RenderPool
 from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, describe, parse_name
 
+LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
 PAGE_TEMPLATE = "serve.html.j2"
 GROUP_TITLES = {"region": "Regio’s", "theme": "Thema’s", "ministry": "Ministeries"}
@@ -103,6 +105,8 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
             return error(request, 400, str(exc))
         if isinstance(exc, BriefingError):
             return error(request, 503, f"could not render: {exc}", {"Retry-After": "30"})
+        # A bug: the client gets a plain 500, the operator the traceback.
+        LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error(request, 500, "internal error")
 
     def planned_from(request: Request, name: str) -> Planned:

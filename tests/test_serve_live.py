@@ -1,0 +1,195 @@
+"""`briefing serve` as a real process on a loopback port: a real browser
+uses the page, and load and fault tests hit it. Requests are bounded in
+number and time and go to 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+from conftest import ROOT
+from pypdf import PdfReader
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def said(self) -> str:
+        """What the server wrote to stderr, for a failing assertion."""
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    port = _free_port()
+    cache = tmp_path_factory.mktemp("cache")
+    log = cache.parent / "server.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port), "--workers",
+                                    "2", "--cache", str(cache)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(url + "/health", timeout=5)[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise AssertionError("server did not start")
+    yield Server(url, process, log)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.slow
+def test_a_person_in_a_browser_gets_the_sahel_terrorism_pdf(server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(accept_downloads=True)
+            page.goto(server.url + "/")
+            page.check("input[name=region][value=sahel]")
+            page.check("input[name=theme][value=terrorism]")
+            page.wait_for_selector("text=Briefing Sahel · Terrorisme")  # the page follows each choice
+            assert "/?region=sahel&theme=terrorism" in page.url
+            with page.expect_download() as download:
+                page.click("text=PDF downloaden")
+            target = tmp_path / "briefing.pdf"
+            download.value.save_as(target)
+            assert download.value.suggested_filename == "Briefing Sahel · Terrorisme.pdf"
+            text = "".join(p.extract_text() for p in PdfReader(target).pages)
+            assert "Sahel" in text and "terror" in text.lower()
+
+            # Keyboard only: search, tick with the space bar, submit with Enter.
+            page.goto(server.url + "/")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == "search"
+            page.keyboard.type("cyber")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.value") == "cyber-security"
+            page.keyboard.press("Space")
+            for _ in range(60):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.tagName") == "BUTTON":
+                    break
+            page.keyboard.press("Enter")
+            page.wait_for_selector("h2:has-text('Briefing Cyberveiligheid')")
+            assert "theme=cyber-security" in page.url
+        finally:
+            browser.close()
+
+
+def _workers(server: Server) -> list[psutil.Process]:
+    """The rendering workers: children of the forkserver, grandchildren of
+    the server."""
+    me = psutil.Process(server.process.pid)
+    return [p for p in me.children(recursive=True) if p.ppid() != me.pid]
+
+
+def _memory(server: Server) -> int:
+    me = psutil.Process(server.process.pid)
+    total = me.memory_info().rss
+    for child in me.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+@pytest.mark.slow
+def test_200_mixed_requests_at_concurrency_16(server: Server) -> None:
+    names = ["region-sahel", "region-arctic", "theme-piracy", "region-horn-of-africa", "theme-cyber-security",
+             "ministry-defence", "region-west-africa", "region-sahel+theme-terrorism"]
+    paths = []
+    for n in range(200):
+        name = names[n % len(names)]
+        paths.append([f"/briefings/{name}.pdf", f"/briefings/{name}.html", f"/api/briefings/{name}",
+                      f"/briefings/{name}.docx", "/briefings/region-sahl.pdf", "/health",
+                      f"/briefings/{name}.pdf?marking=Intern"][n % 7])
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda path: (path, *get(server.url + path)), paths))
+    statuses = [status for _, status, _, _ in results]
+    assert not [s for s in statuses if s >= 500 and s not in (503,)], statuses
+    assert statuses.count(200) >= 150, statuses
+    for path, status, headers, body in results:
+        if status == 200 and path.split("?")[0].endswith(".pdf"):
+            assert body.startswith(b"%PDF") and len(PdfReader(io.BytesIO(body)).pages) >= 1
+            assert int(headers["content-length"]) == len(body)
+        if status == 429:
+            assert int(headers["retry-after"]) >= 1
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_render_is_replaced_and_its_request_answered(server: Server) -> None:
+    answer: list[tuple[int, dict[str, str], bytes]] = []
+    asking = threading.Thread(target=lambda: answer.append(get(server.url + "/briefings/ministry-foreign-affairs.pdf"
+                                                                          "?marking=Kill%20test")))
+    asking.start()
+    time.sleep(0.4)  # rendering has begun
+    victims = _workers(server)
+    assert victims
+    for worker in victims:
+        os.kill(worker.pid, signal.SIGKILL)
+    asking.join(timeout=60)
+    status, _, body = answer[0]
+    assert status == 200 and body.startswith(b"%PDF"), server.said()
+    assert get(server.url + "/health")[0] == 200
+    assert not {w.pid for w in victims} & {w.pid for w in _workers(server)}
+
+
+@pytest.mark.slow
+def test_memory_stays_flat_over_500_renders(server: Server) -> None:
+    def render(n: int) -> int:
+        return get(f"{server.url}/briefings/region-arctic.html?marking=Soak%20{n}")[0]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(render, range(50))) == {200}
+        after_50 = _memory(server)
+        assert set(pool.map(render, range(50, 500))) == {200}
+        after_500 = _memory(server)
+    assert after_500 <= after_50 * 1.10, (after_50, after_500)
