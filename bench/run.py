@@ -209,6 +209,9 @@ def main() -> None:
     peer_pdf = best_of(3, ["pandoc", str(md), "--pdf-engine=weasyprint", "-o", str(work / "peer.pdf")])
     results["pandoc"] = {"docx": peer_docx, "pdf": peer_pdf, "wall": peer_docx["wall"] + peer_pdf["wall"]}
 
+    results["serve"] = bench_serve(work, wanted, quick=args.quick, floor_single=results["floor_on_demand"]["wall"],
+                                   floor_per_briefing=floor_total / len(briefings), cores=cores)
+
     ratios = {
         "catalogue_vs_floor": results["cold_j2"]["wall"] / results["floor"]["wall"],
         # CPU seconds of the whole build over the floor's: overhead without scheduling and idle time
@@ -225,8 +228,17 @@ def main() -> None:
         "peak_rss_mb": ("<=", 400),
         "on_demand_warm_vs_floor": ("<=", 1.2),
         "on_demand_fresh_vs_pandoc": ("<", 1.0),
+        "serve_hit_p50_ms": ("<=", 10),
+        "serve_hit_p95_ms": ("<=", 30),
+        "serve_uncached_vs_floor": ("<=", 1.15),
+        "serve_throughput_vs_floor": (">=", 0.85),
+        "serve_peak_rss_mb": ("<=", 600),
     }
-    values = {**ratios, "noop_seconds": results["noop"]["wall"],
+    serve = results["serve"]
+    values = {**ratios, "serve_hit_p50_ms": serve["hit_p50_ms"], "serve_hit_p95_ms": serve["hit_p95_ms"],
+              "serve_uncached_vs_floor": serve["uncached_vs_floor"],
+              "serve_throughput_vs_floor": serve["throughput_vs_floor"], "serve_peak_rss_mb": serve["peak_rss_mb"],
+              "noop_seconds": results["noop"]["wall"],
               "peak_rss_mb": max(results["cold_j2"]["max_rss_mb"], results["cold_j1"]["max_rss_mb"])}
     results["ratios"] = ratios
     results["targets"] = {k: {"value": values[k], "target": f"{op} {t}",
@@ -246,10 +258,91 @@ def main() -> None:
         cpu = f"{r['cpu']:.2f}" if "cpu" in r else ""
         rss = f"{r['max_rss_mb']:.0f}" if "max_rss_mb" in r else ""
         print(f"{label:<44}{r['wall']:>9.2f}{cpu:>9}{rss:>12}")
+    sv = results["serve"]
+    print(f"\nserve: cached hit p50 {sv['hit_p50_ms']:.1f} ms, p95 {sv['hit_p95_ms']:.1f} ms (concurrency 16); "
+          f"uncached PDF {sv['uncached_single_s']:.2f} s; {sv['throughput_per_s']:.2f} uncached PDFs/s at "
+          f"concurrency 8 (floor {sv['floor_per_s']:.2f}/s); peak RSS {sv['peak_rss_mb']:.0f} MB")
     print(f"\n{'target':<30}{'value':>10}  {'goal':<8} met")
     for key, t in results["targets"].items():
         print(f"{key:<30}{t['value']:>10.2f}  {t['target']:<8} {'yes' if t['met'] else 'NO'}")
     print(f"\nwritten to {target}")
+
+
+def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, floor_single: float,
+                floor_per_briefing: float, cores: int) -> dict[str, Any]:
+    """`briefing serve` on a loopback port: cached hits under concurrency 16,
+    one uncached PDF against WeasyPrint alone, uncached throughput at
+    concurrency 8 against the floor's rate, and the peak memory of the
+    server with its workers."""
+    import socket
+    import statistics
+    import threading
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    import psutil
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([*BRIEFING, "serve", "--port", str(port), "--workers", str(cores), "--cache",
+                               str(work / "serve-cache"), "--queue", "64"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    peak = [0]
+    running = [True]
+
+    def watch() -> None:
+        me = psutil.Process(server.pid)
+        while running[0]:
+            try:
+                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+                peak[0] = max(peak[0], rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def fetch(path: str) -> float:
+        start = time.perf_counter()
+        with urllib.request.urlopen(url + path, timeout=120) as response:
+            response.read()
+        return time.perf_counter() - start
+
+    try:
+        for _ in range(600):
+            try:
+                fetch("/health")
+                break
+            except OSError:
+                time.sleep(0.1)
+        threading.Thread(target=watch, daemon=True).start()
+        fetch("/briefings/region-arctic.pdf")  # every worker warm, first render done
+        singles = [fetch(f"/briefings/region-sahel.pdf?marking=Bench%20{n}") for n in range(3 if quick else 7)]
+        fetch("/briefings/region-sahel.pdf")
+        hits_n = 64 if quick else 800
+        with ThreadPoolExecutor(16) as pool:
+            hits = sorted(pool.map(lambda _: fetch("/briefings/region-sahel.pdf"), range(hits_n)))
+        names = ["+".join(f"{s.kind}-{s.id}" for s in sel) for sel in wanted]
+        start = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda name: fetch(f"/briefings/{name}.pdf?marking=Doorvoer"), names))
+        wall = time.perf_counter() - start
+    finally:
+        running[0] = False
+        server.terminate()
+        server.wait(timeout=30)
+    floor_rate = cores / floor_per_briefing
+    return {
+        "hit_p50_ms": statistics.median(hits) * 1000,
+        "hit_p95_ms": hits[int(len(hits) * 0.95) - 1] * 1000,
+        "uncached_single_s": statistics.median(singles),
+        "uncached_vs_floor": statistics.median(singles) / floor_single,
+        "throughput_per_s": len(names) / wall,
+        "floor_per_s": floor_rate,
+        "throughput_vs_floor": (len(names) / wall) / floor_rate,
+        "peak_rss_mb": peak[0] / 1024 / 1024,
+        "wall": wall,
+    }
 
 
 if __name__ == "__main__":

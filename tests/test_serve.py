@@ -217,7 +217,7 @@ def test_the_cache_keeps_within_its_size_and_drops_the_least_recently_used(tmp_p
     now = time.time()
     for n in range(3):
         hit = cache.put(f"{n:064x}", ".pdf", b"x" * 1000)
-        os.utime(hit.path, (now - 30 + n, now - 30 + n))  # 0 oldest, 2 newest
+        os.utime(hit.path, (now - 300 + n, now - 300 + n))  # 0 oldest, 2 newest
     assert cache.get(f"{0:064x}", ".pdf") is not None  # used: now the most recent
     cache.put(f"{3:064x}", ".pdf", b"x" * 1000)  # 4000 bytes: over the limit
     kept = {n for n in range(4) if (tmp_path / "00" / f"{n:064x}.pdf").is_file()}

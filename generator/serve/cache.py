@@ -22,12 +22,17 @@ import datetime as dt
 import hashlib
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OutputError
 from ..manifest import read_manifest
 from ..outputs import TEMP_PREFIX, atomic_write, describe_os_error
+
+# A hit marks its file as used at most once a minute: recency to the minute
+# is plenty for eviction, and a metadata write per hit is not free.
+TOUCH_AFTER = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +73,10 @@ class Cache:
     def get(self, key: str, suffix: str) -> Hit | None:
         path = self._path(key, suffix)
         try:
-            size = path.stat().st_size
-            os.utime(path)  # least recently used is what eviction removes
-            return Hit(path, size)
+            stat = path.stat()
+            if time.time() - stat.st_mtime > TOUCH_AFTER:
+                os.utime(path)  # least recently used is what eviction removes
+            return Hit(path, stat.st_size)
         except OSError:
             pass
         warm = self._warm_files.get(key)

@@ -9,6 +9,7 @@ one. Content is loaded and validated once, when the service starts.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..writers import FORMATS, SUFFIXES
 from .cache import Cache, Hit
 from .pool import RenderPool
 
+PLANNED_KEPT = 1024  # briefing models kept (a few kB each)
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -88,16 +90,30 @@ class BriefingService:
     def __init__(self, content: Content, templates: Path, cache: Cache, pool: RenderPool) -> None:
         self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
         self.template_hash = templates_digest(templates)  # templates do not change while serving
+        self._planned: OrderedDict[tuple[tuple[Selector, ...], str, dt.date], Planned] = OrderedDict()
 
     def plan(self, selectors: tuple[Selector, ...], marking: str = DEFAULT_MARKING,
              today: dt.date | None = None) -> Planned:
+        """The job for a briefing, as a build would plan it. Remembered: content
+        and templates do not change while serving, so a cached hit costs a
+        dictionary lookup instead of composing the briefing again."""
+        today = today or build_date()
+        key = (selectors, marking, today)
+        planned = self._planned.get(key)
+        if planned is not None:
+            self._planned.move_to_end(key)
+            return planned
         try:
-            edition = Edition(date=today or build_date(), marking=marking)
+            edition = Edition(date=today, marking=marking)
         except BriefingError as exc:
             raise BadRequest(str(exc)) from None
         (job,) = plan(self.content, [selectors], self.templates, edition, self._date_of, Options(),
                       template_hash=self.template_hash)
-        return Planned(job, name_of(selectors))
+        planned = Planned(job, name_of(selectors))
+        self._planned[key] = planned
+        if len(self._planned) > PLANNED_KEPT:
+            self._planned.popitem(last=False)
+        return planned
 
     def _date_of(self, briefing_id: str, content_hash: str) -> dt.date | None:
         return self.cache.date_of(content_hash) or self.cache.remember_date(content_hash, build_date())
