@@ -76,12 +76,15 @@ class UsageError(BriefingError):
 
 
 class UnknownSubject(UsageError):
-    """A region, theme or ministry that content does not have; `kind` lets
-    a caller point to where the valid ones are listed."""
+    """A region, theme or ministry that content does not have. Carries the
+    facts as data (`kind`, the `key` asked for, the closest id or None), so a
+    caller can point to where the valid ones are listed, or say it in
+    another language."""
 
-    def __init__(self, message: str, kind: str) -> None:
-        super().__init__(message)
-        self.kind = kind
+    def __init__(self, kind: str, key: str, suggestion: str | None) -> None:
+        hint = f" — did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(f"unknown {kind} '{key}'{hint}")
+        self.kind, self.key, self.suggestion = kind, key, suggestion
 
 
 class SelectionError(BriefingError):

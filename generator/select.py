@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, did_you_mean
+from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -36,7 +36,7 @@ def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple
         taxonomy = content.taxonomies[kind]
         entry = taxonomy.get(key)
         if entry is None:
-            raise UnknownSubject(f"unknown {kind} '{key}'{did_you_mean(taxonomy, key)}", kind)
+            raise UnknownSubject(kind, key, taxonomy.suggest(key))
         selectors.add(Selector(kind, entry.id))
     if not selectors:
         raise UsageError("choose at least one region, theme or ministry")

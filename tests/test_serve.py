@@ -43,6 +43,7 @@ def test_the_page_works_without_javascript(client: TestClient) -> None:
     chosen = client.get("/?region=sahel&theme=terrorism&format=pdf&format=docx", headers=HTML)
     assert chosen.status_code == 200
     assert "Briefing Sahel · Terrorisme" in chosen.text
+    assert "http://testserver/briefings/region-sahel+theme-terrorism.pdf" in chosen.text  # the link to send
     assert "Alle passages die gaan over regio Sahel én over thema Terrorisme." in chosen.text
     assert 'href="/briefings/region-sahel+theme-terrorism.pdf"' in chosen.text
     assert 'href="/briefings/region-sahel+theme-terrorism.html"' not in chosen.text  # HTML not chosen
@@ -52,11 +53,11 @@ def test_the_page_works_without_javascript(client: TestClient) -> None:
 
 def test_the_page_says_what_is_wrong(client: TestClient) -> None:
     unknown = client.get("/?region=sahl", headers=HTML)
-    assert unknown.status_code == 404 and "did you mean &#39;sahel&#39;?" in unknown.text
+    assert unknown.status_code == 404 and "Er is geen regio ‘sahl’. Bedoelt u Sahel?" in unknown.text
     empty = client.get("/?region=arctic&theme=piracy", headers=HTML)
-    assert empty.status_code == 404 and "no passage of the strategy matches" in empty.text
+    assert empty.status_code == 404 and "Geen enkele passage van de strategie gaat over al deze" in empty.text
     bad = client.get("/?region=sahel&marking=%07", headers=HTML)
-    assert bad.status_code == 400 and "control character" in bad.text
+    assert bad.status_code == 400 and "Die rubricering kan niet" in bad.text
 
 
 def test_files_carry_type_name_length_etag_and_cache_control(client: TestClient) -> None:

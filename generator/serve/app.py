@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..compose import DEFAULT_MARKING
 from ..content import Content
-from ..errors import BriefingError, SelectionError
+from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..select import Selector, passage_count
 from ..taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
 from ..writers import FORMATS
@@ -85,7 +85,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         if wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
         page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, counts, [], [], DEFAULT_MARKING),
-                                                      error=message, status=status)
+                                                      error=message, status=status, base_url=_base(request))
         return HTMLResponse(page, status_code=status, headers=headers)
 
     async def on_error(request: Request, exc: Exception) -> Response:
@@ -98,7 +98,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         if isinstance(exc, pebble.ProcessExpired):
             return error(request, 503, "the renderer stopped twice on this briefing; try again later",
                          {"Retry-After": "5"})
-        if isinstance(exc, (NotFound, SelectionError)):
+        if isinstance(exc, (NotFound, SelectionError, UnknownSubject)):
             return error(request, 404, str(exc))
         if isinstance(exc, BadRequest):
             return error(request, 400, str(exc))
@@ -144,9 +144,10 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
                 name = "+".join(f"{k}-{v}" for k, v in pairs)
                 planned = service().plan(parse_name(content, name), marking)
                 result = summary(planned, marking)
-            except (NotFound, BadRequest, SelectionError) as exc:
-                message, status = str(exc), 400 if isinstance(exc, BadRequest) else 404
-        html = env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status)
+            except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
+                message, status = _in_dutch(content, exc), 400 if isinstance(exc, BadRequest) else 404
+        html = env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status,
+                                                      base_url=_base(request))
         return HTMLResponse(html, status_code=status)
 
     async def subjects(request: Request) -> Response:
@@ -231,6 +232,27 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
 
 
 GROUP_TITLES_EN = {"region": "regions", "theme": "themes", "ministry": "ministries"}
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _in_dutch(content: Content, exc: BriefingError) -> str:
+    """The page speaks Dutch; the library's messages (and the API) English."""
+    if isinstance(exc, UnknownSubject):
+        kind = KIND_LABELS_NL[exc.kind].lower()
+        message = f"Er is geen {kind} ‘{exc.key}’."
+        if exc.suggestion:
+            message += f" Bedoelt u {content.taxonomies[exc.kind][exc.suggestion].label_nl}?"
+        return message
+    if isinstance(exc, SelectionError):
+        return ("Geen enkele passage van de strategie gaat over al deze onderwerpen tegelijk. Kies minder "
+                "onderwerpen, of onderwerpen van dezelfde soort (die tellen samen op).")
+    if isinstance(exc, BadRequest):
+        return ("Die rubricering kan niet: gebruik één regel gewone tekst van hoogstens 60 tekens, "
+                "bijvoorbeeld ‘Departementaal vertrouwelijk’.")
+    return str(exc)
 
 
 def _redirect(request: Request, path: str) -> Response:

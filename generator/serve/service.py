@@ -57,10 +57,7 @@ def parse_name(content: Content, name: str) -> tuple[Selector, ...]:
             raise NotFound(f"'{part}' does not name a briefing subject; write it as region-<id>, theme-<id> or "
                            "ministry-<id>, e.g. region-sahel")
         pairs.append((kind, key))
-    try:
-        return parse_selectors(content, pairs)
-    except BriefingError as exc:
-        raise NotFound(str(exc)) from None
+    return parse_selectors(content, pairs)  # UnknownSubject says which subject, as data
 
 
 def describe(content: Content, selectors: tuple[Selector, ...]) -> str:
