@@ -211,7 +211,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         alive = await pool.alive()
         body = {"status": "ok" if alive else "unavailable", "content": {"passages": len(content.passages)},
                 "workers": {"count": pool.workers, "alive": alive, "pending": pool.pending,
-                            "renders": pool.renders, "replaced": pool.replaced}}
+                            "renders": pool.renders, "replaced": pool.replaced, "restarts": pool.restarts}}
         return JSONResponse(body, status_code=200 if alive else 503)
 
     routes = [

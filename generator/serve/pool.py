@@ -23,11 +23,13 @@ rendered once (single-flight).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import multiprocessing
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pebble
@@ -64,16 +66,15 @@ def _ping() -> bool:
 class RenderPool:
     def __init__(self, templates: Path, workers: int = 2, queue: int = 16, deadline: float = 60.0,
                  max_tasks: int = 200) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
         self.workers, self.queue, self.deadline = workers, queue, deadline
-        self._pool = pebble.ProcessPool(max_workers=workers, max_tasks=max_tasks, initializer=_warm,
-                                        initargs=(templates,), context=context)
+        self._templates, self._max_tasks = templates, max_tasks
+        self._pool = self._start()
         self._admitted = 0
         self._inflight: dict[str, asyncio.Future[Rendering]] = {}
         self._seconds = 1.0  # running mean of render time, for Retry-After
         self.renders = 0
         self.replaced = 0
+        self.restarts = 0
 
     @property
     def pending(self) -> int:
@@ -109,32 +110,61 @@ class RenderPool:
             self._admitted -= 1
             self._inflight.pop(key, None)
 
+    def _start(self) -> pebble.ProcessPool:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks, initializer=_warm,
+                                  initargs=(self._templates,), context=context)
+
+    def _restart(self, broken: pebble.ProcessPool) -> None:
+        """A new pool in place of one whose own machinery failed (pebble
+        gives up on the whole pool when, say, a worker is killed while a
+        message to it is half sent)."""
+        if self._pool is broken:
+            self._pool = self._start()
+            self.restarts += 1
+            with contextlib.suppress(Exception):
+                broken.stop()  # type: ignore[no-untyped-call]
+
     async def _run(self, task: Task) -> Rendering:
-        for attempt in (1, 2):
+        """One render, tried again once on a fresh worker when its worker
+        died, and on a fresh pool when pebble gave up on the pool (it does
+        when a worker dies before its task is marked as started: "All
+        workers expired")."""
+        expired = restarted = 0
+        while True:
             start = time.perf_counter()
-            future = self._pool.schedule(render, args=(task,), timeout=self.deadline)
+            pool = self._pool
             try:
+                future = pool.schedule(render, args=(task,), timeout=self.deadline)
                 rendering: Rendering = await asyncio.wrap_future(future)
             except FutureTimeout:
                 self.replaced += 1
                 raise Overran(f"rendering took longer than {self.deadline:g} s") from None
             except pebble.ProcessExpired:
                 self.replaced += 1
-                if attempt == 2:
+                expired += 1
+                if expired > 1:
                     raise
-                continue  # its worker died (killed, out of memory): once more on a fresh one
+                continue
+            except (RuntimeError, BrokenProcessPool):
+                if pool.active or restarted:
+                    raise
+                self._restart(pool)
+                restarted += 1
+                continue
             self.renders += 1
             self._seconds = 0.8 * self._seconds + 0.2 * (time.perf_counter() - start)
             return rendering
-        raise AssertionError("unreachable")
 
     async def alive(self, timeout: float = 10.0) -> bool:
-        """Whether the workers answer: a no-op task through the pool."""
+        """Whether the workers answer: a no-op task through the pool (a
+        pool that failed is replaced first)."""
         if not self._pool.active:
-            return False
+            self._restart(self._pool)
         try:
             return bool(await asyncio.wait_for(asyncio.wrap_future(self._pool.schedule(_ping)), timeout))
-        except (TimeoutError, pebble.ProcessExpired):
+        except (TimeoutError, RuntimeError, pebble.ProcessExpired):
             return False
 
     def close(self) -> None:
