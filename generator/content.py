@@ -391,6 +391,7 @@ def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
             if kind in ("theme", "ministry") else (),
             abbreviation=f.text("abbreviation", required=kind == "ministry") if kind == "ministry" else "",
             number=f.integer("number") if kind == "accent" else 0,
+            in_text=f.text("in_text", required=False) if kind == "region" else "",
         )
         f.finish()
         if entry.id in seen:

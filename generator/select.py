@@ -4,16 +4,27 @@ and why. Pure functions of validated content: no I/O.
 Selectors of the same kind unite (two regions: passages about either);
 selectors of different kinds intersect (region sahel + theme terrorism:
 passages about both).
+
+Each passage is held at one of two depths. A passage *about* the subject is
+printed in full; one that only *mentions* it (content lists the subject
+under the passage's `mentions`) contributes an excerpt: the sentences that
+name the subject, with the sentences they lean on. Fragments bring the
+context they need: a bullet its list's lead-in, a sentence opening with
+"Dit" or "Daarbij" the sentence before it. A passage that repeats an
+earlier one is printed once.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UsageError
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, did_you_mean
+from .sentences import refers_back
+from .sentences import split as split_sentences
+from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, Words, did_you_mean
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -63,19 +74,65 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Excerpt:
+    """Sentences of one passage, by index into `sentences.split(text)`."""
+
+    passage: Passage
+    sentences: tuple[int, ...]
+
+    @property
+    def whole(self) -> bool:
+        return len(self.sentences) == len(split_sentences(self.passage.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Depth:
+    """How much of a passage a briefing prints, and why."""
+
+    full: bool
+    why: str
+    excerpt: Excerpt | None = None  # when not full
+    context: tuple[Excerpt, ...] = ()  # what the passage needs printed before it
+    also_pages: tuple[int, ...] = ()  # pages of later passages repeating this one
+
+
+@dataclass(frozen=True, slots=True)
 class Selection:
     selectors: tuple[Selector, ...]
     subjects: tuple[Entry, ...]  # the taxonomy entries selected, same order
-    passages: tuple[Passage, ...]  # document order; footnotes excluded
-    footnotes: tuple[Passage, ...]  # footnotes referenced by selected passages or their chapters
+    passages: tuple[Passage, ...]  # document order; footnotes and merged repeats excluded
+    footnotes: tuple[Passage, ...]  # footnotes referenced by full passages or their chapters
     reasons: dict[str, tuple[Reason, ...]]
     figures: tuple[Figure, ...]
     commitments: tuple[Commitment, ...]
     key_messages: tuple[KeyMessage, ...]
+    depths: dict[str, Depth] = field(default_factory=dict)
+    repeated: dict[str, str] = field(default_factory=dict)  # repeat id -> the passage printed for it
 
     @property
     def id(self) -> str:
         return briefing_id(self.selectors)
+
+    @property
+    def full(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if self.depths[p.id].full)
+
+    @property
+    def excerpted(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if not self.depths[p.id].full)
+
+    def printed_pages(self) -> set[int]:
+        """Every page a briefing may cite: pages of the passages it prints,
+        whole or in part, with their context."""
+        pages: set[int] = set()
+        for p in (*self.passages, *self.footnotes):
+            pages.update(range(p.page, p.page_end + 1))
+            depth = self.depths.get(p.id)
+            if depth is not None:
+                pages.update(depth.also_pages)
+                for ctx in depth.context:
+                    pages.update(range(ctx.passage.page, ctx.passage.page_end + 1))
+        return pages
 
 
 def _matches(passage: Passage, selectors: Sequence[Selector]) -> tuple[Reason, ...] | None:
@@ -89,6 +146,83 @@ def _matches(passage: Passage, selectors: Sequence[Selector]) -> tuple[Reason, .
             return None
         reasons.extend(Reason(s, f"tagged {s.kind} '{s.id}'") for s in hits)
     return tuple(reasons)
+
+
+def _tagged(record: Passage | Figure | Commitment, selectors: Sequence[Selector]) -> bool:
+    """Same-kind selectors unite, kinds intersect."""
+    for kind in SELECTOR_KINDS:
+        wanted = [s.id for s in selectors if s.kind == kind]
+        if wanted and not set(wanted) & set(record.tags(kind)):
+            return False
+    return True
+
+
+def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content) -> tuple[bool, str, set[int]]:
+    """Full when, for every kind selected, the passage is about one of the
+    chosen subjects; otherwise an excerpt of the sentences naming the
+    subjects it only mentions."""
+    about: list[str] = []
+    mentioned: list[Entry] = []
+    for kind in SELECTOR_KINDS:
+        hits = [s for s in selectors if s.kind == kind and s.id in passage.tags(kind)]
+        if not hits:
+            continue
+        if any(h.id not in passage.mentions for h in hits):
+            about.append(", ".join(f"{kind} '{h.id}'" for h in hits if h.id not in passage.mentions))
+        else:
+            mentioned.extend(content.taxonomies[kind][h.id] for h in hits)
+    if not mentioned:
+        return True, "about " + "; ".join(about), set()
+    sentences = split_sentences(passage.text)
+    naming: set[int] = set()
+    for i, sentence in enumerate(sentences):
+        words = Words(sentence)
+        found = {e.id for kind in SELECTOR_KINDS for e, _ in content.taxonomies[kind].signalled(words)}
+        if any(e.id in found for e in mentioned):
+            naming.add(i)
+    names = ", ".join(f"{e.kind} '{e.id}'" for e in mentioned)
+    if not naming:  # validation makes this unreachable; print in full rather than nothing
+        return True, f"mentions {names}, but no sentence names it", set()
+    return False, f"only mentions {names} (content: mentions)", naming
+
+
+def _with_antecedents(sentences: Sequence[str], chosen: set[int]) -> set[int]:
+    """A sentence that leans on the one before it brings that one along,
+    as far back as the leaning goes within the passage."""
+    out = set(chosen)
+    for i in sorted(chosen):
+        while i > 0 and refers_back(sentences[i]) and i - 1 not in out:
+            out.add(i - 1)
+            i -= 1
+    return out
+
+
+def _previous(content: Content, passage: Passage) -> Passage | None:
+    """The passage before this one in its chapter (footnotes skipped)."""
+    index = content.passages.index(passage)
+    for other in reversed(content.passages[:index]):
+        if other.kind == "footnote":
+            continue
+        return other if other.chapter == passage.chapter else None
+    return None
+
+
+def _lead_in(content: Content, passage: Passage) -> Passage | None:
+    """For a bullet: the paragraph introducing its list."""
+    if not passage.list_item:
+        return None
+    index = content.passages.index(passage)
+    for other in reversed(content.passages[:index]):
+        if other.kind == "footnote" or (other.list_item and other.box == passage.box):
+            continue
+        return other if other.chapter == passage.chapter else None
+    return None
+
+
+def _tail(passage: Passage) -> Excerpt:
+    """The last sentence of a passage, with any it leans on."""
+    sentences = split_sentences(passage.text)
+    return Excerpt(passage, tuple(sorted(_with_antecedents(sentences, {len(sentences) - 1}))))
 
 
 def select(content: Content, selectors: Sequence[Selector]) -> Selection:
@@ -106,18 +240,64 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         raise SelectionError(f"no passage of the strategy matches {described}; "
                              "try fewer selectors ('briefing explain' shows what each one holds)")
 
-    # A box is read as a whole: when one part is selected, its other parts
-    # come along, so that no box is printed half.
-    boxes = {p.box for p in content.passages if p.id in reasons and p.box}
-    for passage in content.passages:
-        if passage.box in boxes and passage.id not in reasons:
-            reasons[passage.id] = (Reason(None, f"part of box '{passage.box}'"),)
+    depth_of: dict[str, tuple[bool, str, set[int]]] = {}
+    for pid in reasons:
+        depth_of[pid] = _depth_of(content.by_id[pid], selectors, content)
 
-    passages = tuple(p for p in content.passages if p.id in reasons)
-    chapters = {p.chapter for p in passages}
+    # A box is read as a whole: when one part is printed in full, its other
+    # parts come along, so that no box is printed half.
+    boxes = {p.box for p in content.passages if p.id in reasons and p.box and depth_of[p.id][0]}
+    for passage in content.passages:
+        if passage.box in boxes and (passage.id not in reasons or not depth_of[passage.id][0]):
+            reasons[passage.id] = (Reason(None, f"part of box '{passage.box}'"),)
+            depth_of[passage.id] = (True, f"part of box '{passage.box}', printed whole", set())
+
+    # A repeat is printed once, at its first place, citing both pages; the
+    # deeper of the two depths wins.
+    repeated: dict[str, str] = {}
+    for passage in content.passages:
+        original = passage.repeats
+        if passage.id in reasons and original in reasons:
+            repeated[passage.id] = original
+            if depth_of[passage.id][0] and not depth_of[original][0]:
+                depth_of[original] = (True, depth_of[passage.id][1] + f" (as its repeat '{passage.id}')", set())
+            elif not depth_of[original][0]:
+                merged = depth_of[original][2] | _matching(content.by_id[original], depth_of[passage.id][2],
+                                                           content.by_id[passage.id])
+                depth_of[original] = (False, depth_of[original][1], merged)
+
+    passages = tuple(p for p in content.passages if p.id in reasons and p.id not in repeated)
+    full_ids = {p.id for p in passages if depth_of[p.id][0]}
+    depths: dict[str, Depth] = {}
+    for passage in passages:
+        is_full, why, naming = depth_of[passage.id]
+        context: list[Excerpt] = []
+        excerpt = None
+        sentences = split_sentences(passage.text)
+        if is_full:
+            first_leans = bool(sentences) and refers_back(sentences[0])
+            previous = _previous(content, passage)
+            if first_leans and previous is not None and previous.id not in full_ids and not passage.list_item:
+                context.append(_tail(previous))
+        else:
+            keep = _with_antecedents(sentences, naming)
+            if passage.list_item and ":" in sentences[0][:80]:
+                keep.add(0)  # a labelled bullet ("Preventie: ...") keeps its label
+            excerpt = Excerpt(passage, tuple(sorted(keep)))
+        lead_in = _lead_in(content, passage)
+        if lead_in is not None and lead_in.id not in full_ids:
+            context.insert(0, _tail(lead_in))
+        also = tuple(sorted({n for r, o in repeated.items() if o == passage.id
+                             for n in range(content.by_id[r].page, content.by_id[r].page_end + 1)}))
+        depths[passage.id] = Depth(is_full, why, excerpt, tuple(context), also)
+    for repeat, original in repeated.items():
+        reasons[repeat] = (*reasons[repeat], Reason(None, f"repeats '{original}', printed there"))
+
+    chapters = {p.chapter for p in passages if p.id in full_ids}
     footnote_ids: list[str] = []
     for passage in passages:
-        footnote_ids.extend(passage.footnotes)
+        if passage.id in full_ids:
+            footnote_ids.extend(passage.footnotes)
     for chapter in content.chapters:
         if chapter.id in chapters:
             footnote_ids.extend(chapter.footnotes)
@@ -125,16 +305,37 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         reasons.setdefault(ref, (Reason(None, "footnote to a selected passage or chapter"),))
     footnotes = tuple(p for p in content.passages if p.id in set(footnote_ids))
 
-    chosen = {p.id for p in passages}
+    chosen = {p.id for p in passages} | set(repeated)
+    printed = {p.id for p in passages}
     subjects = tuple(content.taxonomies[s.kind][s.id] for s in selectors)
     keys = {(s.kind, s.id) for s in selectors}
+
+    def supported(message: KeyMessage) -> bool:
+        # A key message stands in a briefing only on passages it prints:
+        # in an intersection, a subject's message about other passages
+        # would cite pages the reader cannot find.
+        return all(repeated.get(ref, ref) in printed for ref in message.sources)
+
     return Selection(
         selectors=tuple(selectors),
         subjects=subjects,
         passages=passages,
         footnotes=footnotes,
         reasons=reasons,
-        figures=tuple(f for f in content.figures if f.passage in chosen),
-        commitments=tuple(c for c in content.commitments if c.passage in chosen),
-        key_messages=tuple(m for m in content.key_messages if (m.kind, m.subject) in keys),
+        figures=tuple(f for f in content.figures if f.passage in chosen and _tagged(f, selectors)),
+        commitments=tuple(c for c in content.commitments if c.passage in chosen and _tagged(c, selectors)),
+        key_messages=tuple(m for m in content.key_messages if (m.kind, m.subject) in keys and supported(m)),
+        depths=depths,
+        repeated=repeated,
     )
+
+
+def _matching(original: Passage, indices: set[int], repeat: Passage) -> set[int]:
+    """Indices in `original` of the sentences of `repeat` at `indices`."""
+    theirs = split_sentences(original.text)
+    mine = split_sentences(repeat.text)
+    out: set[int] = set()
+    for i in indices:
+        ratios = [difflib.SequenceMatcher(None, mine[i], t).ratio() for t in theirs]
+        out.add(ratios.index(max(ratios)))
+    return out
