@@ -45,16 +45,17 @@ LABELS = {
                         "{pronoun} noemen, letterlijk; «[…]» staat waar tekst is weggelaten.",
     "strategy_intro": "{count} uit de strategie over {subject}, letterlijk en in de volgorde van de "
                       "strategie, onder de eigen hoofdstuk- en paragraafkoppen, met het paginanummer in de "
-                      "Kamerstuk-uitgave ({kamerstuk}). Tekst die een passage nodig heeft om begrepen te "
-                      "worden, zoals de aanloop van een opsomming, staat er cursief boven.",
+                      "Kamerstuk-uitgave ({kamerstuk}).",
+    "context_note": "Tekst die een passage nodig heeft om begrepen te worden, zoals de aanloop van een "
+                    "opsomming, staat er cursief boven.",
     "or": " of ",
     "and": " en ",
     "in": " in ",
     "ministry_in_title": "het ministerie van {label}",
     "subtitle_union": "Wat de strategie zegt over {subject}: elke passage over een van {which}.",
     "subtitle_intersection": "Wat de strategie zegt over {subject}: de passages die over {which} gaan.",
-    "in_brief": "De strategie stelt drie strategische belangen voorop: {interests}. Om ze veilig te stellen "
-                "legt het kabinet zes beleidsaccenten: {accents}.",
+    "in_brief": "De strategie stelt {n_interests} strategische belangen voorop: {interests}. Om ze veilig te "
+                "stellen legt het kabinet {n_accents} {accent_word}: {accents}.",
     "in_brief_here": "In deze briefing komen vooral aan de orde: {items}.",
     "in_brief_none": "De passages van deze briefing vallen onder geen van de belangen en accenten in het "
                      "bijzonder.",
@@ -259,6 +260,8 @@ def _in_brief(content: Content, selection: Selection, anchors: _Anchors) -> Sect
     interests = content.taxonomies["interest"].entries
     accents = content.taxonomies["accent"].entries
     frame = LABELS["in_brief"].format(
+        n_interests=_count_nl(len(interests)), n_accents=_count_nl(len(accents)),
+        accent_word="beleidsaccent" if len(accents) == 1 else "beleidsaccenten",
         interests=_join([e.phrase for e in interests], LABELS["and"]),
         accents="; ".join(e.phrase for e in accents))
     named = sorted((e for e in (*interests, *accents) if counts[e.id]), key=lambda e: -counts[e.id])
@@ -295,7 +298,7 @@ def _excerpt_text(excerpt: Excerpt) -> str:
 
 
 def _context(excerpt: Excerpt) -> Paragraph:
-    return Paragraph(_excerpt_text(excerpt), _ref(excerpt.passage), style="excerpt")
+    return Paragraph(_excerpt_text(excerpt), _ref(excerpt.passage), style="context")
 
 
 def _blocks(passages: Sequence[Passage], content: Content, selection: Selection) -> tuple[Block, ...]:
@@ -350,9 +353,12 @@ def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, su
     title = "Wat de strategie zegt"
     full = selection.full
     n = len(full)
-    intro = Paragraph(LABELS["strategy_intro"].format(
+    intro_text = LABELS["strategy_intro"].format(
         count=f"De {_count_nl(n)} passages" if n != 1 else "De passage", subject=subject,
-        kamerstuk=content.document.kamerstuk), style="intro")
+        kamerstuk=content.document.kamerstuk)
+    if any(selection.depths[p.id].context for p in full):
+        intro_text += " " + LABELS["context_note"]
+    intro = Paragraph(intro_text, style="intro")
     chapters: list[Section] = []
     for chapter in content.chapters:
         in_chapter = [p for p in full if p.chapter == chapter.id]
@@ -407,7 +413,9 @@ def _table(caption: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]
         cells = [r[i] for r in rows]
         longest_word = max(len(w) for c in (*cells, name) for w in (c.split() or [""]))
         average = sum(len(c) for c in cells) / len(cells)
-        need.append(max(longest_word * 1.1, min(average, 60.0), 6.0))
+        # A column is never narrower than its longest word plus padding:
+        # "Defensie" must not break.
+        need.append(max(longest_word * 1.35 + 3, min(average, 60.0), 6.0))
     total = sum(need)
     widths = [max(6, round(100 * n / total)) for n in need]
     widths[max(range(len(widths)), key=lambda i: widths[i])] += 100 - sum(widths)
@@ -448,17 +456,19 @@ def _figures(content: Content, selection: Selection, anchors: _Anchors) -> Secti
 
 
 def _related(content: Content, selection: Selection, anchors: _Anchors) -> Section | None:
-    """The few subjects the passages printed in full are most often also
-    about, most specific first on ties; linked to their own briefings."""
+    """The few subjects the passages of this briefing are most often also
+    about (a mention does not count); linked to their own briefings."""
     chosen = {(s.kind, s.id) for s in selection.selectors}
     shared: Counter[tuple[str, str]] = Counter()
-    for passage in selection.full:
+    for passage in selection.passages:
         for kind in SELECTOR_KINDS:
             shared.update((kind, t) for t in passage.tags(kind)
                           if (kind, t) not in chosen and t not in passage.mentions)
     size = Counter((kind, t) for p in content.passages for kind in SELECTOR_KINDS for t in p.tags(kind))
-    ranked = sorted((key for key, n in shared.items() if n >= 2 or len(selection.full) < 4),
-                    key=lambda key: (-shared[key], size[key], key))
+    # Shared passages weighed against the other subject's size, so that a
+    # subject on a third of the strategy does not top every list.
+    ranked = sorted((key for key, n in shared.items() if n >= 2 or len(selection.passages) < 6),
+                    key=lambda key: (-shared[key] / size[key] ** 0.5, key))
     if not ranked:
         return None
     items = []

@@ -44,7 +44,7 @@ REQUIRED_STYLES = (
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
     "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table",
 )
-PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature"}
+PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature", "context": "Intro"}
 PAGE_BREAK = "<w:r><w:br w:type=\"page\"/></w:r>"
 
 
