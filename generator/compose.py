@@ -298,7 +298,9 @@ def _excerpt_text(excerpt: Excerpt) -> str:
 
 
 def _context(excerpt: Excerpt) -> Paragraph:
-    return Paragraph(_excerpt_text(excerpt), _ref(excerpt.passage), style="context")
+    # A bullet brought as context keeps its bullet, so it reads as one.
+    bullet = "• " if excerpt.passage.list_item else ""
+    return Paragraph(bullet + _excerpt_text(excerpt), _ref(excerpt.passage), style="context")
 
 
 def _blocks(passages: Sequence[Passage], content: Content, selection: Selection) -> tuple[Block, ...]:

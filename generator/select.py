@@ -158,9 +158,11 @@ def _tagged(record: Passage | Figure | Commitment, selectors: Sequence[Selector]
 
 
 def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content) -> tuple[bool, str, set[int]]:
-    """Full when, for every kind selected, the passage is about one of the
-    chosen subjects; otherwise an excerpt of the sentences naming the
-    subjects it only mentions."""
+    """Full when the passage is about one of the chosen subjects; an
+    excerpt of the sentences naming them when it only mentions each. In an
+    intersection a passage about one subject that names the other is
+    where they meet ("terrorism ... focus on the Sahel"): it is printed in
+    full."""
     about: list[str] = []
     mentioned: list[Entry] = []
     for kind in SELECTOR_KINDS:
@@ -171,8 +173,9 @@ def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content)
             about.append(", ".join(f"{kind} '{h.id}'" for h in hits if h.id not in passage.mentions))
         else:
             mentioned.extend(content.taxonomies[kind][h.id] for h in hits)
-    if not mentioned:
-        return True, "about " + "; ".join(about), set()
+    if about:
+        also = f"; names {', '.join(repr(e.id) for e in mentioned)}" if mentioned else ""
+        return True, "about " + "; ".join(about) + also, set()
     sentences = split_sentences(passage.text)
     naming: set[int] = set()
     for i, sentence in enumerate(sentences):
@@ -225,6 +228,34 @@ def _tail(passage: Passage) -> Excerpt:
     return Excerpt(passage, tuple(sorted(_with_antecedents(sentences, {len(sentences) - 1}))))
 
 
+# A passage before one that opens with "Dit" is brought whole when it is
+# short: its first sentence may be what "Dit" means ("Afrika heeft twee
+# gezichten" before "Dit manifesteert zich duidelijk in West-Afrika").
+SHORT_ANTECEDENT = 4  # sentences
+
+
+def _antecedent(content: Content, passage: Passage, full_ids: set[str]) -> list[Excerpt]:
+    """What a passage opening with a reference to the one before needs
+    printed before it, when that one is not printed in full."""
+    previous = _previous(content, passage)
+    if previous is None or previous.id in full_ids:
+        return []
+    if previous.list_item:
+        # "Deze strategische belangen" after a list: the list's lead-in and
+        # its (short) items.
+        items = [p for p in content.passages if p.list_item and _lead_in(content, p) == _lead_in(content, previous)
+                 and p.chapter == previous.chapter]
+        lead = _lead_in(content, previous)
+        out = [_tail(lead)] if lead is not None and lead.id not in full_ids else []
+        if sum(len(p.text) for p in items) <= 300:
+            out += [Excerpt(p, tuple(range(len(split_sentences(p.text))))) for p in items if p.id not in full_ids]
+        return out
+    sentences = split_sentences(previous.text)
+    if len(sentences) <= SHORT_ANTECEDENT:
+        return [Excerpt(previous, tuple(range(len(sentences))))]
+    return [_tail(previous)]
+
+
 def select(content: Content, selectors: Sequence[Selector]) -> Selection:
     """The part of the strategy a briefing for `selectors` holds."""
     reasons: dict[str, tuple[Reason, ...]] = {}
@@ -274,16 +305,14 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         context: list[Excerpt] = []
         excerpt = None
         sentences = split_sentences(passage.text)
-        if is_full:
-            first_leans = bool(sentences) and refers_back(sentences[0])
-            previous = _previous(content, passage)
-            if first_leans and previous is not None and previous.id not in full_ids and not passage.list_item:
-                context.append(_tail(previous))
-        else:
+        if not is_full:
             keep = _with_antecedents(sentences, naming)
             if passage.list_item and ":" in sentences[0][:80]:
                 keep.add(0)  # a labelled bullet ("Preventie: ...") keeps its label
             excerpt = Excerpt(passage, tuple(sorted(keep)))
+        starts = excerpt is None or excerpt.sentences[0] == 0
+        if starts and not passage.list_item and refers_back(sentences[0], strong=True):
+            context.extend(_antecedent(content, passage, full_ids))
         lead_in = _lead_in(content, passage)
         if lead_in is not None and lead_in.id not in full_ids:
             context.insert(0, _tail(lead_in))

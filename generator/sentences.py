@@ -18,10 +18,16 @@ _INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.)+$")
 # A sentence opening with one of these leans on the one before it
 # ("Dit manifesteert zich duidelijk in West-Afrika."); one holding a
 # pronominal adverb early on does too ("De focus ligt daarbij op ...").
-REFERRING_OPENERS = frozenset({
-    "dit", "deze", "dat", "die", "daarnaast", "daarbij", "daarom", "daardoor", "daarmee", "daarin",
-    "hierbij", "hiermee", "hierdoor", "hiervoor", "hierin", "ook", "zo", "bovendien", "tegelijkertijd",
-    "zij", "hij", "evenmin", "eveneens", "verder", "voorts", "wel", "maar", "dergelijke",
+# Strong openers point at something said before; weak ones ("Ook",
+# "Zo") only continue it: within a passage an excerpt takes the sentence
+# before either, but only a strong one reaches into the passage before.
+STRONG_OPENERS = frozenset({
+    "dit", "deze", "die", "daarnaast", "daarbij", "daarom", "daardoor", "daarmee", "daarin",
+    "hierbij", "hiermee", "hierdoor", "hiervoor", "hierin", "zij", "hij", "dergelijke", "datzelfde",
+})
+REFERRING_OPENERS = STRONG_OPENERS | frozenset({
+    "dat", "ook", "zo", "bovendien", "tegelijkertijd", "evenmin", "eveneens", "verder", "voorts", "wel",
+    "maar",
 })
 REFERRING_WORDS = frozenset({
     "daarbij", "daarom", "daardoor", "daarmee", "daarin", "daarvoor", "daartoe", "hierbij", "hiermee",
@@ -46,9 +52,11 @@ def split(text: str) -> tuple[str, ...]:
     return tuple(s for s in out if s)
 
 
-def refers_back(sentence: str) -> bool:
-    """Whether `sentence` needs the one before it to be understood."""
+def refers_back(sentence: str, strong: bool = False) -> bool:
+    """Whether `sentence` needs the one before it to be understood; with
+    `strong`, only when it points at something said there."""
     words = [w.lower() for w in _WORD.findall(sentence)[:6]]
     if not words:
         return False
-    return words[0] in REFERRING_OPENERS or any(w in REFERRING_WORDS for w in words)
+    openers = STRONG_OPENERS if strong else REFERRING_OPENERS
+    return words[0] in openers or any(w in REFERRING_WORDS for w in words)
