@@ -78,9 +78,6 @@ def naming_sentences(content: Content, selection: Selection) -> list[tuple[Passa
     return out
 
 
-def catalogue_ids(content: Content) -> list[tuple[Selector, ...]]:
-    return catalogue(content)
-
 
 @pytest.fixture(scope="module")
 def built(content: Content) -> dict[str, tuple[Selection, Briefing]]:
@@ -176,7 +173,7 @@ def test_a_reference_to_the_passage_before_brings_it(content: Content,
     i = next(n for n, p in enumerate(texts) if p.text.startswith("Dit manifesteert zich duidelijk in West-Afrika"))
     assert texts[i - 1].style == "context" and texts[i - 1].text.startswith("Afrika heeft twee gezichten")
     # no briefing prints a paragraph opening with "Dit", "Deze" ... without what it refers to
-    for bid, (selection, briefing) in built.items():
+    for bid, (_selection, briefing) in built.items():
         text_paragraphs = list(paragraphs(briefing.sections))
         for n, p in enumerate(text_paragraphs):
             if p.source is None or p.style == "context" or p.text.startswith("[…]"):
@@ -229,7 +226,7 @@ def test_titles_say_union_and_intersection(content: Content) -> None:
 
 
 def test_furniture_in_proportion(built: dict[str, tuple[Selection, Briefing]]) -> None:
-    for bid, (_, briefing) in built.items():
+    for _bid, (_, briefing) in built.items():
         brief = next(s for s in briefing.sections if s.title == "De strategie in het kort")
         assert len(brief.blocks) == 2 and not brief.children
         related = next((s for s in briefing.sections if s.title == "Verwante onderwerpen"), None)
