@@ -18,7 +18,7 @@ from generator.catalogue import catalogue
 from generator.compose import compose
 from generator.content import Content, Passage
 from generator.model import Box, Briefing, BulletList, Paragraph, Section, Table
-from generator.select import Selection, Selector, select
+from generator.select import Selection, select
 from generator.sentences import STRONG_OPENERS, split
 from generator.taxonomy import Words
 from generator.writers import get_writer
