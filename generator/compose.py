@@ -71,7 +71,7 @@ RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", 
 # Estimated characters per A4 page of running text; below CONTENTS_MIN_PAGES
 # estimated pages a briefing goes without a contents page (compose cannot
 # know the PDF's page count, and Word has none, so the model decides).
-CHARS_PER_PAGE = 3600
+CHARS_PER_PAGE = 3000
 CONTENTS_MIN_PAGES = 8
 RELATED_MAX = 5
 
@@ -397,9 +397,11 @@ def _also_named(content: Content, selection: Selection, anchors: _Anchors, subje
         items.append(Paragraph(" ".join(pieces), SourceRef(p.id, pages, str(p.location.path), p.location.line),
                                style="excerpt"))
     title = LABELS["also_named"]
+    # Each excerpt names one subject or another, also in an intersection.
+    named = _join([e.phrase for e in selection.subjects], LABELS["or"])
     pronoun = "ze" if len(selection.subjects) > 1 else "het"
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph(LABELS["also_named_intro"].format(subject=subject, pronoun=pronoun), style="intro"),
+        Paragraph(LABELS["also_named_intro"].format(subject=named, pronoun=pronoun), style="intro"),
         BulletList(tuple(items))))
 
 
@@ -417,7 +419,7 @@ def _table(caption: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]
         average = sum(len(c) for c in cells) / len(cells)
         # A column is never narrower than its longest word plus padding:
         # "Defensie" must not break.
-        need.append(max(longest_word * 1.35 + 3, min(average, 60.0), 6.0))
+        need.append(max(longest_word * 1.35 + 3, min(average, 90.0), 6.0))
     total = sum(need)
     widths = [max(6, round(100 * n / total)) for n in need]
     widths[max(range(len(widths)), key=lambda i: widths[i])] += 100 - sum(widths)
@@ -470,7 +472,7 @@ def _related(content: Content, selection: Selection, anchors: _Anchors) -> Secti
     # Shared passages weighed against the other subject's size, so that a
     # subject on a third of the strategy does not top every list.
     ranked = sorted((key for key, n in shared.items() if n >= 2 or len(selection.passages) < 6),
-                    key=lambda key: (-shared[key] / size[key] ** 0.5, key))
+                    key=lambda key: (-shared[key] / size[key] ** 0.25, key))
     if not ranked:
         return None
     items = []
@@ -485,13 +487,20 @@ def _related(content: Content, selection: Selection, anchors: _Anchors) -> Secti
         Paragraph(LABELS["related_intro"], style="intro"), BulletList(tuple(items))))
 
 
+def _passages_nl(selection: Selection) -> str:
+    """'5 passages', '1 passage', '9 passages, waarvan 8 in fragmenten'."""
+    n, k = len(selection.passages), len(selection.excerpted)
+    counted = f"{n} passage{'s' if n != 1 else ''}"
+    return f"{counted}, waarvan {k} in fragmenten" if k else counted
+
+
 def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors) -> Section:
     title = "Colofon"
     doc = content.document
     selectors = ", ".join(f"--{s.kind} {s.id}" for s in selection.selectors)
     lines = (
         Paragraph(f"{doc.citation}, aangeboden op {format_date(dt.date.fromisoformat(doc.date))} door {doc.sender}.", lead="Bron"),
-        Paragraph(f"{selectors} ({len(selection.passages)} passages). Passages zijn letterlijk overgenomen; "
+        Paragraph(f"{selectors} ({_passages_nl(selection)}). Passages zijn letterlijk overgenomen; "
                   "kernboodschappen, kerncijfers en toezeggingen zijn door de redactie uit die tekst "
                   "samengevat, met paginaverwijzing.", lead="Selectie"),
         Paragraph(f"briefing {__version__}; inhoud versie {doc.content_version} "

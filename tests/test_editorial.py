@@ -268,8 +268,8 @@ def test_catalogue_pdfs_lose_no_sentence_and_keep_to_their_length(
                                              r"\s+" + re.escape(briefing.cover.marking.upper()) + r")\s*", line))
         flat = normalise(text)
         for note in selection.footnotes:
-            flat = flat.replace(normalise(note.text), "")
-        flat = re.sub(r"\d\.p\.\d+", "", flat)
+            marker = note.id.rsplit("-", 1)[-1]
+            flat = re.sub(re.escape(f"{marker}.{normalise(note.text)}") + r"(p\.\d+)?", "", flat)
         for passage, sentence in naming_sentences(content, selection):
             if normalise(sentence) not in flat:
                 lost.append(f"{bid}: {passage.id}: {sentence[:80]}")
