@@ -41,8 +41,9 @@ DEFAULT_ORGANISATION = "Redactie briefings Internationale Veiligheidsstrategie"
 LABELS = {
     "left_out": "[…]",
     "also_named": "Ook genoemd",
-    "also_named_intro": "Passages die {subject} alleen noemen, bijvoorbeeld in een opsomming: de zinnen die "
-                        "{pronoun} noemen, letterlijk; «[…]» staat waar tekst is weggelaten.",
+    "also_named_intro": "Passages die niet over {subject} gaan maar {named} wel noemen, bijvoorbeeld in een "
+                        "opsomming: de zinnen die {pronoun} noemen, letterlijk; «[…]» staat waar tekst is "
+                        "weggelaten.",
     "strategy_intro": "{count} uit de strategie over {subject}, letterlijk en in de volgorde van de "
                       "strategie, onder de eigen hoofdstuk- en paragraafkoppen, met het paginanummer in de "
                       "Kamerstuk-uitgave ({kamerstuk}).",
@@ -401,7 +402,7 @@ def _also_named(content: Content, selection: Selection, anchors: _Anchors, subje
     named = _join([e.phrase for e in selection.subjects], LABELS["or"])
     pronoun = "ze" if len(selection.subjects) > 1 else "het"
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph(LABELS["also_named_intro"].format(subject=named, pronoun=pronoun), style="intro"),
+        Paragraph(LABELS["also_named_intro"].format(subject=subject, named=named, pronoun=pronoun), style="intro"),
         BulletList(tuple(items))))
 
 

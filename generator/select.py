@@ -157,14 +157,22 @@ def _tagged(record: Passage | Figure | Commitment, selectors: Sequence[Selector]
     return True
 
 
-def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content) -> tuple[bool, str, set[int]]:
-    """Full when the passage is about one of the chosen subjects; an
-    excerpt of the sentences naming them when it only mentions each. In an
-    intersection a passage about one subject that names the other is
-    where they meet ("terrorism ... focus on the Sahel"): it is printed in
-    full."""
+@dataclass(slots=True)
+class _Decision:
+    full: bool
+    why: str
+    naming: set[int] = field(default_factory=set)  # sentences naming a subject, for an excerpt
+    about_one: bool = False  # about some chosen subject, though not about every kind
+
+
+def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content) -> _Decision:
+    """Full when, for every kind selected, the passage is about one of the
+    chosen subjects. Otherwise an excerpt: the sentences naming any of the
+    chosen subjects. In an intersection a passage about terrorism that
+    names the Sahel once gives the sentences on terrorism and the Sahel,
+    not its other sentences."""
     about: list[str] = []
-    mentioned: list[Entry] = []
+    mentioned: list[str] = []
     for kind in SELECTOR_KINDS:
         hits = [s for s in selectors if s.kind == kind and s.id in passage.tags(kind)]
         if not hits:
@@ -172,21 +180,26 @@ def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content)
         if any(h.id not in passage.mentions for h in hits):
             about.append(", ".join(f"{kind} '{h.id}'" for h in hits if h.id not in passage.mentions))
         else:
-            mentioned.extend(content.taxonomies[kind][h.id] for h in hits)
-    if about:
-        also = f"; names {', '.join(repr(e.id) for e in mentioned)}" if mentioned else ""
-        return True, "about " + "; ".join(about) + also, set()
-    sentences = split_sentences(passage.text)
+            mentioned.append(", ".join(f"{kind} '{h.id}'" for h in hits))
+    if not mentioned:
+        return _Decision(True, "about " + "; ".join(about))
+    wanted = {(s.kind, s.id) for s in selectors}
     naming: set[int] = set()
-    for i, sentence in enumerate(sentences):
+    for i, sentence in enumerate(split_sentences(passage.text)):
         words = Words(sentence)
-        found = {e.id for kind in SELECTOR_KINDS for e, _ in content.taxonomies[kind].signalled(words)}
-        if any(e.id in found for e in mentioned):
+        if any((kind, e.id) in wanted for kind in SELECTOR_KINDS
+               for e, _ in content.taxonomies[kind].signalled(words)):
             naming.add(i)
-    names = ", ".join(f"{e.kind} '{e.id}'" for e in mentioned)
+    why = f"only mentions {'; '.join(mentioned)} (content: mentions)"
+    if about:
+        why += f", though about {'; '.join(about)}"
     if not naming:  # validation makes this unreachable; print in full rather than nothing
-        return True, f"mentions {names}, but no sentence names it", set()
-    return False, f"only mentions {names} (content: mentions)", naming
+        return _Decision(True, why + ", but no sentence names it")
+    return _Decision(False, why, naming, bool(about))
+
+
+def _whole(passage: Passage, sentences: set[int]) -> bool:
+    return len(sentences) == len(split_sentences(passage.text))
 
 
 def _with_antecedents(sentences: Sequence[str], chosen: set[int]) -> set[int]:
@@ -271,17 +284,17 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         raise SelectionError(f"no passage of the strategy matches {described}; "
                              "try fewer selectors ('briefing explain' shows what each one holds)")
 
-    depth_of: dict[str, tuple[bool, str, set[int]]] = {}
+    depth_of: dict[str, _Decision] = {}
     for pid in reasons:
         depth_of[pid] = _depth_of(content.by_id[pid], selectors, content)
 
     # A box is read as a whole: when one part is printed in full, its other
     # parts come along, so that no box is printed half.
-    boxes = {p.box for p in content.passages if p.id in reasons and p.box and depth_of[p.id][0]}
+    boxes = {p.box for p in content.passages if p.id in reasons and p.box and depth_of[p.id].full}
     for passage in content.passages:
-        if passage.box in boxes and (passage.id not in reasons or not depth_of[passage.id][0]):
+        if passage.box in boxes and (passage.id not in reasons or not depth_of[passage.id].full):
             reasons[passage.id] = (Reason(None, f"part of box '{passage.box}'"),)
-            depth_of[passage.id] = (True, f"part of box '{passage.box}', printed whole", set())
+            depth_of[passage.id] = _Decision(True, f"part of box '{passage.box}', printed whole")
 
     # A repeat is printed once, at its first place, citing both pages; the
     # deeper of the two depths wins.
@@ -290,18 +303,18 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         original = passage.repeats
         if passage.id in reasons and original in reasons:
             repeated[passage.id] = original
-            if depth_of[passage.id][0] and not depth_of[original][0]:
-                depth_of[original] = (True, depth_of[passage.id][1] + f" (as its repeat '{passage.id}')", set())
-            elif not depth_of[original][0]:
-                merged = depth_of[original][2] | _matching(content.by_id[original], depth_of[passage.id][2],
-                                                           content.by_id[passage.id])
-                depth_of[original] = (False, depth_of[original][1], merged)
+            mine, theirs = depth_of[passage.id], depth_of[original]
+            if mine.full and not theirs.full:
+                depth_of[original] = _Decision(True, mine.why + f" (as its repeat '{passage.id}')")
+            elif not theirs.full:
+                theirs.naming |= _matching(content.by_id[original], mine.naming, content.by_id[passage.id])
 
     passages = tuple(p for p in content.passages if p.id in reasons and p.id not in repeated)
-    full_ids = {p.id for p in passages if depth_of[p.id][0]}
+    full_ids = {p.id for p in passages if depth_of[p.id].full}
     depths: dict[str, Depth] = {}
     for passage in passages:
-        is_full, why, naming = depth_of[passage.id]
+        decision = depth_of[passage.id]
+        is_full, why, naming = decision.full, decision.why, decision.naming
         context: list[Excerpt] = []
         excerpt = None
         sentences = split_sentences(passage.text)
@@ -309,7 +322,13 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
             keep = _with_antecedents(sentences, naming)
             if passage.list_item and ":" in sentences[0][:80]:
                 keep.add(0)  # a labelled bullet ("Preventie: ...") keeps its label
-            excerpt = Excerpt(passage, tuple(sorted(keep)))
+            if _whole(passage, keep) and decision.about_one:
+                # Every sentence is needed: the passage is where the
+                # subjects meet, and reads as a passage, not a fragment.
+                is_full, why = True, why + "; every sentence is needed, so in full"
+                full_ids.add(passage.id)
+            else:
+                excerpt = Excerpt(passage, tuple(sorted(keep)))
         starts = excerpt is None or excerpt.sentences[0] == 0
         if starts and not passage.list_item and refers_back(sentences[0], strong=True):
             context.extend(_antecedent(content, passage, full_ids))
