@@ -53,6 +53,7 @@ LABELS = {
     "and": " en ",
     "in": " in ",
     "ministry_in_title": "het ministerie van {label}",
+    "ministry_field": "het werkterrein van {label}",
     "subtitle_union": "Wat de strategie zegt over {subject}: elke passage over een van {which}.",
     "subtitle_intersection": "Wat de strategie zegt over {subject}: de passages die over {which} gaan.",
     "in_brief": "De strategie stelt {n_interests} strategische belangen voorop: {interests}. Om ze veilig te "
@@ -121,7 +122,10 @@ def describe(subjects: Sequence[Entry]) -> tuple[str, str]:
     intersect: a theme 'in' a region, 'en' a ministry ('terrorisme in de
     Sahel', 'cyberveiligheid en het ministerie van Veiligheid en Justitie')."""
     if len(subjects) == 1:
-        return subjects[0].label_nl, subjects[0].phrase
+        only = subjects[0]
+        if only.kind == "ministry":  # passages concern a ministry's field, not the ministry
+            return only.label_nl, LABELS["ministry_field"].format(label=only.label_nl)
+        return only.label_nl, only.phrase
     regions = [e.phrase for e in subjects if e.kind == "region"]
     themes = [e.phrase for e in subjects if e.kind == "theme"]
     ministries = [e.label_nl for e in subjects if e.kind == "ministry"]
@@ -327,8 +331,11 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection)
                 parts.append(passages[i])
             blocks.append(Box("Kader", tuple(_paragraph(q, content, selection) for q in parts)))
         elif p.list_item:
+            # One list holds the bullets of one lead-in: two lists of the
+            # strategy that happen to meet here stay two, each after its own.
             items = [p]
-            while i + 1 < len(passages) and passages[i + 1].list_item and not passages[i + 1].box:
+            while (i + 1 < len(passages) and passages[i + 1].list_item and not passages[i + 1].box
+                   and _adjacent(content, items[-1], passages[i + 1])):
                 i += 1
                 items.append(passages[i])
             blocks.append(BulletList(tuple(_paragraph(q, content, selection) for q in items)))
@@ -336,6 +343,12 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection)
             blocks.append(_paragraph(p, content, selection))
         i += 1
     return tuple(blocks)
+
+
+def _adjacent(content: Content, a: Passage, b: Passage) -> bool:
+    """Whether only bullets stand between passages a and b in the strategy."""
+    between = content.passages[content.passages.index(a) + 1:content.passages.index(b)]
+    return all(p.list_item or p.kind == "footnote" for p in between)
 
 
 def _footnote(content: Content, ref: str) -> Footnote:
@@ -409,21 +422,30 @@ def _also_named(content: Content, selection: Selection, anchors: _Anchors, subje
 def _table(caption: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]],
            empty: str = "—") -> Table:
     """A table without its empty columns, each column as wide as its
-    content needs (by its longest word and its average length)."""
+    content needs: no column narrower than its longest word (so that
+    "Nederland" or "Wanneer" never breaks), short columns as wide as
+    their average cell, and the column with the most text taking the rest."""
     keep = [i for i in range(len(columns)) if any(row[i] not in ("", empty) for row in rows)]
     columns = [columns[i] for i in keep]
     rows = [tuple(row[i] or empty for i in keep) for row in rows]
-    need = []
+    # Widths in percent of the text width; at the table's font size a
+    # character takes about one percent, and a cell's padding three.
+    minimum, wanted, amount = [], [], []
     for i, name in enumerate(columns):
         cells = [r[i] for r in rows]
         longest_word = max(len(w) for c in (*cells, name) for w in (c.split() or [""]))
         average = sum(len(c) for c in cells) / len(cells)
-        # A column is never narrower than its longest word plus padding:
-        # "Defensie" must not break.
-        need.append(max(longest_word * 1.35 + 3, min(average, 90.0), 6.0))
-    total = sum(need)
-    widths = [max(6, round(100 * n / total)) for n in need]
-    widths[max(range(len(widths)), key=lambda i: widths[i])] += 100 - sum(widths)
+        minimum.append(1.1 * longest_word + 4)
+        wanted.append(max(minimum[-1], min(1.1 * average + 4, 35.0)))
+        amount.append(sum(len(c) for c in cells))
+    main = amount.index(max(amount))
+    others = [i for i in range(len(columns)) if i != main]
+    room = 100 - max(30.0, minimum[main])
+    chosen = wanted if sum(wanted[i] for i in others) <= room else minimum
+    widths = [0] * len(columns)
+    for i in others:
+        widths[i] = round(chosen[i])
+    widths[main] = 100 - sum(widths)
     return Table(caption, tuple(columns), tuple(rows), widths=tuple(widths))
 
 

@@ -546,8 +546,8 @@ def _check_repeats(passages: list[Passage], problems: list[Problem]) -> None:
             else:
                 theirs = split_sentences(original.text)
                 for sentence in split_sentences(passage.text):
-                    best, match = max((difflib.SequenceMatcher(None, sentence, t).ratio(), t) for t in theirs)
-                    shortened = set(Words(sentence).words) <= set(Words(match).words)
+                    best = max(difflib.SequenceMatcher(None, sentence, t).ratio() for t in theirs)
+                    shortened = any(Words(sentence).words <= Words(t).words for t in theirs)
                     if best < 0.9 and not shortened:
                         problems.append(Problem(passage.location, f"passage '{passage.id}' repeats "
                                                 f"'{original.id}', but its sentence '{sentence[:60]}…' is not "
