@@ -202,7 +202,7 @@ def test_bullets_keep_their_lead_in(built: dict[str, tuple[Selection, Briefing]]
 def test_a_repeated_passage_is_printed_once_with_both_pages(content: Content) -> None:
     europe = make_briefing(content, ("region", "europe-transatlantic"))
     found = [p for p in paragraphs(europe.sections) if p.text.startswith("Meer Europese verantwoordelijkheid:")]
-    assert len(found) == 1 and found[0].source is not None and found[0].source.pages == "2, 24"
+    assert len(found) == 1 and found[0].source is not None and found[0].source.pages == "2, 4, 24"
 
 
 def test_intersections_hold_only_key_messages_on_their_passages(
