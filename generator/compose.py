@@ -44,9 +44,8 @@ LABELS = {
     "also_named_intro": "Passages die niet over {subject} gaan maar {named} wel noemen, bijvoorbeeld in een "
                         "opsomming: de zinnen die {pronoun} noemen, letterlijk; «[…]» staat waar tekst is "
                         "weggelaten.",
-    "strategy_intro": "{count} uit de strategie over {subject}, letterlijk en in de volgorde van de "
-                      "strategie, onder de eigen hoofdstuk- en paragraafkoppen, met het paginanummer in de "
-                      "Kamerstuk-uitgave ({kamerstuk}).",
+    "strategy_intro": "{count} over {subject}, letterlijk, in de volgorde en onder de koppen van de "
+                      "strategie, met de pagina in {kamerstuk}.",
     "context_note": "Tekst die een passage nodig heeft om begrepen te worden, zoals de aanloop van een "
                     "opsomming, staat er cursief boven.",
     "or": " of ",
@@ -436,7 +435,7 @@ def _table(caption: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]
         longest_word = max(len(w) for c in (*cells, name) for w in (c.split() or [""]))
         average = sum(len(c) for c in cells) / len(cells)
         minimum.append(1.1 * longest_word + 4)
-        wanted.append(max(minimum[-1], min(1.1 * average + 4, 35.0)))
+        wanted.append(max(minimum[-1], min(1.1 * average + 4, 25.0)))
         amount.append(sum(len(c) for c in cells))
     main = amount.index(max(amount))
     others = [i for i in range(len(columns)) if i != main]
@@ -483,19 +482,21 @@ def _figures(content: Content, selection: Selection, anchors: _Anchors) -> Secti
 
 
 def _related(content: Content, selection: Selection, anchors: _Anchors) -> Section | None:
-    """The few subjects the passages of this briefing are most often also
-    about (a mention does not count); linked to their own briefings."""
+    """The few subjects the passages of this briefing most often also
+    concern, relative to their size; linked to their own briefings."""
     chosen = {(s.kind, s.id) for s in selection.selectors}
     shared: Counter[tuple[str, str]] = Counter()
     for passage in selection.passages:
         for kind in SELECTOR_KINDS:
-            shared.update((kind, t) for t in passage.tags(kind)
-                          if (kind, t) not in chosen and t not in passage.mentions)
+            shared.update((kind, t) for t in passage.tags(kind) if (kind, t) not in chosen)
     size = Counter((kind, t) for p in content.passages for kind in SELECTOR_KINDS for t in p.tags(kind))
     # Shared passages weighed against the other subject's size, so that a
-    # subject on a third of the strategy does not top every list.
-    ranked = sorted((key for key, n in shared.items() if n >= 2 or len(selection.passages) < 6),
-                    key=lambda key: (-shared[key] / size[key] ** 0.25, key))
+    # ministry on half the strategy does not top every list; a subject met
+    # once or twice is no relation unless the briefing itself is small.
+    n = len(selection.passages)
+    least = 1 if n < 4 else 2 if n < 8 else 3
+    ranked = sorted((key for key, k in shared.items() if k >= least),
+                    key=lambda key: (-shared[key] / size[key] ** 0.35, key))
     if not ranked:
         return None
     items = []
