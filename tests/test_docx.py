@@ -4,6 +4,7 @@ fields, properties; LibreOffice opens it and pandoc sees its headings."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -127,3 +128,12 @@ def test_pandoc_sees_the_headings(sahel: Rendered, tmp_path: Path) -> None:
                               capture_output=True, check=True, text=True).stdout
     assert "# Kernboodschappen" in markdown
     assert "## III. Beleidsimplicaties" in markdown
+
+
+def test_related_briefings_link_to_the_word_files_beside_it(sahel: Rendered) -> None:
+    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as z:
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    targets = re.findall(r'Target="([^"]+\.docx)" TargetMode="External"', rels)
+    related = [p.link for s in sahel.briefing.sections if s.title == "Verwante onderwerpen"
+               for b in s.blocks if hasattr(b, "items") for p in b.items]
+    assert targets and sorted(targets) == sorted(f"{link}.docx" for link in related)

@@ -89,3 +89,10 @@ def test_reproducible_bytes(content: Content, monkeypatch: pytest.MonkeyPatch) -
 def test_long_briefing_has_a_contents_page(defence: Rendered) -> None:
     contents = pdf_text(defence.pdf)[1]
     assert "Inhoud" in contents and re.search(r"Kernboodschappen\s*\.+\s*\d", contents)
+
+
+def test_related_briefings_link_to_the_pdf_files_beside_it(sahel: Rendered) -> None:
+    reader = PdfReader(io.BytesIO(sahel.pdf))
+    uris = [a.get_object()["/A"].get("/URI") or a.get_object()["/A"].get("/F")
+            for page in reader.pages for a in page.get("/Annots", []) if "/A" in a.get_object()]
+    assert any(str(u).endswith(".pdf") and "region-" in str(u) for u in uris), uris
