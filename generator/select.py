@@ -354,7 +354,8 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
     footnotes = tuple(p for p in content.passages if p.id in set(footnote_ids))
 
     chosen = {p.id for p in passages} | set(repeated)
-    printed = {p.id for p in passages}
+    # A lead-in printed as context counts: its page is in the briefing.
+    printed = {p.id for p in passages} | {c.passage.id for d in depths.values() for c in d.context}
     subjects = tuple(content.taxonomies[s.kind][s.id] for s in selectors)
     keys = {(s.kind, s.id) for s in selectors}
 

@@ -285,3 +285,12 @@ def test_catalogue_pdfs_lose_no_sentence_and_keep_to_their_length(
     for bid, n in pages.items():
         if bid.count("+") == 1:
             assert n <= larger.get(bid, 5), f"{bid}: {n} pages"
+
+
+def test_a_subjects_own_briefing_keeps_all_its_key_messages(
+        content: Content, built: dict[str, tuple[Selection, Briefing]]) -> None:
+    for selection, _ in built.values():
+        if len(selection.selectors) == 1:
+            (s,) = selection.selectors
+            written = [m for m in content.key_messages if (m.kind, m.subject) == (s.kind, s.id)]
+            assert list(selection.key_messages) == written, selection.id
