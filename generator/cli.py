@@ -357,10 +357,23 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     selection = select(content, parse_selectors(content, _pairs(args)))
     labels = " + ".join(f"{KIND_LABELS_NL[e.kind].lower()} {e.label_nl}" for e in selection.subjects)
     print(f"{selection.id}: {len(selection.passages)} passages ({labels})", file=out)
-    for passage in (*selection.passages, *selection.footnotes):
+    repeats = [content.by_id[r] for r in selection.repeated]
+    for passage in (*selection.passages, *repeats, *selection.footnotes):
         reasons = "; ".join(r.note for r in selection.reasons[passage.id])
         where = " > ".join((content.chapter(passage.chapter).heading, *passage.section))
+        depth = selection.depths.get(passage.id)
+        if depth is None:
+            shown = "in full" if passage.kind == "footnote" else "not printed"
+        elif depth.full:
+            shown = "in full"
+        else:
+            assert depth.excerpt is not None
+            shown = f"excerpt (sentences {', '.join(str(i + 1) for i in depth.excerpt.sentences)})"
         print(f"  {passage.id:<16} p. {passage.pages:<6} {reasons:<36} {where}", file=out)
+        print(f"  {'':<16} {shown}: {depth.why if depth else reasons}", file=out)
+        for ctx in depth.context if depth else ():
+            print(f"  {'':<16} with context from {ctx.passage.id} (sentences "
+                  f"{', '.join(str(i + 1) for i in ctx.sentences)})", file=out)
         print(f"  {'':<16} {passage.location}", file=out)
     print(f"  + {len(selection.figures)} key figures, {len(selection.commitments)} commitments, "
           f"{len(selection.key_messages)} key messages", file=out)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Location, Problem
+from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
 from .yamlio import LocatedDict, read_yaml
 
@@ -73,6 +74,11 @@ class Passage:
     list_item: bool = False
     box: str = ""
     footnotes: tuple[str, ...] = ()
+    # Tags (region, theme or ministry ids) the passage only names in
+    # passing: a briefing for one of them prints the sentences naming it as
+    # an excerpt, not the whole passage. See README, "Two depths".
+    mentions: tuple[str, ...] = ()
+    repeats: str = ""  # id of an earlier passage this one repeats nearly word for word
 
     def tags(self, kind: str) -> tuple[str, ...]:
         value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
@@ -93,6 +99,14 @@ class Figure:
     quote: str
     passage: str
     location: Location
+    # The subjects the figure itself concerns, not those of its passage.
+    regions: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    ministries: tuple[str, ...] = ()
+
+    def tags(self, kind: str) -> tuple[str, ...]:
+        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +119,13 @@ class Commitment:
     quote: str
     passage: str
     location: Location
+    regions: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    ministries: tuple[str, ...] = ()
+
+    def tags(self, kind: str) -> tuple[str, ...]:
+        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +329,9 @@ def load_content(root: Path) -> Content:
                   for kind in TAG_FIELDS}
     passages = _load_passages(root / "passages", chapters, taxonomies, problems)
     by_id = {p.id: p for p in passages}
-    figures = _load_extracts(root / "figures.yaml", "figure", _figure, by_id, problems)
-    commitments = _load_extracts(root / "commitments.yaml", "commitment", _commitment, by_id, problems)
+    figures = _load_extracts(root / "figures.yaml", "figure", _figure, by_id, taxonomies, problems)
+    commitments = _load_extracts(root / "commitments.yaml", "commitment", _commitment, by_id, taxonomies,
+                                 problems)
     key_messages = _load_key_messages(root / "key-messages.yaml", taxonomies, by_id, problems)
     catalogue = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
 
@@ -384,6 +406,7 @@ def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
             if kind in ("theme", "ministry") else (),
             abbreviation=f.text("abbreviation", required=kind == "ministry") if kind == "ministry" else "",
             number=f.integer("number") if kind == "accent" else 0,
+            in_text=f.text("in_text", required=False) if kind == "region" else "",
         )
         f.finish()
         if entry.id in seen:
@@ -407,7 +430,7 @@ def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
 
 
 _PASSAGE_FIELDS = ("id", "chapter", "section", "page", "page_end", "kind", "list_item", "box",
-                   "footnotes", "text", *TAG_FIELDS.values())
+                   "footnotes", "mentions", "repeats", "text", *TAG_FIELDS.values())
 
 
 def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, Taxonomy],
@@ -447,6 +470,7 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
                     problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])),
                                             f"{kind} listed twice in passage '{passage.id}'"))
             _check_tagging_rule(passage, item, path, taxonomies, problems)
+            _check_mentions(passage, item, path, taxonomies, problems)
             passages.append(passage)
     by_id = {p.id: p for p in passages}
     for passage in passages:
@@ -459,6 +483,7 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
         for ref in chapter.footnotes:
             if ref not in by_id:
                 problems.append(Problem(chapter.location, f"chapter '{chapter.id}' refers to unknown footnote '{ref}'"))
+    _check_repeats(passages, problems)
     return passages
 
 
@@ -481,6 +506,7 @@ def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
         interests=f.strings("interests"), accents=f.strings("accents"),
         location=f.at(), list_item=f.flag("list_item"), box=f.text("box", required=False),
         footnotes=f.strings("footnotes", required=False),
+        mentions=f.strings("mentions", required=False), repeats=f.text("repeats", required=False),
     )
     f.finish()
     return passage
@@ -502,24 +528,97 @@ def _check_tagging_rule(passage: Passage, item: LocatedDict, path: Path,
                 ))
 
 
-def _figure(f: _Fields) -> Figure:
-    return Figure(id=f.ident(), value=f.text("value"), unit=f.text("unit", empty_ok=True), label=f.text("label"),
-                  quote=f.text("quote"), passage=f.text("passage"), location=f.at())
+def _check_mentions(passage: Passage, item: LocatedDict, path: Path,
+                    taxonomies: dict[str, Taxonomy], problems: list[Problem]) -> None:
+    """A tag listed in `mentions` must be one of the passage's tags and be
+    named in one of its sentences: that sentence is what a briefing for it
+    prints, so a mention without one would print nothing."""
+    at = Location(path, item.line_of("mentions"))
+    tagged = {tag: kind for kind in SELECTOR_KINDS for tag in passage.tags(kind)}
+    sentences = [Words(s) for s in split_sentences(passage.text)]
+    for tag in passage.mentions:
+        kind = tagged.get(tag)
+        if kind is None:
+            problems.append(Problem(at, f"passage '{passage.id}' mentions '{tag}', which is not one of its "
+                                        f"region, theme or ministry tags{_hint(tag, tagged)}"))
+            continue
+        entry = taxonomies[kind].get(tag)
+        if entry is not None and not any(entry in [e for e, _ in taxonomies[kind].signalled(w)] for w in sentences):
+            problems.append(Problem(at, f"passage '{passage.id}' lists {kind} '{tag}' under mentions, but no "
+                                        "sentence names it; a passage about it in other words is printed in full"))
+    if len(set(passage.mentions)) != len(passage.mentions):
+        problems.append(Problem(at, f"a tag is listed twice under mentions in passage '{passage.id}'"))
 
 
-def _commitment(f: _Fields) -> Commitment:
+def _check_repeats(passages: list[Passage], problems: list[Problem]) -> None:
+    """A passage that `repeats` another is printed once, under the other's
+    text; that is only honest when every sentence of it is, give or take a
+    word, a sentence of the other, or a shortening of one (all its words
+    are in it: "vergroten onze veiligheid" of "vergroten onze nationale
+    veiligheid en ...")."""
+    seen: dict[str, Passage] = {}
+    for passage in passages:
+        if passage.repeats:
+            original = seen.get(passage.repeats)
+            if original is None:
+                problems.append(Problem(passage.location, f"passage '{passage.id}' repeats '{passage.repeats}', "
+                                                          "which is not an earlier passage"))
+            else:
+                theirs = split_sentences(original.text)
+                for sentence in split_sentences(passage.text):
+                    best = max(difflib.SequenceMatcher(None, sentence, t).ratio() for t in theirs)
+                    shortened = any(Words(sentence).words <= Words(t).words for t in theirs)
+                    if best < 0.9 and not shortened:
+                        problems.append(Problem(passage.location, f"passage '{passage.id}' repeats "
+                                                f"'{original.id}', but its sentence '{sentence[:60]}…' is not "
+                                                "in it"))
+        seen[passage.id] = passage
+
+
+def _subject_tags(f: _Fields, taxonomies: dict[str, Taxonomy]) -> dict[str, tuple[str, ...]]:
+    """The regions, themes and ministries a figure or commitment concerns."""
+    out: dict[str, tuple[str, ...]] = {}
+    for kind in SELECTOR_KINDS:
+        field_name = TAG_FIELDS[kind]
+        values = f.strings(field_name)
+        for value in values:
+            entry = taxonomies[kind].get(value)
+            if entry is None or entry.id != value:
+                f.error(field_name, f"unknown {kind} '{value}'{did_you_mean(taxonomies[kind], value)}")
+        out[field_name] = values
+    return out
+
+
+# A key figure is a number: digits, or a Dutch number word.
+_NUMBER = re.compile(r"\d|\b(?:één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|"
+                     r"dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|duizend|miljoen|miljard|"
+                     r"helft|derde|kwart|gehalveerd|verdubbeld|verdrievoudigd)(?:tal|en|ste|de)?\b", re.IGNORECASE)
+
+
+def _figure(f: _Fields, taxonomies: dict[str, Taxonomy]) -> Figure:
+    figure = Figure(id=f.ident(), value=f.text("value"), unit=f.text("unit", empty_ok=True), label=f.text("label"),
+                    quote=f.text("quote"), passage=f.text("passage"), location=f.at(),
+                    **_subject_tags(f, taxonomies))
+    if figure.value and not _NUMBER.search(figure.value):
+        f.error("value", f"figure '{figure.id}': value '{figure.value}' holds no number; a key figure is a "
+                         "number (digits or a number word)")
+    return figure
+
+
+def _commitment(f: _Fields, taxonomies: dict[str, Taxonomy]) -> Commitment:
     return Commitment(id=f.ident(), what=f.text("what"), who=f.text("who"), when=f.text("when", empty_ok=True),
                       where=f.text("where", empty_ok=True), quote=f.text("quote"), passage=f.text("passage"),
-                      location=f.at())
+                      location=f.at(), **_subject_tags(f, taxonomies))
 
 
-def _load_extracts(path: Path, what: str, build: Callable[[_Fields], Any], by_id: dict[str, Passage],
+def _load_extracts(path: Path, what: str, build: Callable[[_Fields, dict[str, Taxonomy]], Any],
+                   by_id: dict[str, Passage], taxonomies: dict[str, Taxonomy],
                    problems: list[Problem]) -> list[Any]:
     records = []
     seen: set[str] = set()
     for item in _items(read_yaml(path, problems), path, what, problems):
         f = _Fields(item, path, what, problems)
-        record = build(f)
+        record = build(f, taxonomies)
         f.finish()
         if record.id in seen:
             f.error("id", f"duplicate {what} id '{record.id}'")
@@ -529,6 +628,14 @@ def _load_extracts(path: Path, what: str, build: Callable[[_Fields], Any], by_id
             f.error("passage", f"{what} '{record.id}' points at missing passage '{record.passage}'")
         elif passage is not None and record.quote and record.quote not in passage.text:
             f.error("quote", f"{what} '{record.id}': quote is not found verbatim in passage '{record.passage}'")
+        if passage is not None:
+            # A row is shown with its passage; a tag the passage lacks would
+            # never be shown.
+            for kind in SELECTOR_KINDS:
+                for tag in record.tags(kind):
+                    if tag not in passage.tags(kind):
+                        f.error(TAG_FIELDS[kind], f"{what} '{record.id}' is tagged {kind} '{tag}', but its "
+                                                  f"passage '{passage.id}' is not")
         records.append(record)
     return records
 

@@ -35,7 +35,10 @@ class Paragraph:
     source: SourceRef | None = None
     footnotes: tuple[Footnote, ...] = ()
     lead: str = ""  # a short bold lead-in, e.g. a key figure's value
-    style: str = ""  # "", "intro", "note": a named variant, never direct formatting
+    style: str = ""  # "", "intro", "note", "excerpt": a named variant, never direct formatting
+    # Another briefing this paragraph links to, by id ("theme-terrorism");
+    # each writer adds its own suffix, so a PDF links to the PDF beside it.
+    link: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,7 @@ class Briefing:
     metadata: Metadata
     sections: tuple[Section, ...]
     passage_count: int
+    contents: bool = True  # a short briefing goes without a contents page
 
     def walk(self) -> Iterator[Section]:
         for section in self.sections:

@@ -4,17 +4,28 @@ and why. Pure functions of validated content: no I/O.
 Selectors of the same kind unite (two regions: passages about either);
 selectors of different kinds intersect (region sahel + theme terrorism:
 passages about both).
+
+Each passage is held at one of two depths. A passage *about* the subject is
+printed in full; one that only *mentions* it (content lists the subject
+under the passage's `mentions`) contributes an excerpt: the sentences that
+name the subject, with the sentences they lean on. Fragments bring the
+context they need: a bullet its list's lead-in, a sentence opening with
+"Dit" or "Daarbij" the sentence before it. A passage that repeats an
+earlier one is printed once.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry
+from .sentences import refers_back
+from .sentences import split as split_sentences
+from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, Words
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -83,19 +94,65 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Excerpt:
+    """Sentences of one passage, by index into `sentences.split(text)`."""
+
+    passage: Passage
+    sentences: tuple[int, ...]
+
+    @property
+    def whole(self) -> bool:
+        return len(self.sentences) == len(split_sentences(self.passage.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Depth:
+    """How much of a passage a briefing prints, and why."""
+
+    full: bool
+    why: str
+    excerpt: Excerpt | None = None  # when not full
+    context: tuple[Excerpt, ...] = ()  # what the passage needs printed before it
+    also_pages: tuple[int, ...] = ()  # pages of later passages repeating this one
+
+
+@dataclass(frozen=True, slots=True)
 class Selection:
     selectors: tuple[Selector, ...]
     subjects: tuple[Entry, ...]  # the taxonomy entries selected, same order
-    passages: tuple[Passage, ...]  # document order; footnotes excluded
-    footnotes: tuple[Passage, ...]  # footnotes referenced by selected passages or their chapters
+    passages: tuple[Passage, ...]  # document order; footnotes and merged repeats excluded
+    footnotes: tuple[Passage, ...]  # footnotes referenced by full passages or their chapters
     reasons: dict[str, tuple[Reason, ...]]
     figures: tuple[Figure, ...]
     commitments: tuple[Commitment, ...]
     key_messages: tuple[KeyMessage, ...]
+    depths: dict[str, Depth] = field(default_factory=dict)
+    repeated: dict[str, str] = field(default_factory=dict)  # repeat id -> the passage printed for it
 
     @property
     def id(self) -> str:
         return briefing_id(self.selectors)
+
+    @property
+    def full(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if self.depths[p.id].full)
+
+    @property
+    def excerpted(self) -> tuple[Passage, ...]:
+        return tuple(p for p in self.passages if not self.depths[p.id].full)
+
+    def printed_pages(self) -> set[int]:
+        """Every page a briefing may cite: pages of the passages it prints,
+        whole or in part, with their context."""
+        pages: set[int] = set()
+        for p in (*self.passages, *self.footnotes):
+            pages.update(range(p.page, p.page_end + 1))
+            depth = self.depths.get(p.id)
+            if depth is not None:
+                pages.update(depth.also_pages)
+                for ctx in depth.context:
+                    pages.update(range(ctx.passage.page, ctx.passage.page_end + 1))
+        return pages
 
 
 def _matches(passage: Passage, selectors: Sequence[Selector]) -> tuple[Reason, ...] | None:
@@ -109,6 +166,127 @@ def _matches(passage: Passage, selectors: Sequence[Selector]) -> tuple[Reason, .
             return None
         reasons.extend(Reason(s, f"tagged {s.kind} '{s.id}'") for s in hits)
     return tuple(reasons)
+
+
+def _tagged(record: Passage | Figure | Commitment, selectors: Sequence[Selector]) -> bool:
+    """Same-kind selectors unite, kinds intersect."""
+    for kind in SELECTOR_KINDS:
+        wanted = [s.id for s in selectors if s.kind == kind]
+        if wanted and not set(wanted) & set(record.tags(kind)):
+            return False
+    return True
+
+
+@dataclass(slots=True)
+class _Decision:
+    full: bool
+    why: str
+    naming: set[int] = field(default_factory=set)  # sentences naming a subject, for an excerpt
+    about_one: bool = False  # about some chosen subject, though not about every kind
+
+
+def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content) -> _Decision:
+    """Full when, for every kind selected, the passage is about one of the
+    chosen subjects. Otherwise an excerpt: the sentences naming any of the
+    chosen subjects. In an intersection a passage about terrorism that
+    names the Sahel once gives the sentences on terrorism and the Sahel,
+    not its other sentences."""
+    about: list[str] = []
+    mentioned: list[str] = []
+    for kind in SELECTOR_KINDS:
+        hits = [s for s in selectors if s.kind == kind and s.id in passage.tags(kind)]
+        if not hits:
+            continue
+        if any(h.id not in passage.mentions for h in hits):
+            about.append(", ".join(f"{kind} '{h.id}'" for h in hits if h.id not in passage.mentions))
+        else:
+            mentioned.append(", ".join(f"{kind} '{h.id}'" for h in hits))
+    if not mentioned:
+        return _Decision(True, "about " + "; ".join(about))
+    wanted = {(s.kind, s.id) for s in selectors}
+    naming: set[int] = set()
+    for i, sentence in enumerate(split_sentences(passage.text)):
+        words = Words(sentence)
+        if any((kind, e.id) in wanted for kind in SELECTOR_KINDS
+               for e, _ in content.taxonomies[kind].signalled(words)):
+            naming.add(i)
+    why = f"only mentions {'; '.join(mentioned)} (content: mentions)"
+    if about:
+        why += f", though about {'; '.join(about)}"
+    if not naming:  # validation makes this unreachable; print in full rather than nothing
+        return _Decision(True, why + ", but no sentence names it")
+    return _Decision(False, why, naming, bool(about))
+
+
+def _whole(passage: Passage, sentences: set[int]) -> bool:
+    return len(sentences) == len(split_sentences(passage.text))
+
+
+def _with_antecedents(sentences: Sequence[str], chosen: set[int]) -> set[int]:
+    """A sentence that leans on the one before it brings that one along,
+    as far back as the leaning goes within the passage."""
+    out = set(chosen)
+    for i in sorted(chosen):
+        while i > 0 and refers_back(sentences[i]) and i - 1 not in out:
+            out.add(i - 1)
+            i -= 1
+    return out
+
+
+def _previous(content: Content, passage: Passage) -> Passage | None:
+    """The passage before this one in its chapter (footnotes skipped)."""
+    index = content.passages.index(passage)
+    for other in reversed(content.passages[:index]):
+        if other.kind == "footnote":
+            continue
+        return other if other.chapter == passage.chapter else None
+    return None
+
+
+def _lead_in(content: Content, passage: Passage) -> Passage | None:
+    """For a bullet: the paragraph introducing its list."""
+    if not passage.list_item:
+        return None
+    index = content.passages.index(passage)
+    for other in reversed(content.passages[:index]):
+        if other.kind == "footnote" or (other.list_item and other.box == passage.box):
+            continue
+        return other if other.chapter == passage.chapter else None
+    return None
+
+
+def _tail(passage: Passage) -> Excerpt:
+    """The last sentence of a passage, with any it leans on."""
+    sentences = split_sentences(passage.text)
+    return Excerpt(passage, tuple(sorted(_with_antecedents(sentences, {len(sentences) - 1}))))
+
+
+# A passage before one that opens with "Dit" is brought whole when it is
+# short: its first sentence may be what "Dit" means ("Afrika heeft twee
+# gezichten" before "Dit manifesteert zich duidelijk in West-Afrika").
+SHORT_ANTECEDENT = 4  # sentences
+
+
+def _antecedent(content: Content, passage: Passage, full_ids: set[str]) -> list[Excerpt]:
+    """What a passage opening with a reference to the one before needs
+    printed before it, when that one is not printed in full."""
+    previous = _previous(content, passage)
+    if previous is None or previous.id in full_ids:
+        return []
+    if previous.list_item:
+        # "Deze strategische belangen" after a list: the list's lead-in and
+        # its (short) items.
+        items = [p for p in content.passages if p.list_item and _lead_in(content, p) == _lead_in(content, previous)
+                 and p.chapter == previous.chapter]
+        lead = _lead_in(content, previous)
+        out = [_tail(lead)] if lead is not None and lead.id not in full_ids else []
+        if sum(len(p.text) for p in items) <= 300:
+            out += [Excerpt(p, tuple(range(len(split_sentences(p.text))))) for p in items if p.id not in full_ids]
+        return out
+    sentences = split_sentences(previous.text)
+    if len(sentences) <= SHORT_ANTECEDENT:
+        return [Excerpt(previous, tuple(range(len(sentences))))]
+    return [_tail(previous)]
 
 
 def select(content: Content, selectors: Sequence[Selector]) -> Selection:
@@ -125,18 +303,68 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
             f"{KIND_LABELS_NL[s.kind].lower()} '{s.id}'" for s in selectors)
         raise SelectionError(f"no passage of the strategy matches {described}; try fewer subjects")
 
-    # A box is read as a whole: when one part is selected, its other parts
-    # come along, so that no box is printed half.
-    boxes = {p.box for p in content.passages if p.id in reasons and p.box}
-    for passage in content.passages:
-        if passage.box in boxes and passage.id not in reasons:
-            reasons[passage.id] = (Reason(None, f"part of box '{passage.box}'"),)
+    depth_of: dict[str, _Decision] = {}
+    for pid in reasons:
+        depth_of[pid] = _depth_of(content.by_id[pid], selectors, content)
 
-    passages = tuple(p for p in content.passages if p.id in reasons)
-    chapters = {p.chapter for p in passages}
+    # A box is read as a whole: when one part is printed in full, its other
+    # parts come along, so that no box is printed half.
+    boxes = {p.box for p in content.passages if p.id in reasons and p.box and depth_of[p.id].full}
+    for passage in content.passages:
+        if passage.box in boxes and (passage.id not in reasons or not depth_of[passage.id].full):
+            reasons[passage.id] = (Reason(None, f"part of box '{passage.box}'"),)
+            depth_of[passage.id] = _Decision(True, f"part of box '{passage.box}', printed whole")
+
+    # A repeat is printed once, at its first place, citing both pages; the
+    # deeper of the two depths wins.
+    repeated: dict[str, str] = {}
+    for passage in content.passages:
+        original = passage.repeats
+        if passage.id in reasons and original in reasons:
+            repeated[passage.id] = original
+            mine, theirs = depth_of[passage.id], depth_of[original]
+            if mine.full and not theirs.full:
+                depth_of[original] = _Decision(True, mine.why + f" (as its repeat '{passage.id}')")
+            elif not theirs.full:
+                theirs.naming |= _matching(content.by_id[original], mine.naming, content.by_id[passage.id])
+
+    passages = tuple(p for p in content.passages if p.id in reasons and p.id not in repeated)
+    full_ids = {p.id for p in passages if depth_of[p.id].full}
+    depths: dict[str, Depth] = {}
+    for passage in passages:
+        decision = depth_of[passage.id]
+        is_full, why, naming = decision.full, decision.why, decision.naming
+        context: list[Excerpt] = []
+        excerpt = None
+        sentences = split_sentences(passage.text)
+        if not is_full:
+            keep = _with_antecedents(sentences, naming)
+            if passage.list_item and ":" in sentences[0][:80]:
+                keep.add(0)  # a labelled bullet ("Preventie: ...") keeps its label
+            if _whole(passage, keep) and decision.about_one:
+                # Every sentence is needed: the passage is where the
+                # subjects meet, and reads as a passage, not a fragment.
+                is_full, why = True, why + "; every sentence is needed, so in full"
+                full_ids.add(passage.id)
+            else:
+                excerpt = Excerpt(passage, tuple(sorted(keep)))
+        starts = excerpt is None or excerpt.sentences[0] == 0
+        if starts and not passage.list_item and refers_back(sentences[0], strong=True):
+            context.extend(_antecedent(content, passage, full_ids))
+        lead_in = _lead_in(content, passage)
+        if lead_in is not None and lead_in.id not in full_ids:
+            context.insert(0, _tail(lead_in))
+        also = tuple(sorted({n for r, o in repeated.items() if o == passage.id
+                             for n in range(content.by_id[r].page, content.by_id[r].page_end + 1)}))
+        depths[passage.id] = Depth(is_full, why, excerpt, tuple(context), also)
+    for repeat, original in repeated.items():
+        reasons[repeat] = (*reasons[repeat], Reason(None, f"repeats '{original}', printed there"))
+
+    chapters = {p.chapter for p in passages if p.id in full_ids}
     footnote_ids: list[str] = []
     for passage in passages:
-        footnote_ids.extend(passage.footnotes)
+        if passage.id in full_ids:
+            footnote_ids.extend(passage.footnotes)
     for chapter in content.chapters:
         if chapter.id in chapters:
             footnote_ids.extend(chapter.footnotes)
@@ -144,16 +372,38 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         reasons.setdefault(ref, (Reason(None, "footnote to a selected passage or chapter"),))
     footnotes = tuple(p for p in content.passages if p.id in set(footnote_ids))
 
-    chosen = {p.id for p in passages}
+    chosen = {p.id for p in passages} | set(repeated)
+    # A lead-in printed as context counts: its page is in the briefing.
+    printed = {p.id for p in passages} | {c.passage.id for d in depths.values() for c in d.context}
     subjects = tuple(content.taxonomies[s.kind][s.id] for s in selectors)
     keys = {(s.kind, s.id) for s in selectors}
+
+    def supported(message: KeyMessage) -> bool:
+        # A key message stands in a briefing only on passages it prints:
+        # in an intersection, a subject's message about other passages
+        # would cite pages the reader cannot find.
+        return all(repeated.get(ref, ref) in printed for ref in message.sources)
+
     return Selection(
         selectors=tuple(selectors),
         subjects=subjects,
         passages=passages,
         footnotes=footnotes,
         reasons=reasons,
-        figures=tuple(f for f in content.figures if f.passage in chosen),
-        commitments=tuple(c for c in content.commitments if c.passage in chosen),
-        key_messages=tuple(m for m in content.key_messages if (m.kind, m.subject) in keys),
+        figures=tuple(f for f in content.figures if f.passage in chosen and _tagged(f, selectors)),
+        commitments=tuple(c for c in content.commitments if c.passage in chosen and _tagged(c, selectors)),
+        key_messages=tuple(m for m in content.key_messages if (m.kind, m.subject) in keys and supported(m)),
+        depths=depths,
+        repeated=repeated,
     )
+
+
+def _matching(original: Passage, indices: set[int], repeat: Passage) -> set[int]:
+    """Indices in `original` of the sentences of `repeat` at `indices`."""
+    theirs = split_sentences(original.text)
+    mine = split_sentences(repeat.text)
+    out: set[int] = set()
+    for i in indices:
+        ratios = [difflib.SequenceMatcher(None, mine[i], t).ratio() for t in theirs]
+        out.add(ratios.index(max(ratios)))
+    return out

@@ -110,6 +110,17 @@ class Entry:
     keywords: tuple[str, ...] = ()  # themes, ministries: signal words
     abbreviation: str = ""
     number: int = 0  # accents: "Beleidsaccent N"
+    in_text: str = ""  # regions: the name as a sentence uses it ("de Sahel"); label_nl when empty
+
+    @property
+    def phrase(self) -> str:
+        """The name inside a sentence: 'de Sahel', 'terrorisme', 'Defensie'."""
+        if self.in_text:
+            return self.in_text
+        label = self.label_nl
+        if self.kind in ("theme", "interest", "accent") and len(label) > 1 and label[1].islower():
+            return label[0].lower() + label[1:]
+        return label
 
     def signal_terms(self) -> tuple[str, ...]:
         """Words whose presence in a passage obliges this tag (the tagging

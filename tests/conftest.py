@@ -52,6 +52,15 @@ def sahel(content: Content) -> Rendered:
                     get_writer("html", TEMPLATES).render(briefing).data)
 
 
+@pytest.fixture(scope="session")
+def defence(content: Content) -> Rendered:
+    """A long briefing: contents page, chapter footnotes."""
+    briefing = make_briefing(content, ("ministry", "defence"))
+    pdf = get_writer("pdf", TEMPLATES).render(briefing)
+    return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
+                    get_writer("html", TEMPLATES).render(briefing).data)
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of content/ for tests that break it."""

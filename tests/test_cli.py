@@ -75,6 +75,14 @@ def test_explain_names_the_tag_and_place(cli: Cli) -> None:
     assert "passages/06-beleidsimplicaties.yaml:" in out
 
 
+def test_explain_shows_each_passages_depth_and_why(cli: Cli) -> None:
+    out = cli("explain", "--region", "sahel").out  # type: ignore[attr-defined]
+    assert "in full: about region 'sahel'" in out
+    assert "excerpt (sentences 2): only mentions region 'sahel' (content: mentions)" in out
+    assert "with context from brief-10" in out  # a bullet's lead-in
+    assert "not printed: tagged region 'sahel'; repeats 'brief-12', printed there" in out
+
+
 def test_python_dash_m_and_console_script(tmp_path: Path) -> None:
     for argv in ([sys.executable, "-m", "generator", "--version"], [str(Path(sys.executable).parent / "briefing"),
                                                                     "--version"]):

@@ -147,3 +147,39 @@ def test_loading_keeps_line_numbers(content: object) -> None:
     passage = content.by_id["omgeving-01"]
     lines = passage.location.path.read_text(encoding="utf-8").splitlines()
     assert lines[passage.location.line - 1] == "- id: omgeving-01"
+
+
+def test_mentions_must_be_tags_named_in_a_sentence(content_copy: Path) -> None:
+    path = content_copy / PASSAGES
+    replace(path, "  mentions: [europe-transatlantic, eastern-europe, caucasus, north-africa, sahel, horn-of-africa, africa]", "  mentions: [europe-transatlantic, eastern-europe, caucasus, north-africa, sahl, horn-of-africa, africa]")
+    found = problems(content_copy)
+    line = line_of(path, "mentions: [europe-transatlantic, eastern-europe, caucasus, north-africa, sahl")
+    assert f"{path}:{line}: passage 'omgeving-28' mentions 'sahl', which is not one of its region, theme or " \
+           "ministry tags — did you mean 'sahel'?" in found
+
+
+def test_a_mention_without_a_naming_sentence_is_an_error(content_copy: Path) -> None:
+    path = content_copy / PASSAGES
+    # Foreign Affairs is tagged on omgeving-28 for what it is about, in other words: no sentence to excerpt.
+    replace(path, "  mentions: [europe-transatlantic, eastern-europe, caucasus, north-africa, sahel, horn-of-africa, africa]", "  mentions: [europe-transatlantic, eastern-europe, caucasus, north-africa, sahel, horn-of-africa, africa, foreign-affairs]")
+    found = problems(content_copy)
+    assert any("lists ministry 'foreign-affairs' under mentions, but no sentence names it" in m
+               for m in found), found
+
+
+def test_repeats_must_hold_the_same_sentences(content_copy: Path) -> None:
+    path = content_copy / "passages/07-conclusie.yaml"
+    replace(path, "  repeats: brief-12", "  repeats: brief-13")
+    found = problems(content_copy)
+    assert any("passage 'conclusie-05' repeats 'brief-13', but its sentence" in m for m in found), found
+
+
+def test_figures_hold_numbers_and_rows_are_tagged_like_their_passage(content_copy: Path) -> None:
+    figures = content_copy / "figures.yaml"
+    replace(figures, 'value: "twee miljoen"', 'value: "velen"')
+    replace(figures, "  passage: omgeving-32\n  regions: [horn-of-africa]",
+            "  passage: omgeving-32\n  regions: [sahel]")
+    found = problems(content_copy)
+    assert any("figure 'ontheemden-somalie': value 'velen' holds no number" in m for m in found), found
+    assert any("figure 'ontheemden-somalie' is tagged region 'sahel', but its passage 'omgeving-32' is not" in m
+               for m in found), found

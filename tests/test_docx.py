@@ -4,6 +4,7 @@ fields, properties; LibreOffice opens it and pandoc sees its headings."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -26,16 +27,25 @@ def test_structure_read_back(sahel: Rendered) -> None:
     assert read[:3] == [("Cover Kicker", "Internationale Veiligheidsstrategie"), ("Title", "Briefing Sahel"),
                         ("Subtitle", sahel.briefing.cover.subtitle)]
     headings = [(s, t) for s, t in read if s.startswith("Heading")]
-    assert headings[:4] == [("Heading 1", "Inhoud"), ("Heading 1", "Kernboodschappen"),
+    # a short briefing goes without a contents page
+    assert headings[:3] == [("Heading 1", "Kernboodschappen"),
                             ("Heading 1", "De strategie in het kort"), ("Heading 1", "Wat de strategie zegt")]
-    assert ("Heading 2", "II. Omgevingsanalyse2") in headings  # the heading's own footnote call
     assert ("Heading 3", "Beleidsaccent 2: focus op instabiele regio’s in nabijheid Europa") in headings
     assert any(s == "List Bullet" for s, _ in read)
+    assert not any(s.startswith("TOC") for s, _ in read)
+    body = [t for s, t in read if s in ("Normal", "List Bullet")]
+    assert any(t.startswith("De huidige crisis in de Sahel") and t.endswith("p. 17") for t in body)
+
+
+def test_long_briefing_has_contents_and_heading_footnotes(defence: Rendered) -> None:
+    read = pairs(defence.docx)
+    headings = [(s, t) for s, t in read if s.startswith("Heading")]
+    assert headings[:2] == [("Heading 1", "Inhoud"), ("Heading 1", "Kernboodschappen")]
+    assert ("Heading 2", "II. Omgevingsanalyse2") in headings  # the heading's own footnote call
     assert not any(s == "Footnote Text" for s, _ in read)  # footnotes are in their own part
     toc = [t for s, t in read if s.startswith("TOC")]
     assert toc[0].startswith("Kernboodschappen")  # not blank before Word updates the fields
-    body = [t for s, t in read if s in ("Normal", "List Bullet")]
-    assert any(t.startswith("De huidige crisis in de Sahel") and t.endswith("p. 17") for t in body)
+    assert "PAGEREF h" in docx.Document(io.BytesIO(defence.docx)).element.body.xml
 
 
 def test_named_styles_only_no_direct_formatting(sahel: Rendered) -> None:
@@ -53,7 +63,7 @@ def test_named_styles_only_no_direct_formatting(sahel: Rendered) -> None:
     assert tables and all(t.style.name == "Briefing Table" for t in tables)
     header_row = tables[0].rows[0]._tr
     assert header_row.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None  # repeats on each page
-    assert [c.text for c in tables[0].rows[0].cells] == ["Wat", "Wie", "Wanneer", "Waar", "Bron"]
+    assert [c.text for c in tables[0].rows[0].cells] == ["Wat", "Wie", "Waar", "Bron"]  # no time given: no column
 
 
 def test_header_footer_fields_properties_language(sahel: Rendered) -> None:
@@ -75,14 +85,14 @@ def test_header_footer_fields_properties_language(sahel: Rendered) -> None:
     lang = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:val")) == "nl-NL"
     body = document.element.body.xml
-    assert "PAGEREF h" in body and "w:bookmarkStart" in body
+    assert "w:bookmarkStart" in body
 
 
-def test_footnotes_are_word_footnotes_with_the_strategys_numbers(sahel: Rendered) -> None:
-    document = docx.Document(io.BytesIO(sahel.docx))
+def test_footnotes_are_word_footnotes_with_the_strategys_numbers(defence: Rendered) -> None:
+    document = docx.Document(io.BytesIO(defence.docx))
     refs = document.element.body.findall(".//" + qn("w:footnoteReference"))
     assert [r.get(qn("w:customMarkFollows")) for r in refs] == ["1"]
-    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as z:
+    with zipfile.ZipFile(io.BytesIO(defence.docx)) as z:
         notes = z.read("word/footnotes.xml").decode("utf-8")
         assert 'Target="footnotes.xml"' in z.read("word/_rels/document.xml.rels").decode()
     assert 'w:type="separator"' in notes
@@ -117,4 +127,13 @@ def test_pandoc_sees_the_headings(sahel: Rendered, tmp_path: Path) -> None:
     markdown = subprocess.run(["pandoc", "-f", "docx", "-t", "markdown", str(source)],
                               capture_output=True, check=True, text=True).stdout
     assert "# Kernboodschappen" in markdown
-    assert "## I. Inleiding" in markdown
+    assert "## III. Beleidsimplicaties" in markdown
+
+
+def test_related_briefings_link_to_the_word_files_beside_it(sahel: Rendered) -> None:
+    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as z:
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    targets = re.findall(r'Target="([^"]+\.docx)" TargetMode="External"', rels)
+    related = [p.link for s in sahel.briefing.sections if s.title == "Verwante onderwerpen"
+               for b in s.blocks if hasattr(b, "items") for p in b.items]
+    assert targets and sorted(targets) == sorted(f"{link}.docx" for link in related)

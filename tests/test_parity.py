@@ -31,7 +31,7 @@ def model_paragraphs(briefing: Briefing) -> list[str]:
 
 def pdf_body(data: bytes, briefing: Briefing) -> str:
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
-    pages = text.split("\f")[2:]  # after cover and contents
+    pages = text.split("\f")[2 if briefing.contents else 1:]  # after cover and contents
     lines = []
     for page in pages:
         for line in page.splitlines():

@@ -26,7 +26,8 @@ HOSTILE = ('<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src="file:///etc/
 def hostile_briefing(content_copy: Path, content):  # type: ignore[no-untyped-def]
     quoted_ids = {x.passage for x in (*content.figures, *content.commitments)}
     target = next(p for p in content.passages
-                  if p.chapter == "omgevingsanalyse" and p.themes and p.id not in quoted_ids)
+                  if p.chapter == "omgevingsanalyse" and p.themes and p.id not in quoted_ids
+                  and not p.mentions)  # an excerpt needs the words the hostile text replaces
     path = content_copy / "passages/04-omgevingsanalyse.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index(f"- id: {target.id}\n")

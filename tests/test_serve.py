@@ -42,13 +42,13 @@ def test_the_page_works_without_javascript(client: TestClient) -> None:
     assert "ook: Westelijke Sahel" in page.text  # aliases are shown
     chosen = client.get("/?region=sahel&theme=terrorism&format=pdf&format=docx", headers=HTML)
     assert chosen.status_code == 200
-    assert "Briefing Sahel · Terrorisme" in chosen.text
+    assert "Briefing Terrorisme in de Sahel" in chosen.text
     assert "http://testserver/briefings/region-sahel+theme-terrorism.pdf" in chosen.text  # the link to send
-    assert "Alle passages die gaan over regio Sahel én over thema Terrorisme." in chosen.text
+    assert "de passages die over beide gaan" in chosen.text
     assert 'href="/briefings/region-sahel+theme-terrorism.pdf"' in chosen.text
     assert 'href="/briefings/region-sahel+theme-terrorism.html"' not in chosen.text  # HTML not chosen
     union = client.get("/?region=sahel&region=horn-of-africa", headers=HTML)
-    assert "Alle passages over regio Hoorn van Afrika of Sahel." in union.text
+    assert "Briefing Hoorn van Afrika of Sahel" in union.text and "elke passage over een van beide" in union.text
 
 
 def test_the_page_says_what_is_wrong(client: TestClient) -> None:
@@ -68,7 +68,7 @@ def test_files_carry_type_name_length_etag_and_cache_control(client: TestClient)
     assert int(first.headers["content-length"]) == len(first.content)
     assert first.headers["content-disposition"] == (
         'inline; filename="region-sahel+theme-terrorism.pdf"; '
-        "filename*=UTF-8''Briefing%20Sahel%20%C2%B7%20Terrorisme.pdf")
+        "filename*=UTF-8''Briefing%20Terrorisme%20in%20de%20Sahel.pdf")
     assert first.headers["cache-control"] == "public, max-age=300"
     etag = first.headers["etag"]
     assert len(etag) == 66 and etag.startswith('"')

@@ -94,13 +94,13 @@ def test_a_person_in_a_browser_gets_the_sahel_terrorism_pdf(server: Server, tmp_
             page.goto(server.url + "/")
             page.check("input[name=region][value=sahel]")
             page.check("input[name=theme][value=terrorism]")
-            page.wait_for_selector("text=Briefing Sahel · Terrorisme")  # the page follows each choice
+            page.wait_for_selector("text=Briefing Terrorisme in de Sahel")  # the page follows each choice
             assert "/?region=sahel&theme=terrorism" in page.url
             with page.expect_download() as download:
                 page.click("text=PDF downloaden")
             target = tmp_path / "briefing.pdf"
             download.value.save_as(target)
-            assert download.value.suggested_filename == "Briefing Sahel · Terrorisme.pdf"
+            assert download.value.suggested_filename == "Briefing Terrorisme in de Sahel.pdf"
             text = "".join(p.extract_text() for p in PdfReader(target).pages)
             assert "Sahel" in text and "terror" in text.lower()
 

@@ -187,12 +187,12 @@ def test_one_changed_passage_rebuilds_exactly_the_briefings_that_print_it(
     assert cli(*args, "--quiet").code == 0  # type: ignore[attr-defined]
     path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "ontstaat momenteel een multipolair" in text
     path.write_text(text.replace("ontstaat momenteel een multipolair", "ontstaat thans een multipolair"),
                     encoding="utf-8")
-    content = load_content(content_copy)
-    expected = {s.id for s in (select(content, sel) for sel in catalogue(content))
-                if "omgeving-04" in {p.id for p in s.passages}}
+    # The briefings that print the changed words (some print only another
+    # sentence of the passage, as an excerpt: those must not change).
+    expected = {p.stem for p in out.glob("*.html")
+                if "ontstaat momenteel een multipolair" in p.read_text(encoding="utf-8")}
     assert 0 < len(expected) < 41
     run = cli(*args)
     assert set(built_ids(run.err)) == expected  # type: ignore[attr-defined]
@@ -365,7 +365,7 @@ def test_a_long_selection_gets_a_short_stable_name(cli: Cli, content, tmp_path: 
 def test_a_full_disk_is_one_line_with_the_path(tmp_path: Path) -> None:
     small = tmp_path / "small"
     small.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(small)],
                              capture_output=True).returncode == 0
     try:
         if mounted:
@@ -375,7 +375,7 @@ def test_a_full_disk_is_one_line_with_the_path(tmp_path: Path) -> None:
         else:  # not root: a file size limit makes the same write fail
             small.rmdir()
             code = ("import resource, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-                    "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536)); "
+                    "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384)); "
                     "from generator.cli import main; sys.exit(main(sys.argv[1:]))")
             run = subprocess.run([sys.executable, "-c", code, "build", "--region", "sahel", "--format", "pdf",
                                   "--out", str(small)], cwd=ROOT, capture_output=True, text=True)

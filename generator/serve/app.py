@@ -34,7 +34,7 @@ from ..taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
 from ..writers import FORMATS
 from .cache import Cache
 from .pool import Busy, Overran, RenderPool
-from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, describe, parse_name
+from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, parse_name
 
 LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
@@ -122,7 +122,6 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
             "id": briefing.id,
             "title": briefing.cover.title,
             "subtitle": briefing.cover.subtitle,
-            "description": describe(content, planned.job.selectors),
             "passages": briefing.passage_count,
             "marking": briefing.cover.marking,
             "date": planned.job.date.isoformat(),

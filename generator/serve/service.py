@@ -19,7 +19,7 @@ from ..compose import DEFAULT_MARKING, Edition
 from ..content import Content
 from ..errors import BriefingError
 from ..select import Selector, parse_selectors
-from ..taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
+from ..taxonomy import SELECTOR_KINDS
 from ..writers import FORMATS, SUFFIXES
 from .cache import Cache, Hit
 from .pool import RenderPool
@@ -58,20 +58,6 @@ def parse_name(content: Content, name: str) -> tuple[Selector, ...]:
                            "ministry-<id>, e.g. region-sahel")
         pairs.append((kind, key))
     return parse_selectors(content, pairs)  # UnknownSubject says which subject, as data
-
-
-def describe(content: Content, selectors: tuple[Selector, ...]) -> str:
-    """The selection in words: subjects of one kind unite ("of"), kinds
-    intersect ("en ook over")."""
-    groups = []
-    for kind in SELECTOR_KINDS:
-        labels = [content.taxonomies[kind][s.id].label_nl for s in selectors if s.kind == kind]
-        if labels:
-            joined = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " of " + labels[-1]
-            groups.append(f"{KIND_LABELS_NL[kind].lower()} {joined}")
-    if len(groups) == 1:
-        return f"Alle passages over {groups[0]}."
-    return "Alle passages die gaan over " + " én over ".join(groups) + "."
 
 
 @dataclass(frozen=True, slots=True)

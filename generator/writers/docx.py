@@ -44,7 +44,7 @@ REQUIRED_STYLES = (
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
     "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table",
 )
-PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature"}
+PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature", "context": "Intro"}
 PAGE_BREAK = "<w:r><w:br w:type=\"page\"/></w:r>"
 
 
@@ -103,11 +103,13 @@ class DocxWriter:
         self.bookmarks = {s.anchor: (i, f"h{i:03d}") for i, s in enumerate(briefing.walk())}
         self.notes: list[str] = []  # footnote bodies, in order of their calls
         body: list[str] = []
+        self.doc = doc
         self.cover(body, briefing)
-        self.contents(body, briefing)
+        if briefing.contents:
+            self.contents(body, briefing)
         for section in briefing.sections:
             self.section(body, section)
-        fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(body)}</w:body>")
+        fragment = parse_xml(f"<w:body {nsdecls('w', 'r')}>{''.join(body)}</w:body>")
         target = doc.element.body
         anchor = target.find(qn("w:sectPr"))
         for child in list(fragment):
@@ -160,7 +162,13 @@ class DocxWriter:
 
     def paragraph(self, node: Paragraph, style: str | None = None) -> list[str]:
         content = self.run(node.lead + ".", "Lead") + self.run(" ") if node.lead else ""
-        content += self.run(node.text) + self.footnote_calls(node.footnotes)
+        text = self.run(node.text)
+        if node.link:
+            # Relative to the document, so it opens the briefing's Word file
+            # when that sits beside this one (as in a catalogue build).
+            rel = self.doc.part.relate_to(node.link + self.suffix, RT.HYPERLINK, is_external=True)
+            text = f"<w:hyperlink r:id={quoteattr(rel)} w:history=\"1\">{text}</w:hyperlink>"
+        content += text + self.footnote_calls(node.footnotes)
         if node.source is not None:
             content += self.run(" ") + self.run(node.source.citation, "Source Reference")
         return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content)]
