@@ -26,7 +26,7 @@ from .compose import DEFAULT_MARKING, Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError
 from .select import kind_plural, parse_selectors, select
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
+from .taxonomy import SELECTOR_KINDS
 from .writers import parse_formats
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -224,7 +224,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     selection = select(content, parse_selectors(content, _pairs(args)))
-    labels = " + ".join(f"{KIND_LABELS_NL[e.kind].lower()} {e.label_nl}" for e in selection.subjects)
+    labels = " + ".join(f"{e.kind} {e.label_nl}" for e in selection.subjects)
     print(f"{selection.id}: {len(selection.passages)} passages ({labels})", file=out)
     for passage in (*selection.passages, *selection.footnotes):
         reasons = "; ".join(r.note for r in selection.reasons[passage.id])

@@ -2,56 +2,91 @@
 
 Everything a reader sees is decided here, once, for every format: the cover,
 the order of sections, how passages group under the strategy's own
-headings, which tables appear. Writers only decide how it looks.
+headings, which tables appear, and every word that is not strategy text —
+taken from the label catalogue of the edition's language (`labels.py`).
+Writers only decide how it looks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from . import __version__
 from .content import Content, Passage
+from .labels import DEFAULT_TEMPLATES, Labels, load_labels
 from .model import (
     Block,
     Box,
     Briefing,
     BulletList,
     Cover,
+    Fact,
     Footnote,
+    Furniture,
     Metadata,
     Paragraph,
     Section,
     SourceRef,
+    Span,
     Table,
 )
 from .select import Selection
-from .taxonomy import KIND_LABELS_NL, Entry, slugify
+from .taxonomy import Entry, slugify
 
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december")
 DEFAULT_MARKING = "Openbaar"
-DEFAULT_ORGANISATION = "Redactie briefings Internationale Veiligheidsstrategie"
 
 
 @dataclass(frozen=True, slots=True)
 class Edition:
     """What besides content shapes a briefing. Part of a build job's inputs,
-    so a job stays a pure function of them (no clock read while composing)."""
+    so a job stays a pure function of them (no clock read while composing).
+    `language` chooses the label catalogue (default: the document's);
+    `templates` is where the catalogues live; `organisation` overrides the
+    catalogue's compiler name."""
 
     date: dt.date
     marking: str = DEFAULT_MARKING
-    organisation: str = DEFAULT_ORGANISATION
+    organisation: str = ""
+    language: str = ""
+    templates: Path = DEFAULT_TEMPLATES
+
+    def labels(self, content: Content) -> Labels:
+        return load_labels(self.language or content.document.language, self.templates)
 
 
-def format_date(date: dt.date) -> str:
-    return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"
+def format_date(date: dt.date, words: Labels) -> str:
+    return words.text("date", day=date.day, month=words.list("months")[date.month - 1], year=date.year)
 
 
-def _ref(passage: Passage) -> SourceRef:
-    return SourceRef(passage.id, passage.pages, str(passage.location.path), passage.location.line)
+@cache
+def _foreign_pattern(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for all foreign terms, longest first, as whole words (not
+    inside a hyphenated compound), with any whitespace between words."""
+    language: dict[str, str] = {}
+    for lang, items in terms:
+        for term in items:
+            language[" ".join(term.lower().split())] = lang
+    alternatives = sorted(language, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in term.split()) for term in alternatives) or "(?!)"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), language
+
+
+def foreign_spans(text: str, words: Labels) -> tuple[Span, ...]:
+    """Where `text` uses a term of another language from the catalogue."""
+    pattern, language = _foreign_pattern(tuple(sorted(words.foreign_terms().items())))
+    return tuple(Span(m.start(), m.end(), language[" ".join(m.group(0).lower().split())])
+                 for m in pattern.finditer(text))
+
+
+def _ref(passage: Passage, words: Labels) -> SourceRef:
+    return SourceRef(passage.id, passage.pages, str(passage.location.path), passage.location.line,
+                     citation=words.text("citation", pages=passage.pages))
 
 
 class _Anchors:
@@ -67,47 +102,65 @@ class _Anchors:
         return anchor
 
 
+def _name(entry: Entry, words: Labels) -> str:
+    """A subject's name in the edition's language."""
+    return entry.label_en if words.text("language") == "en" else entry.label_nl
+
+
 def compose(content: Content, selection: Selection, edition: Edition) -> Briefing:
     anchors = _Anchors()
+    words = edition.labels(content)
     subjects = selection.subjects
-    names = [e.label_nl for e in subjects]
-    title = "Briefing " + " · ".join(names)
-    selection_line = " · ".join(f"{KIND_LABELS_NL[e.kind]}: {e.label_nl}" for e in subjects)
+    names = [_name(e, words) for e in subjects]
+    title = words.text("cover.title", subjects=words.text("subject_separator").join(names))
+    selection_line = words.text("subject_separator").join(
+        words.text("key_messages.subject", kind=words.kind(e.kind), subject=_name(e, words)) for e in subjects)
     doc = content.document
+    organisation = edition.organisation or words.text("metadata.organisation")
+    date = format_date(edition.date, words)
     cover = Cover(
+        kicker=words.text("cover.kicker", document=doc.title),
         title=title,
         subtitle=" ".join(e.description for e in subjects) if len(subjects) == 1
-        else "Wat de strategie zegt waar deze onderwerpen samenkomen.",
-        date=format_date(edition.date),
+        else words.text("cover.subtitle_combined"),
+        date=date,
+        facts=(Fact(words.text("cover.selection"), selection_line),
+               Fact(words.text("cover.date"), date),
+               Fact(words.text("cover.marking"), edition.marking)),
         marking=edition.marking,
-        source_line=f"Bron: {doc.citation}",
-        selection_line=selection_line,
+        source_line=words.text("cover.source", citation=doc.citation),
+        disclaimer=words.text("disclaimer"),
     )
     sections = [
-        _key_messages(content, selection, anchors),
-        _in_brief(content, selection, anchors),
-        _strategy_text(content, selection, anchors),
+        _key_messages(content, selection, anchors, words),
+        _in_brief(content, selection, anchors, words),
+        _strategy_text(content, selection, anchors, words),
     ]
     if selection.commitments:
-        sections.append(_commitments(content, selection, anchors))
+        sections.append(_commitments(content, selection, anchors, words))
     if selection.figures:
-        sections.append(_figures(content, selection, anchors))
-    related = _related(content, selection, anchors)
+        sections.append(_figures(content, selection, anchors, words))
+    related = _related(content, selection, anchors, words)
     if related is not None:
         sections.append(related)
-    sections.append(_colophon(content, selection, edition, anchors))
+    sections.append(_colophon(content, selection, edition, anchors, words))
     metadata = Metadata(
         title=title,
-        author=edition.organisation,
-        subject=f"Wat de {doc.title} ({doc.kamerstuk}) zegt over {' en '.join(names)}",
-        keywords=(*names, *(e.label_en for e in subjects), doc.title, "briefing"),
-        language=doc.language,
+        author=organisation,
+        subject=words.text("metadata.subject", document=doc.title, kamerstuk=doc.kamerstuk,
+                           subjects=words.text("and").join(names)),
+        # Labels often coincide across languages ("Sahel"): each keyword once.
+        keywords=tuple(dict.fromkeys((*names, *(e.label_en for e in subjects), *(e.label_nl for e in subjects),
+                                      doc.title, words.text("metadata.keyword")))),
+        language=words.text("language"),
         created=dt.datetime(edition.date.year, edition.date.month, edition.date.day,
                             tzinfo=dt.UTC).isoformat(),
         generator=f"briefing {__version__}",
     )
-    return Briefing(id=selection.id, cover=cover, metadata=metadata, sections=tuple(sections),
-                    passage_count=len(selection.passages))
+    furniture = Furniture(contents_title=words.text("contents"), footer=words.text("footer"),
+                          language_tag=words.text("language_tag"))
+    return Briefing(id=selection.id, cover=cover, metadata=metadata, furniture=furniture,
+                    sections=tuple(sections), passage_count=len(selection.passages))
 
 
 def _pages_of(content: Content, ids: Iterable[str]) -> str:
@@ -118,32 +171,35 @@ def _pages_of(content: Content, ids: Iterable[str]) -> str:
     return ", ".join(str(n) for n in sorted(set(pages)))
 
 
-def _key_messages(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Kernboodschappen"
+def _key_messages(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("key_messages.title")
     anchor = anchors(title)
 
     def items(entry: Entry) -> BulletList | Paragraph:
         messages = [m for m in selection.key_messages if m.kind == entry.kind and m.subject == entry.id]
         if not messages:
-            return Paragraph("Voor dit onderwerp zijn nog geen kernboodschappen opgesteld.", style="note")
+            return Paragraph(words.text("key_messages.missing"), style="note")
         return BulletList(tuple(
-            Paragraph(m.text, SourceRef(",".join(m.sources), _pages_of(content, m.sources),
-                                        str(m.location.path), m.location.line))
+            Paragraph(m.text, _cite(",".join(m.sources), _pages_of(content, m.sources), str(m.location.path),
+                                    m.location.line, words), foreign=foreign_spans(m.text, words))
             for m in messages))
 
-    intro = Paragraph(
-        "Samengevat door de redactie uit de tekst van de strategie; elke boodschap verwijst naar de "
-        "pagina’s waarop zij steunt.", style="intro")
+    intro = Paragraph(words.text("key_messages.intro"), style="intro")
     if len(selection.subjects) == 1:
-        return Section(title, anchor, 1, blocks=(intro, items(selection.subjects[0])))
+        return Section(title, anchor, 1, blocks=(intro, items(selection.subjects[0])), role="key-messages")
     children = tuple(
-        Section(f"{KIND_LABELS_NL[e.kind]}: {e.label_nl}", anchors(f"kern-{e.id}"), 2, blocks=(items(e),))
+        Section(words.text("key_messages.subject", kind=words.kind(e.kind), subject=_name(e, words)),
+                anchors(f"kern-{e.id}"), 2, blocks=(items(e),))
         for e in selection.subjects)
-    return Section(title, anchor, 1, blocks=(intro,), children=children)
+    return Section(title, anchor, 1, blocks=(intro,), children=children, role="key-messages")
 
 
-def _in_brief(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "De strategie in het kort"
+def _cite(passage: str, pages: str, path: str, line: int, words: Labels) -> SourceRef:
+    return SourceRef(passage, pages, path, line, citation=words.text("citation", pages=pages))
+
+
+def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("in_brief.title")
     counts: Counter[str] = Counter()
     for passage in selection.passages:
         counts.update(passage.interests)
@@ -151,27 +207,22 @@ def _in_brief(content: Content, selection: Selection, anchors: _Anchors) -> Sect
 
     def line(entry: Entry) -> Paragraph:
         n = counts[entry.id]
-        tail = f" In deze briefing: {n} passage{'s' if n != 1 else ''}." if n else ""
-        return Paragraph(f"{entry.description}{tail}", lead=entry.label_nl)
+        tail = words.count("in_brief.in_this_briefing", n) if n else ""
+        return Paragraph(f"{entry.description}{tail}", lead=_name(entry, words),
+                         foreign=foreign_spans(entry.description, words))
 
     interests = content.taxonomies["interest"].entries
     accents = content.taxonomies["accent"].entries
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph(f"De {content.document.title} onderscheidt {_count_nl(len(interests))} strategische belangen:",
-                  style="intro"),
+        Paragraph(words.text("in_brief.interests", document=content.document.title,
+                             count=words.number(len(interests))), style="intro"),
         BulletList(tuple(line(e) for e in interests)),
-        Paragraph(f"Om deze belangen veilig te stellen legt het kabinet {_count_nl(len(accents))} "
-                  "beleidsaccenten:", style="intro"),
+        Paragraph(words.text("in_brief.accents", count=words.number(len(accents))), style="intro"),
         BulletList(tuple(line(e) for e in accents)),
-    ))
+    ), role="in-brief")
 
 
-def _count_nl(n: int) -> str:
-    words = ("geen", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
-    return words[n] if n < len(words) else str(n)
-
-
-def _blocks(passages: Sequence[Passage], content: Content) -> tuple[Block, ...]:
+def _blocks(passages: Sequence[Passage], content: Content, words: Labels) -> tuple[Block, ...]:
     """Passages in order, with consecutive list items as one list and the
     parts of one box as one box."""
     blocks: list[Block] = []
@@ -183,36 +234,34 @@ def _blocks(passages: Sequence[Passage], content: Content) -> tuple[Block, ...]:
             while i + 1 < len(passages) and passages[i + 1].box == p.box:
                 i += 1
                 parts.append(passages[i])
-            blocks.append(Box("Kader", tuple(_paragraph(q, content) for q in parts)))
+            blocks.append(Box(words.text("box"), tuple(_paragraph(q, content, words) for q in parts)))
         elif p.list_item:
             items = [p]
             while i + 1 < len(passages) and passages[i + 1].list_item and not passages[i + 1].box:
                 i += 1
                 items.append(passages[i])
-            blocks.append(BulletList(tuple(_paragraph(q, content) for q in items)))
+            blocks.append(BulletList(tuple(_paragraph(q, content, words) for q in items)))
         else:
-            blocks.append(_paragraph(p, content))
+            blocks.append(_paragraph(p, content, words))
         i += 1
     return tuple(blocks)
 
 
-def _footnote(content: Content, ref: str) -> Footnote:
+def _footnote(content: Content, ref: str, words: Labels) -> Footnote:
     note = content.by_id[ref]
-    return Footnote(marker=ref.rsplit("-", 1)[-1], text=note.text, source=_ref(note))
+    return Footnote(marker=ref.rsplit("-", 1)[-1], text=note.text, source=_ref(note, words),
+                    foreign=foreign_spans(note.text, words))
 
 
-def _paragraph(p: Passage, content: Content) -> Paragraph:
-    return Paragraph(p.text, _ref(p), footnotes=tuple(_footnote(content, f) for f in p.footnotes),
-                     style="signature" if p.kind == "signature" else "")
+def _paragraph(p: Passage, content: Content, words: Labels) -> Paragraph:
+    return Paragraph(p.text, _ref(p, words), footnotes=tuple(_footnote(content, f, words) for f in p.footnotes),
+                     style="signature" if p.kind == "signature" else "", foreign=foreign_spans(p.text, words))
 
 
-def _strategy_text(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Wat de strategie zegt"
+def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("strategy_text.title")
     n = len(selection.passages)
-    intro = Paragraph(
-        f"Alle {n} passage{'s' if n != 1 else ''} uit de strategie over dit onderwerp, letterlijk en in de "
-        "volgorde van de strategie, onder de eigen hoofdstuk- en paragraafkoppen, met het paginanummer "
-        f"in de Kamerstuk-uitgave ({content.document.kamerstuk}).", style="intro")
+    intro = Paragraph(words.count("strategy_text.intro", n, kamerstuk=content.document.kamerstuk), style="intro")
     chapters: list[Section] = []
     for chapter in content.chapters:
         in_chapter = [p for p in selection.passages if p.chapter == chapter.id]
@@ -225,39 +274,40 @@ def _strategy_text(content: Content, selection: Selection, anchors: _Anchors) ->
             if p.section and p.section not in order:
                 order.append(p.section)
         for path in order:
-            subsections.append(Section(" — ".join(path), anchors(path[-1]), 3,
-                                       blocks=_blocks([p for p in in_chapter if p.section == path], content),
+            subsections.append(Section(words.text("strategy_text.heading_separator").join(path), anchors(path[-1]), 3,
+                                       blocks=_blocks([p for p in in_chapter if p.section == path], content, words),
                                        in_contents=False))
         chapters.append(Section(
-            chapter.heading, anchors(chapter.title), 2, blocks=_blocks(direct, content),
+            chapter.heading, anchors(chapter.title), 2, blocks=_blocks(direct, content, words),
             children=tuple(subsections),
-            footnotes=tuple(_footnote(content, f) for f in chapter.footnotes)))
-    return Section(title, anchors(title), 1, blocks=(intro,), children=tuple(chapters))
+            footnotes=tuple(_footnote(content, f, words) for f in chapter.footnotes)))
+    return Section(title, anchors(title), 1, blocks=(intro,), children=tuple(chapters), role="strategy-text")
 
 
-def _commitments(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Nederlandse inzet en toezeggingen"
-    rows = tuple((c.what, c.who, c.when or "—", c.where or "—", f"p. {content.by_id[c.passage].pages}")
+def _commitments(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("commitments.title")
+    empty = words.text("commitments.empty")
+    rows = tuple((c.what, c.who, c.when or empty, c.where or empty,
+                  words.text("citation", pages=content.by_id[c.passage].pages))
                  for c in selection.commitments)
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph("Wat Nederland volgens de strategie doet, bijdraagt of toezegt, voor zover het in de "
-                  "passages van deze briefing staat.", style="intro"),
-        Table("Inzet en toezeggingen in de passages van deze briefing", ("Wat", "Wie", "Wanneer", "Waar", "Bron"), rows,
+        Paragraph(words.text("commitments.intro"), style="intro"),
+        Table(words.text("commitments.caption"), words.list("commitments.columns"), rows,
               widths=(44, 16, 12, 18, 10)),
-    ))
+    ), role="commitments")
 
 
-def _figures(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Kerncijfers"
-    rows = tuple((f"{f.value} {f.unit}".strip(), f.label, f"p. {content.by_id[f.passage].pages}")
+def _figures(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("figures.title")
+    rows = tuple((f"{f.value} {f.unit}".strip(), f.label, words.text("citation", pages=content.by_id[f.passage].pages))
                  for f in selection.figures)
     return Section(title, anchors(title), 1, blocks=(
-        Table("Cijfers uit de passages van deze briefing", ("Cijfer", "Omschrijving", "Bron"), rows,
+        Table(words.text("figures.caption"), words.list("figures.columns"), rows,
               widths=(28, 60, 12)),
-    ))
+    ), role="figures")
 
 
-def _related(content: Content, selection: Selection, anchors: _Anchors) -> Section | None:
+def _related(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section | None:
     chosen = {(s.kind, s.id) for s in selection.selectors}
     main_kind = selection.selectors[0].kind
     # Emphasis differs by kind: a region briefing leads with themes, a theme
@@ -273,31 +323,35 @@ def _related(content: Content, selection: Selection, anchors: _Anchors) -> Secti
         taxonomy = content.taxonomies[kind]
         for entry_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], taxonomy.ids.index(kv[0]))):
             entry = taxonomy[entry_id]
-            rows.append((KIND_LABELS_NL[kind], entry.label_nl, str(n), f"{kind}-{entry.id}"))
+            rows.append((words.kind(kind), _name(entry, words), str(n), f"{kind}-{entry.id}"))
     if not rows:
         return None
-    title = "Verwante onderwerpen"
+    title = words.text("related.title")
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph("Onderwerpen die in de passages van deze briefing ook aan de orde komen, met het aantal "
-                  "passages waarin dat gebeurt; elk heeft een eigen briefing.", style="intro"),
-        Table("Verwante onderwerpen", ("Soort", "Onderwerp", "Passages", "Briefing"), tuple(rows),
+        Paragraph(words.text("related.intro"), style="intro"),
+        Table(words.text("related.caption"), words.list("related.columns"), tuple(rows),
               widths=(14, 38, 11, 37)),
-    ))
+    ), role="related")
 
 
-def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors) -> Section:
-    title = "Colofon"
+def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors,
+              words: Labels) -> Section:
+    title = words.text("colophon.title")
     doc = content.document
-    selectors = ", ".join(f"--{s.kind} {s.id}" for s in selection.selectors)
+    # For a reader, not a command line: "regio Sahel en thema Terrorisme".
+    subjects = words.text("and").join(
+        f"{words.kind(e.kind, 'kinds_in_text')} {_name(e, words)}" for e in selection.subjects)
+    subjects = subjects[:1].upper() + subjects[1:]
     lines = (
-        Paragraph(f"{doc.citation}, aangeboden op {format_date(dt.date.fromisoformat(doc.date))} door {doc.sender}.", lead="Bron"),
-        Paragraph(f"{selectors} ({len(selection.passages)} passages). Passages zijn letterlijk overgenomen; "
-                  "kernboodschappen, kerncijfers en toezeggingen zijn door de redactie uit die tekst "
-                  "samengevat, met paginaverwijzing.", lead="Selectie"),
-        Paragraph(f"briefing {__version__}; inhoud versie {doc.content_version} "
-                  f"(sha256 {content.digest[:12]}); gebouwd op {format_date(edition.date)}.", lead="Versie"),
-        Paragraph(f"{edition.organisation}. Dit is geen officiële publicatie van de Rijksoverheid.",
-                  lead="Samensteller"),
+        Paragraph(words.text("colophon.source", citation=doc.citation, sender=doc.sender,
+                             date=format_date(dt.date.fromisoformat(doc.date), words)),
+                  lead=words.text("colophon.source_lead")),
+        Paragraph(words.count("colophon.selection", len(selection.passages), subjects=subjects) + " "
+                  + words.text("colophon.method"), lead=words.text("colophon.selection_lead")),
+        Paragraph(words.text("colophon.version", generator=__version__, content_version=doc.content_version),
+                  lead=words.text("colophon.version_lead")),
+        Paragraph(words.text("colophon.maker", organisation=edition.organisation
+                             or words.text("metadata.organisation")) + " " + words.text("disclaimer"),
+                  lead=words.text("colophon.maker_lead")),
     )
-    return Section(title, anchors(title), 1, blocks=lines)
-
+    return Section(title, anchors(title), 1, blocks=lines, role="colophon")

@@ -16,7 +16,7 @@ import jinja2
 
 from . import __version__
 from .content import Content
-from .taxonomy import KIND_LABELS_NL
+from .labels import load_labels
 
 if TYPE_CHECKING:
     from .build import Job, JobResult
@@ -96,13 +96,14 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
         kinds = {s["kind"] for s in entry["selectors"]}
         key = next(iter(kinds)) if len(entry["selectors"]) == 1 else "combination"
         groups.setdefault(key, []).append(entry)
-    order = [("region", "Regio’s"), ("theme", "Thema’s"), ("ministry", "Ministeries"),
-             ("combination", "Combinaties")]
-    sections: list[dict[str, Any]] = [{"title": title, "id": key, "entries": sorted(groups[key], key=lambda e: e["title"])}
-                for key, title in order if key in groups]
+    words = load_labels(content.document.language, templates)
+    order = ("region", "theme", "ministry", "combination")
+    sections: list[dict[str, Any]] = [{"title": words.kind(key, "kinds_plural"), "id": key,
+                                       "entries": sorted(groups[key], key=lambda e: e["title"])}
+                                      for key in order if key in groups]
     try:
         return env.get_template(INDEX_TEMPLATE).render(
-            manifest=manifest, sections=sections, document=content.document, kind_labels=KIND_LABELS_NL)
+            manifest=manifest, sections=sections, document=content.document, words=words)
     except jinja2.TemplateError as exc:
         from .errors import TemplateError
         raise TemplateError(f"{templates / INDEX_TEMPLATE}: {exc}") from None

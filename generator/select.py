@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UsageError
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, did_you_mean
+from .taxonomy import SELECTOR_KINDS, Entry, did_you_mean
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -102,7 +102,7 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
             reasons[passage.id] = found
     if not reasons:
         described = " + ".join(
-            f"{KIND_LABELS_NL[s.kind].lower()} '{s.id}'" for s in selectors)
+            f"{s.kind} '{s.id}'" for s in selectors)
         raise SelectionError(f"no passage of the strategy matches {described}; "
                              "try fewer selectors ('briefing explain' shows what each one holds)")
 

@@ -52,7 +52,7 @@ def test_html_is_self_contained_and_accessible(content: Content) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="nl">' in html
     assert "<link" not in html and "<style>" in html  # opens from disk, no assets
-    assert '<nav class="contents" aria-labelledby="inhoud">' in html
+    assert '<nav class="contents" aria-labelledby="contents-title">' in html
     assert '<th scope="col">Wat</th>' in html
     assert html.count("<h1>") == 1
 

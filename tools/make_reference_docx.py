@@ -213,6 +213,12 @@ def build(path: Path) -> None:
     fn_ref.font.superscript = True
     fn_ref.font.color.rgb = LINTBLAUW
     styles.add_style("Marking", WD_STYLE_TYPE.CHARACTER).font.bold = True
+    # English terms in the Dutch text: their own proofing language, so Word
+    # neither hyphenates nor spell-checks them by Dutch rules.
+    foreign = styles.add_style("Foreign Term", WD_STYLE_TYPE.CHARACTER)
+    foreign_lang = OxmlElement("w:lang")
+    foreign_lang.set(qn("w:val"), "en-GB")
+    foreign.element.get_or_add_rPr().append(foreign_lang)
 
     _table_style(doc)
 

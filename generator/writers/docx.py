@@ -42,8 +42,9 @@ REQUIRED_STYLES = (
     "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Caption", "Header", "Footer",
     "TOC 1", "TOC 2", "Cover Kicker", "Cover Fact", "Cover Source", "Intro", "Note", "Signature",
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
-    "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table",
+    "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table", "Foreign Term",
 )
+FOREIGN_STYLES = {"en": "Foreign Term"}  # language -> character style with that w:lang
 PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature"}
 PAGE_BREAK = "<w:r><w:br w:type=\"page\"/></w:r>"
 
@@ -92,6 +93,12 @@ class DocxWriter:
         props = f"<w:rPr><w:rStyle w:val={quoteattr(self.style_ids[style])}/></w:rPr>" if style else ""
         return f"<w:r>{props}{_text(text)}</w:r>"
 
+    def pieces(self, segments: tuple[tuple[str, str], ...]) -> str:
+        """Text with its stretches in another language in the character
+        style that carries that language (no Dutch hyphenation there)."""
+        return "".join(self.run(text, FOREIGN_STYLES[lang] if lang in FOREIGN_STYLES else None)
+                       for text, lang in segments)
+
     def para(self, style: str, content: str) -> str:
         props = "" if style == "Normal" else f"<w:pPr><w:pStyle w:val={quoteattr(self.style_ids[style])}/></w:pPr>"
         return f"<w:p>{props}{content}</w:p>"
@@ -121,16 +128,16 @@ class DocxWriter:
 
     def cover(self, body: list[str], briefing: Briefing) -> None:
         cover = briefing.cover
-        body.append(self.para("Cover Kicker", self.run("Internationale Veiligheidsstrategie")))
+        body.append(self.para("Cover Kicker", self.run(cover.kicker)))
         body.append(self.para("Title", self.run(cover.title)))
         body.append(self.para("Subtitle", self.run(cover.subtitle)))
-        for label, value in (("Selectie", cover.selection_line), ("Datum", cover.date),
-                             ("Rubricering", cover.marking)):
-            body.append(self.para("Cover Fact", self.run(label, "Lead") + self.run("\t" + value)))
-        body.append(self.para("Cover Source", self.run(cover.source_line) + PAGE_BREAK))
+        for fact in cover.facts:
+            body.append(self.para("Cover Fact", self.run(fact.label, "Lead") + self.run("\t" + fact.value)))
+        body.append(self.para("Cover Source", self.run(cover.source_line)))
+        body.append(self.para("Cover Source", self.run(cover.disclaimer) + PAGE_BREAK))
 
     def contents(self, body: list[str], briefing: Briefing) -> None:
-        body.append(self.para("Heading 1", self.run("Inhoud")))
+        body.append(self.para("Heading 1", self.run(briefing.furniture.contents_title)))
         entries = [s for s in briefing.walk() if s.in_contents and s.level <= 2]
         for n, section in enumerate(entries, start=1):
             bookmark = self.bookmarks[section.anchor][1]
@@ -160,7 +167,7 @@ class DocxWriter:
 
     def paragraph(self, node: Paragraph, style: str | None = None) -> list[str]:
         content = self.run(node.lead + ".", "Lead") + self.run(" ") if node.lead else ""
-        content += self.run(node.text) + self.footnote_calls(node.footnotes)
+        content += self.pieces(node.segments) + self.footnote_calls(node.footnotes)
         if node.source is not None:
             content += self.run(" ") + self.run(node.source.citation, "Source Reference")
         return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content)]
@@ -203,7 +210,8 @@ class DocxWriter:
             self.notes.append(self.para(
                 "Footnote Text",
                 f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>{_text(note.marker)}</w:r>"
-                + self.run(f" {note.text} ") + self.run(note.source.citation, "Source Reference")))
+                + self.run(" ") + self.pieces(note.segments) + self.run(" ")
+                + self.run(note.source.citation, "Source Reference")))
             number = len(self.notes)
             calls.append(f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>"
                          f"<w:footnoteReference w:customMarkFollows=\"1\" w:id=\"{number}\"/>"
@@ -239,7 +247,9 @@ class DocxWriter:
             f"{_text(briefing.cover.marking.upper())}</w:r>"))
         footer = section.footer.paragraphs[0]
         footer.style = doc.styles["Footer"]
-        runs = self.run("\tpagina ") + _field("PAGE") + self.run(" van ") + _field("NUMPAGES")
+        before, between, after = briefing.furniture.footer_parts
+        runs = self.run("\t" + before) + _field("PAGE") + self.run(between) + _field("NUMPAGES") + \
+            (self.run(after) if after else "")
         for child in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
             footer._p.append(child)
 
@@ -253,7 +263,7 @@ class DocxWriter:
         core.author = meta.author
         core.last_modified_by = meta.author
         core.comments = meta.generator
-        core.language = "nl-NL"
+        core.language = briefing.furniture.language_tag
         core.category = "Briefing"
         core.created = created
         core.modified = created
