@@ -153,6 +153,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         keywords=tuple(dict.fromkeys((*names, *(e.label_en for e in subjects), *(e.label_nl for e in subjects),
                                       doc.title, words.text("metadata.keyword")))),
         language=words.text("language"),
+        classification=edition.marking,
         created=dt.datetime(edition.date.year, edition.date.month, edition.date.day,
                             tzinfo=dt.UTC).isoformat(),
         generator=f"briefing {__version__}",

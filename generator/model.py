@@ -176,6 +176,7 @@ class Metadata:
     subject: str
     keywords: tuple[str, ...]
     language: str  # "nl"
+    classification: str  # the marking, as a document property too
     created: str  # ISO 8601, from the build date
     generator: str
 

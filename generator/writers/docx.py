@@ -265,6 +265,7 @@ class DocxWriter:
         core.comments = meta.generator
         core.language = briefing.furniture.language_tag
         core.category = "Briefing"
+        core.content_status = meta.classification
         core.created = created
         core.modified = created
         core.last_printed = created

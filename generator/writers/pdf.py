@@ -80,19 +80,18 @@ class PdfWriter:
         # Reused across documents: loading fonts is a large part of a cold render.
         self.font_config = FontConfiguration()
 
-    def render(self, briefing: Briefing) -> Rendered:
+    def layout(self, briefing: Briefing) -> weasyprint.Document:
+        """The laid-out pages, before they are written: what the typography
+        tests read (which line is on which page, and what it belongs to)."""
         source = self.html_writer.html(briefing, "print")
         fetcher = TemplatesOnlyFetcher(self.templates)
         warnings = _CollectWarnings()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(warnings)
         try:
-            document = weasyprint.HTML(
+            document: weasyprint.Document = weasyprint.HTML(
                 string=source, base_url=self.templates.as_uri() + "/", url_fetcher=fetcher,
             ).render(font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
-            out = io.BytesIO()
-            document.write_pdf(out, pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True,
-                               pdf_identifier=briefing.id.encode("utf-8"))
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TemplateError(f"{briefing.id}: {cause}") from None
@@ -105,4 +104,11 @@ class PdfWriter:
         serious = [m for m in warnings.messages if "font" in m.lower() or "ignored" in m.lower()]
         if serious:
             raise TemplateError(f"{briefing.id}: WeasyPrint: {'; '.join(serious)}")
+        return document
+
+    def render(self, briefing: Briefing) -> Rendered:
+        document = self.layout(briefing)
+        out = io.BytesIO()
+        document.write_pdf(out, pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True,
+                           pdf_identifier=briefing.id.encode("utf-8"))
         return Rendered(out.getvalue(), pages=len(document.pages))
