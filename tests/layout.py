@@ -98,6 +98,8 @@ def _text(box: Any) -> str:
 
 def _walk(box: Any, kind: str) -> Iterator[tuple[Any, str]]:
     tag = box.element_tag if box.element is not None else ""
+    if str(tag).endswith("::marker"):
+        return  # a list bullet is not a line of text
     classes = _classes(box)
     if "cover" in classes:
         kind = "cover"
