@@ -162,6 +162,8 @@ if __name__ == "__main__":  # pragma: no cover - a tool for looking, run by hand
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).parent))
+    import os
+
     from conftest import CONTENT, EDITION, TEMPLATES
 
     from generator.catalogue import catalogue
@@ -169,8 +171,6 @@ if __name__ == "__main__":  # pragma: no cover - a tool for looking, run by hand
     from generator.content import load_content
     from generator.select import select
     from generator.writers.pdf import PdfWriter
-
-    import os
 
     content = load_content(CONTENT)
     writer = PdfWriter(Path(os.environ.get("TEMPLATES", TEMPLATES)))

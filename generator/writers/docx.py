@@ -96,7 +96,7 @@ class DocxWriter:
     def pieces(self, segments: tuple[tuple[str, str], ...]) -> str:
         """Text with its stretches in another language in the character
         style that carries that language (no Dutch hyphenation there)."""
-        return "".join(self.run(text, FOREIGN_STYLES[lang] if lang in FOREIGN_STYLES else None)
+        return "".join(self.run(text, FOREIGN_STYLES.get(lang))
                        for text, lang in segments)
 
     def para(self, style: str, content: str) -> str:
