@@ -17,6 +17,7 @@ import jinja2
 from . import __version__
 from .content import Content
 from .labels import load_labels
+from .writers.html import house_fonts_css
 
 if TYPE_CHECKING:
     from .build import Job, JobResult
@@ -103,7 +104,8 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
                                       for key in order if key in groups]
     try:
         return env.get_template(INDEX_TEMPLATE).render(
-            manifest=manifest, sections=sections, document=content.document, words=words)
+            manifest=manifest, sections=sections, document=content.document, words=words,
+            fonts_css=house_fonts_css(templates))
     except jinja2.TemplateError as exc:
         from .errors import TemplateError
         raise TemplateError(f"{templates / INDEX_TEMPLATE}: {exc}") from None
