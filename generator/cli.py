@@ -134,7 +134,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _Usage("briefing build: give --all, or one or more of --region, --theme, --ministry")
     content = _load(args, err)
     wanted = catalogue(content) if args.all else [parse_selectors(content, _pairs(args))]
-    edition = Edition(date=build_date(), marking=args.marking)
+    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates)
     progress = None if args.quiet else _Progress(err, len(wanted))
     results = build_briefings(content, wanted, formats, args.templates, args.out, edition, workers=args.jobs,
                               force=args.force, progress=progress, whole_catalogue=args.all)

@@ -102,5 +102,5 @@ def test_marking_option_reaches_the_document(cli: Cli, tmp_path: Path) -> None:
     html = (tmp_path / "region-arctic.html").read_text(encoding="utf-8")
     assert '<p class="marking marking-top">Departementaal vertrouwelijk</p>' in html
     import docx
-    header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[0].header.paragraphs[0].text
-    assert header.endswith("DEPARTEMENTAAL VERTROUWELIJK")
+    header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[-1].header.paragraphs[0].text
+    assert header.endswith("Departementaal vertrouwelijk")  # capitals come from the Marking style
