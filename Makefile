@@ -15,7 +15,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 shared-mime-info
 TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui
 
-.PHONY: briefings test check lint typecheck golden bench clean distclean deps-runtime deps-test
+.PHONY: briefings test slow check lint typecheck golden bench clean distclean deps-runtime deps-test
 
 briefings: $(VENV)/.installed
 	$(BIN)/briefing build --all -j $(JOBS) --out $(OUT)
@@ -26,13 +26,21 @@ test: $(VENV)/.installed deps-test
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
+# The tests that lay out the whole catalogue (typographic goals of all PDFs).
+slow: $(VENV)/.installed deps-test
+	$(BIN)/pytest -q -m slow
+
 check: $(VENV)/.installed
 	$(BIN)/briefing check --strict
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check generator tests tools bench
 
-typecheck: $(VENV)/.installed
+type# The tests that lay out the whole catalogue (typographic goals of all PDFs).
+slow: $(VENV)/.installed deps-test
+	$(BIN)/pytest -q -m slow
+
+check: $(VENV)/.installed
 	$(BIN)/mypy
 
 # Regenerate the golden HTML files after an intended change to templates,

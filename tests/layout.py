@@ -22,6 +22,7 @@ class Line:
     kind: str  # body, heading, intro, caption, label, table, contents, cover, other
     text: str
     y: float
+    block: int = 0  # identity of the paragraph the line belongs to
 
 
 @dataclass
@@ -44,6 +45,13 @@ class Facts:
 
     def mean_length(self) -> float:
         return sum(len(line.text) for line in self.body) / max(1, len(self.body))
+
+    def measure(self) -> float:
+        """Mean length of full body lines: all but the last line of each
+        paragraph (the line length the design sets)."""
+        body = self.body
+        full = [line for line, after in zip(body, body[1:], strict=False) if after.block == line.block]
+        return sum(len(line.text) for line in full) / max(1, len(full))
 
     def longest_hyphen_run(self) -> int:
         run = best = 0
@@ -96,7 +104,7 @@ def _text(box: Any) -> str:
     return "".join(_text(child) for child in getattr(box, "children", ()))
 
 
-def _walk(box: Any, kind: str) -> Iterator[tuple[Any, str]]:
+def _walk(box: Any, kind: str, block: int = 0) -> Iterator[tuple[Any, str, int]]:
     tag = box.element_tag if box.element is not None else ""
     if str(tag).endswith("::marker"):
         return  # a list bullet is not a line of text
@@ -118,11 +126,13 @@ def _walk(box: Any, kind: str) -> Iterator[tuple[Any, str]]:
             kind = "table"
         elif tag in ("p", "li") and kind in ("other", "body"):
             kind = "body"
+    if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "caption"):
+        block = id(box.element)
     if isinstance(box, boxes.LineBox):
-        yield box, kind
+        yield box, kind, block
         return
     for child in getattr(box, "children", ()):
-        yield from _walk(child, kind)
+        yield from _walk(child, kind, block)
 
 
 def _calls(box: Any) -> Iterator[Any]:
@@ -147,10 +157,10 @@ def facts(document: Any) -> Facts:
                 elif child.at_keyword == "@bottom-center":
                     bottom = _text(child)
             else:
-                for line, kind in _walk(child, "other"):
+                for line, kind, block in _walk(child, "other"):
                     text = _text(line).strip()
                     if text:
-                        out.lines.append(Line(number, kind, text, line.position_y))
+                        out.lines.append(Line(number, kind, text, line.position_y, block))
                 for call in _calls(child):
                     out.calls.setdefault(str(id(call.element)), number)
         out.markings.append((top, bottom))
@@ -181,6 +191,7 @@ if __name__ == "__main__":  # pragma: no cover - a tool for looking, run by hand
             continue
         f = facts(writer.layout(briefing))
         print(f"{briefing.id:<44} {f.pages:>2}p body {len(f.body):>4} mean {f.mean_length():5.1f} "
+              f"measure {f.measure():5.1f} "
               f"max {max((len(x.text) for x in f.body), default=0):>3} hyph {f.hyphen_share():5.1%} "
               f"run {f.longest_hyphen_run()} last {f.lines_on_last_page():>3} "
               f"stranded {[x.text[:30] for x in f.stranded()]} notes {f.notes_away_from_calls()} "

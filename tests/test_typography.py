@@ -30,6 +30,7 @@ from generator.writers.pdf import PdfWriter
 MAX_HYPHEN_SHARE = 0.08
 MAX_MEAN_LINE = 80
 MIN_LAST_PAGE_LINES = 6
+MEASURE = (65, 75)  # characters in a full line of running text: the design's measure
 REPRESENTATIVE = [
     (("region", "sahel"),),
     (("theme", "proliferation"),),
@@ -48,6 +49,8 @@ def problems(name: str, f: Facts) -> list[str]:
         out.append(f"{name}: {f.hyphen_share():.1%} of body lines end in a hyphen")
     if f.mean_length() > MAX_MEAN_LINE:
         out.append(f"{name}: body lines average {f.mean_length():.1f} characters")
+    if not MEASURE[0] <= f.measure() <= MEASURE[1]:
+        out.append(f"{name}: full lines average {f.measure():.1f} characters, not {MEASURE[0]}-{MEASURE[1]}")
     out += [f"{name}: hyphenation leaves fewer than 3 letters in '{word}'" for word in f.short_leftovers()]
     for number, (top, bottom) in enumerate(f.markings[1:], start=2):  # the cover carries its own
         if not top.strip() or not bottom.strip():

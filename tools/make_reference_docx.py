@@ -148,11 +148,11 @@ def _house_font(styles_element: OxmlElement) -> None:
 
 
 # The grid of the PDF (templates/print.css): a 166 mm text block, 24 mm
-# from the left edge, with a 40 mm margin column; running text in the
-# 126 mm column, headings and tables across the whole block.
+# from the left edge, with a 34 mm margin column; running text in the
+# 132 mm column, headings and tables across the whole block.
 LEFT, RIGHT, TOP, BOTTOM = 24, 20, 27, 24
 BLOCK = 166
-COLUMN = 40
+COLUMN = 34
 BULLET = 4.5
 # The cover: the title block starts 64 mm from the edge, as in the PDF.
 COVER_LEFT, COVER_RIGHT = 64, 24
