@@ -142,6 +142,20 @@ def _calls(box: Any) -> Iterator[Any]:
         yield from _calls(child)
 
 
+def boxes_with_class(page: Any, name: str) -> list[Any]:
+    """The boxes on a laid-out page whose element has class `name`."""
+    found = []
+
+    def walk(box: Any) -> None:
+        if name in _classes(box) and not isinstance(box, (boxes.LineBox, boxes.TextBox)):
+            found.append(box)
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+    walk(page._page_box)
+    return found
+
+
 def facts(document: Any) -> Facts:
     """Facts of a `weasyprint.Document` (PdfWriter.layout)."""
     out = Facts(pages=len(document.pages))

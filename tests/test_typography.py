@@ -105,3 +105,15 @@ def test_english_terms_are_tagged_and_not_hyphenated(content: Content) -> None:
     f = facts(writer.layout(briefing))
     broken = [line.text for line in f.body if line.text.lower().endswith(("cyber se\u2010", "secu\u2010"))]
     assert broken == []
+
+
+def test_cover_band_bleeds_to_the_paper_edges(content: Content) -> None:
+    from layout import boxes_with_class
+
+    writer = get_writer("pdf", TEMPLATES)
+    assert isinstance(writer, PdfWriter)
+    document = writer.layout(make_briefing(content, ("region", "arctic")))
+    page = document.pages[0]
+    (band,) = boxes_with_class(page, "cover-band")
+    assert (band.border_box_x(), band.border_box_y()) == (0, 0)
+    assert abs(band.border_width() - page.width) < 0.01  # no white frame at the sides
