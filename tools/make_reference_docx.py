@@ -266,6 +266,10 @@ def build(path: Path) -> None:
     note.font.color.rgb = MUTED
     signature = _paragraph_style(doc, "Signature")
     signature.font.italic = True
+    colophon = _paragraph_style(doc, "Colophon")
+    colophon.font.size = Pt(9)
+    colophon.paragraph_format.keep_with_next = True
+    colophon.paragraph_format.keep_together = True
 
     box_label = _paragraph_style(doc, "Box Label")
     box_label.font.bold = True

@@ -56,7 +56,7 @@ REQUIRED_STYLES = (
     "TOC 1", "TOC 2", "Cover Kicker", "Cover Fact", "Cover Source", "Intro", "Note", "Signature",
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
     "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table", "Foreign Term",
-    "Cover Band", "Cover Marking", "Cover Foot",
+    "Cover Band", "Cover Marking", "Cover Foot", "Colophon",
 )
 FONT_NAME = "Noto Sans"  # the family the reference document's styles name
 FONT_FACES = {"embedRegular": "Regular", "embedBold": "Bold", "embedItalic": "Italic",
@@ -200,9 +200,12 @@ class DocxWriter:
         heading = (f"<w:bookmarkStart w:id=\"{number}\" w:name={quoteattr(bookmark)}/>{self.run(section.title)}"
                    f"<w:bookmarkEnd w:id=\"{number}\"/>{self.footnote_calls(section.footnotes)}")
         body.append(self.para(f"Heading {min(section.level, 3)}", heading))
+        # The colophon is short and kept on one page, as in the PDF: its
+        # style keeps each paragraph with the next.
+        style = "Colophon" if section.role == "colophon" else None
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                body.extend(self.paragraph(block))
+                body.extend(self.paragraph(block, style))
             elif isinstance(block, BulletList):
                 body.extend(self.bullet_list(block))
             elif isinstance(block, Box):
