@@ -85,8 +85,7 @@ def foreign_spans(text: str, words: Labels) -> tuple[Span, ...]:
 
 
 def _ref(passage: Passage, words: Labels) -> SourceRef:
-    return SourceRef(passage.id, passage.pages, str(passage.location.path), passage.location.line,
-                     citation=words.text("citation", pages=passage.pages))
+    return _cite(passage.id, passage.pages, str(passage.location.path), passage.location.line, words)
 
 
 class _Anchors:

@@ -154,7 +154,6 @@ class DocxWriter:
         target = doc.element.body
         anchor = target.find(qn("w:sectPr"))
         for child in list(fragment):
-            # parse_xml gives each top-level sectPr its own xmlns; harmless
             anchor.addprevious(child)
         self.footnotes_part(doc)
         self.page_furniture(doc, briefing)
