@@ -13,6 +13,7 @@ import docx
 import pytest
 import yaml
 from conftest import EDITION, TEMPLATES, make_briefing
+from docx.oxml.ns import qn
 
 from generator.content import Content
 from generator.errors import TemplateError
@@ -68,6 +69,8 @@ def test_an_english_catalogue_is_a_data_change(content: Content, tmp_path: Path)
         assert word not in visible, word
     document = docx.Document(io.BytesIO(get_writer("docx", templates).render(briefing).data))
     assert document.core_properties.language == "en-GB"
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert lang.find(qn("w:lang")).get(qn("w:val")) == "en-GB"
     assert document.sections[-1].footer.paragraphs[0].text.endswith("page  of ")  # fields hold the numbers
 
 

@@ -356,6 +356,12 @@ class DocxWriter:
         core.last_modified_by = meta.author
         core.comments = meta.generator
         core.language = briefing.furniture.language_tag
+        # The proofing language of every style follows the edition's (the
+        # reference document's default is Dutch).
+        defaults = doc.styles.element.find(qn("w:docDefaults"))
+        lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}") if defaults is not None else None
+        if lang is not None:
+            lang.set(qn("w:val"), briefing.furniture.language_tag)
         core.category = "Briefing"
         core.content_status = meta.classification
         core.created = created
