@@ -11,8 +11,15 @@ import zipfile
 from pathlib import Path
 
 import docx
-from conftest import TEMPLATES, Rendered
+import pytest
+from conftest import EDITION, TEMPLATES, Rendered
 from docx.oxml.ns import qn
+
+from generator.catalogue import catalogue
+from generator.compose import compose
+from generator.content import Content
+from generator.select import select
+from generator.writers import get_writer
 
 W_RPR_ALLOWED = {qn("w:rStyle")}
 W_PPR_ALLOWED = {qn("w:pStyle")}
@@ -136,6 +143,11 @@ def test_the_house_font_travels_with_the_document(sahel: Rendered) -> None:
     assert not any("thumbnail" in n or "customXml" in n or "stylesWithEffects" in n for n in names)
 
 
+# A fontconfig rule that hides Noto Sans, as on an office PC without it.
+REJECT_NOTO = ("<selectfont><rejectfont><pattern><patelt name=\"family\"><string>Noto Sans</string></patelt>"
+               "</pattern></rejectfont></selectfont>")
+
+
 def _fontconfig(tmp_path: Path, name: str, body: str) -> dict[str, str]:
     conf = tmp_path / f"{name}.conf"
     conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
@@ -165,8 +177,7 @@ def test_libreoffice_gives_the_same_pages_with_and_without_noto_sans_installed(
     """An office PC without Noto Sans (fontconfig told to reject it) and one
     with it (the shipped fonts added) lay the document out alike: the
     embedded font is used, not a substitute."""
-    without = _fontconfig(tmp_path, "without", "<selectfont><rejectfont><pattern><patelt name=\"family\">"
-                          "<string>Noto Sans</string></patelt></pattern></rejectfont></selectfont>")
+    without = _fontconfig(tmp_path, "without", REJECT_NOTO)
     with_noto = _fontconfig(tmp_path, "with", f"<dir>{TEMPLATES / 'fonts'}</dir>")
     pages_without, text, fonts_without = _libreoffice_pdf(sahel.docx, tmp_path, "without", without)
     pages_with, _, fonts_with = _libreoffice_pdf(sahel.docx, tmp_path, "with", with_noto)
@@ -185,3 +196,31 @@ def test_pandoc_sees_the_headings(sahel: Rendered, tmp_path: Path) -> None:
                               capture_output=True, check=True, text=True).stdout
     assert "# Kernboodschappen" in markdown
     assert "## I. Inleiding" in markdown
+
+
+@pytest.mark.slow
+def test_whole_catalogue_keeps_its_pages_without_noto_sans(content: Content, tmp_path: Path) -> None:
+    """Every catalogue briefing's Word file, converted by LibreOffice on a
+    machine without Noto Sans and on one with it: the same pages, ±1, set
+    in the embedded font only."""
+    writer = get_writer("docx", TEMPLATES)
+    sources = tmp_path / "docx"
+    sources.mkdir()
+    for selectors in catalogue(content):
+        briefing = compose(content, select(content, selectors), EDITION)
+        (sources / f"{briefing.id}.docx").write_bytes(writer.render(briefing).data)
+    pages: dict[str, dict[str, int]] = {}
+    for name, body in (("without", REJECT_NOTO), ("with", f"<dir>{TEMPLATES / 'fonts'}</dir>")):
+        out = tmp_path / name
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-{name}",
+                        "--convert-to", "pdf", "--outdir", str(out), *sorted(map(str, sources.iterdir()))],
+                       check=True, capture_output=True, timeout=900, env=_fontconfig(tmp_path, name, body))
+        for pdf in out.iterdir():
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+            pages.setdefault(pdf.stem, {})[name] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+            if name == "without":
+                fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True).stdout
+                used = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+                assert all(f.startswith("NotoSans") for f in used), (pdf.stem, used)
+    assert len(pages) == len(catalogue(content))
+    assert [p for p, n in pages.items() if abs(n["without"] - n.get("with", -9)) > 1] == []
