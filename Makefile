@@ -26,7 +26,8 @@ test: $(VENV)/.installed deps-test
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-# The tests that lay out the whole catalogue (typographic goals of all PDFs).
+# The tests that lay out the whole catalogue (typographic goals of all PDFs,
+# every Word file through LibreOffice with and without Noto Sans).
 slow: $(VENV)/.installed deps-test
 	$(BIN)/pytest -q -m slow
 
@@ -36,11 +37,7 @@ check: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check generator tests tools bench
 
-type# The tests that lay out the whole catalogue (typographic goals of all PDFs).
-slow: $(VENV)/.installed deps-test
-	$(BIN)/pytest -q -m slow
-
-check: $(VENV)/.installed
+typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 # Regenerate the golden HTML files after an intended change to templates,
