@@ -16,7 +16,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 shared-mime-info
 TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui chromium
 
-.PHONY: briefings serve test check lint typecheck golden bench clean distclean deps-runtime deps-test
+.PHONY: briefings serve test slow check lint typecheck golden bench clean distclean deps-runtime deps-test
 
 briefings: $(VENV)/.installed
 	$(BIN)/briefing build --all -j $(JOBS) --out $(OUT)
@@ -30,6 +30,11 @@ test: $(VENV)/.installed deps-test
 	$(BIN)/ruff check generator tests tools bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The tests that lay out the whole catalogue (typographic goals of all PDFs,
+# every Word file through LibreOffice with and without Noto Sans).
+slow: $(VENV)/.installed deps-test
+	$(BIN)/pytest -q -m slow
 
 check: $(VENV)/.installed
 	$(BIN)/briefing check --strict

@@ -32,7 +32,7 @@ from .compose import DEFAULT_MARKING, Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
+from .taxonomy import SELECTOR_KINDS
 from .writers import parse_formats
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -185,7 +185,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _Usage("briefing build: give --all, or one or more of --region, --theme, --ministry")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
-    edition = Edition(date=build_date(), marking=args.marking)
+    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates)
     content = _load(args, err)
     wanted = catalogue(content) if args.all else [parse_selectors(content, _pairs(args))]
     options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
@@ -355,7 +355,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     selection = select(content, parse_selectors(content, _pairs(args)))
-    labels = " + ".join(f"{KIND_LABELS_NL[e.kind].lower()} {e.label_nl}" for e in selection.subjects)
+    labels = " + ".join(f"{e.kind} {e.label_nl}" for e in selection.subjects)
     print(f"{selection.id}: {len(selection.passages)} passages ({labels})", file=out)
     repeats = [content.by_id[r] for r in selection.repeated]
     for passage in (*selection.passages, *repeats, *selection.footnotes):

@@ -2,73 +2,48 @@
 
 Everything a reader sees is decided here, once, for every format: the cover,
 the order of sections, how passages group under the strategy's own
-headings, which tables appear. Writers only decide how it looks.
+headings, what is printed in full and what as an excerpt, which tables
+appear, and every word that is not strategy text — taken from the label
+catalogue of the edition's language (`labels.py`). Writers only decide how
+it looks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from . import __version__
 from .content import Content, Passage
 from .errors import UsageError
+from .labels import DEFAULT_TEMPLATES, Labels, load_labels
 from .model import (
     Block,
     Box,
     Briefing,
     BulletList,
     Cover,
+    Fact,
     Footnote,
+    Furniture,
     Metadata,
     Paragraph,
     Section,
     SourceRef,
+    Span,
     Table,
 )
 from .select import Excerpt, Selection
 from .sentences import split as split_sentences
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, slugify
+from .taxonomy import SELECTOR_KINDS, Entry, slugify
 
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december")
 DEFAULT_MARKING = "Openbaar"
-DEFAULT_ORGANISATION = "Redactie briefings Internationale Veiligheidsstrategie"
-
-# Reader-visible words introduced for issue 10, in one place so that they
-# move into the label catalogue as they are.
-LABELS = {
-    "left_out": "[…]",
-    "also_named": "Ook genoemd",
-    "also_named_intro": "Passages die niet over {subject} gaan maar {named} wel noemen, bijvoorbeeld in een "
-                        "opsomming: de zinnen die {pronoun} noemen, letterlijk; «[…]» staat waar tekst is "
-                        "weggelaten.",
-    "strategy_intro": "{count} over {subject}, letterlijk, in de volgorde en onder de koppen van de "
-                      "strategie, met de pagina in {kamerstuk}.",
-    "context_note": "Tekst die een passage nodig heeft om begrepen te worden, zoals de aanloop van een "
-                    "opsomming, staat er cursief boven.",
-    "or": " of ",
-    "and": " en ",
-    "in": " in ",
-    "ministry_in_title": "het ministerie van {label}",
-    "ministry_field": "het werkterrein van {label}",
-    "subtitle_union": "Wat de strategie zegt over {subject}: elke passage over een van {which}.",
-    "subtitle_intersection": "Wat de strategie zegt over {subject}: de passages die over {which} gaan.",
-    "in_brief": "De strategie stelt {n_interests} strategische belangen voorop: {interests}. Om ze veilig te "
-                "stellen legt het kabinet {n_accents} {accent_word}: {accents}.",
-    "in_brief_here": "In deze briefing komen vooral aan de orde: {items}.",
-    "in_brief_none": "De passages van deze briefing vallen onder geen van de belangen en accenten in het "
-                     "bijzonder.",
-    "now_note": "Tijdsaanduidingen als «momenteel» en «nu» zijn die van de strategie: juni 2013.",
-    "related_intro": "De onderwerpen waarover de passages van deze briefing het vaakst ook gaan; elk heeft "
-                     "een eigen briefing.",
-    "related_item": "Briefing {label}",
-    "related_count": "{n} gedeelde passages",
-    "related_count_one": "1 gedeelde passage",
-}
 # Words that date a row to the strategy's own "now".
 RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", "op dit moment")
 # Estimated characters per A4 page of running text; below CONTENTS_MIN_PAGES
@@ -77,8 +52,6 @@ RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", 
 CHARS_PER_PAGE = 3000
 CONTENTS_MIN_PAGES = 8
 RELATED_MAX = 5
-
-
 MAX_MARKING_LENGTH = 60
 
 
@@ -101,22 +74,50 @@ def validate_marking(marking: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Edition:
     """What besides content shapes a briefing. Part of a build job's inputs,
-    so a job stays a pure function of them (no clock read while composing)."""
+    so a job stays a pure function of them (no clock read while composing).
+    `language` chooses the label catalogue (default: the document's);
+    `templates` is where the catalogues live; `organisation` overrides the
+    catalogue's compiler name."""
 
     date: dt.date
     marking: str = DEFAULT_MARKING
-    organisation: str = DEFAULT_ORGANISATION
+    organisation: str = ""
+    language: str = ""
+    templates: Path = DEFAULT_TEMPLATES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "marking", validate_marking(self.marking))
 
+    def labels(self, content: Content) -> Labels:
+        return load_labels(self.language or content.document.language, self.templates)
 
-def format_date(date: dt.date) -> str:
-    return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"
+
+def format_date(date: dt.date, words: Labels) -> str:
+    return words.text("date", day=date.day, month=words.list("months")[date.month - 1], year=date.year)
 
 
-def _ref(passage: Passage) -> SourceRef:
-    return SourceRef(passage.id, passage.pages, str(passage.location.path), passage.location.line)
+@cache
+def _foreign_pattern(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for all foreign terms, longest first, as whole words (not
+    inside a hyphenated compound), with any whitespace between words."""
+    language: dict[str, str] = {}
+    for lang, items in terms:
+        for term in items:
+            language[" ".join(term.lower().split())] = lang
+    alternatives = sorted(language, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in term.split()) for term in alternatives) or "(?!)"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), language
+
+
+def foreign_spans(text: str, words: Labels) -> tuple[Span, ...]:
+    """Where `text` uses a term of another language from the catalogue."""
+    pattern, language = _foreign_pattern(tuple(sorted(words.foreign_terms().items())))
+    return tuple(Span(m.start(), m.end(), language[" ".join(m.group(0).lower().split())])
+                 for m in pattern.finditer(text))
+
+
+def _ref(passage: Passage, words: Labels) -> SourceRef:
+    return _cite(passage.id, passage.pages, str(passage.location.path), passage.location.line, words)
 
 
 class _Anchors:
@@ -132,92 +133,112 @@ class _Anchors:
         return anchor
 
 
-def _join(words: Sequence[str], last: str) -> str:
+def _name(entry: Entry, words: Labels) -> str:
+    """A subject's name in the edition's language."""
+    return entry.label_en if words.text("language") == "en" else entry.label_nl
+
+
+def _join(names: Sequence[str], last: str) -> str:
     """'a', 'a of b', 'a, b of c'."""
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + last + words[-1]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + last + names[-1]
 
 
-def describe(subjects: Sequence[Entry]) -> tuple[str, str]:
+def describe(subjects: Sequence[Entry], words: Labels) -> tuple[str, str]:
     """(title, phrase in a sentence) for the subjects of a briefing.
     Subjects of one kind unite ('de Sahel of de Hoorn van Afrika'); kinds
     intersect: a theme 'in' a region, 'en' a ministry ('terrorisme in de
     Sahel', 'cyberveiligheid en het ministerie van Veiligheid en Justitie')."""
+    union, both = words.text("or"), words.text("and")
     if len(subjects) == 1:
         only = subjects[0]
         if only.kind == "ministry":  # passages concern a ministry's field, not the ministry
-            return only.label_nl, LABELS["ministry_field"].format(label=only.label_nl)
-        return only.label_nl, only.phrase
+            return _name(only, words), words.text("subjects.ministry_field", label=_name(only, words))
+        return _name(only, words), only.phrase
     regions = [e.phrase for e in subjects if e.kind == "region"]
     themes = [e.phrase for e in subjects if e.kind == "theme"]
-    ministries = [e.label_nl for e in subjects if e.kind == "ministry"]
+    ministries = [_name(e, words) for e in subjects if e.kind == "ministry"]
     if themes and ministries:
-        ministries = [LABELS["ministry_in_title"].format(label=m) for m in ministries]
-    head = LABELS["and"].join(x for x in (_join(themes, LABELS["or"]), _join(ministries, LABELS["or"])) if x)
-    where = _join(regions, LABELS["or"])
-    phrase = f"{head}{LABELS['in']}{where}" if head and where else head or where
+        ministries = [words.text("subjects.ministry_in_title", label=m) for m in ministries]
+    head = both.join(x for x in (_join(themes, union), _join(ministries, union)) if x)
+    where = _join(regions, union)
+    phrase = f"{head}{words.text('in')}{where}" if head and where else head or where
     if not head:  # regions only: a title names them as labels, without articles
-        return _join([e.label_nl for e in subjects], LABELS["or"]), phrase
+        return _join([_name(e, words) for e in subjects], union), phrase
     return phrase[0].upper() + phrase[1:], phrase
 
 
 def compose(content: Content, selection: Selection, edition: Edition) -> Briefing:
     anchors = _Anchors()
+    words = edition.labels(content)
     subjects = selection.subjects
-    names = [e.label_nl for e in subjects]
-    title_part, phrase = describe(subjects)
-    title = "Briefing " + title_part
+    names = [_name(e, words) for e in subjects]
+    title_part, phrase = describe(subjects, words)
+    title = words.text("cover.title", subjects=title_part)
     kinds = [k for k in SELECTOR_KINDS if any(e.kind == k for e in subjects)]
-    selection_line = LABELS["and"].join(
-        f"{KIND_LABELS_NL[k] if i == 0 else KIND_LABELS_NL[k].lower()}: "
-        f"{_join([e.label_nl for e in subjects if e.kind == k], LABELS['or'])}"
+    selection_line = words.text("and").join(
+        words.text("key_messages.subject", kind=words.kind(k) if i == 0 else words.kind(k, "kinds_in_text"),
+                   subject=_join([_name(e, words) for e in subjects if e.kind == k], words.text("or")))
         for i, k in enumerate(kinds))
     doc = content.document
+    organisation = edition.organisation or words.text("metadata.organisation")
+    date = format_date(edition.date, words)
     if len(subjects) == 1:
         subtitle = subjects[0].description
     elif len(kinds) == 1:
-        subtitle = LABELS["subtitle_union"].format(subject=phrase, which="beide" if len(subjects) == 2 else "deze")
+        subtitle = words.text("cover.subtitle_union", subject=phrase,
+                              which=words.text("cover.which.two" if len(subjects) == 2 else "cover.which.many"))
     else:
-        subtitle = LABELS["subtitle_intersection"].format(
-            subject=phrase, which="beide" if len(kinds) == 2 else "alle drie")
+        subtitle = words.text("cover.subtitle_intersection", subject=phrase,
+                              which=words.text("cover.which.two" if len(kinds) == 2 else "cover.which.three"))
     cover = Cover(
+        kicker=words.text("cover.kicker", document=doc.title),
         title=title,
         subtitle=subtitle,
-        date=format_date(edition.date),
+        date=date,
+        facts=(Fact(words.text("cover.selection"), selection_line),
+               Fact(words.text("cover.date"), date),
+               Fact(words.text("cover.marking"), edition.marking)),
         marking=edition.marking,
-        source_line=f"Bron: {doc.citation}",
-        selection_line=selection_line,
+        source_line=words.text("cover.source", citation=doc.citation),
+        disclaimer=words.text("disclaimer"),
     )
     sections = [
-        _key_messages(content, selection, anchors),
-        _in_brief(content, selection, anchors),
+        _key_messages(content, selection, anchors, words),
+        _in_brief(content, selection, anchors, words),
     ]
     if selection.full:
-        sections.append(_strategy_text(content, selection, anchors, phrase))
+        sections.append(_strategy_text(content, selection, anchors, words, phrase))
     if selection.excerpted:
-        sections.append(_also_named(content, selection, anchors, phrase))
+        sections.append(_also_named(content, selection, anchors, words, phrase))
     if selection.commitments:
-        sections.append(_commitments(content, selection, anchors))
+        sections.append(_commitments(content, selection, anchors, words))
     if selection.figures:
-        sections.append(_figures(content, selection, anchors))
-    related = _related(content, selection, anchors)
+        sections.append(_figures(content, selection, anchors, words))
+    related = _related(content, selection, anchors, words)
     if related is not None:
         sections.append(related)
-    sections.append(_colophon(content, selection, edition, anchors))
+    sections.append(_colophon(content, selection, edition, anchors, words))
     metadata = Metadata(
         title=title,
-        author=edition.organisation,
-        subject=f"Wat de {doc.title} ({doc.kamerstuk}) zegt over {phrase}",
-        keywords=(*names, *(e.label_en for e in subjects), doc.title, "briefing"),
-        language=doc.language,
+        author=organisation,
+        subject=words.text("metadata.subject", document=doc.title, kamerstuk=doc.kamerstuk, subjects=phrase),
+        # Labels often coincide across languages ("Sahel"): each keyword once.
+        keywords=tuple(dict.fromkeys((*names, *(e.label_en for e in subjects), *(e.label_nl for e in subjects),
+                                      doc.title, words.text("metadata.keyword")))),
+        language=words.text("language"),
+        classification=edition.marking,
         created=dt.datetime(edition.date.year, edition.date.month, edition.date.day,
                             tzinfo=dt.UTC).isoformat(),
         generator=f"briefing {__version__}",
     )
+    furniture = Furniture(contents_title=words.text("contents"), footer=words.text("footer"),
+                          language_tag=words.text("language_tag"))
     estimate = sum(len(text) for text in _texts(sections)) / CHARS_PER_PAGE + 1  # + cover
-    return Briefing(id=selection.id, cover=cover, metadata=metadata, sections=tuple(sections),
-                    passage_count=len(selection.passages), contents=estimate >= CONTENTS_MIN_PAGES)
+    return Briefing(id=selection.id, cover=cover, metadata=metadata, furniture=furniture,
+                    sections=tuple(sections), passage_count=len(selection.passages),
+                    contents=estimate >= CONTENTS_MIN_PAGES)
 
 
 def _texts(sections: Iterable[Section]) -> Iterable[str]:
@@ -245,63 +266,59 @@ def _pages_of(content: Content, ids: Iterable[str]) -> str:
     return ", ".join(str(n) for n in sorted(set(pages)))
 
 
-def _key_messages(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Kernboodschappen"
+def _cite(passage: str, pages: str, path: str, line: int, words: Labels) -> SourceRef:
+    return SourceRef(passage, pages, path, line, citation=words.text("citation", pages=pages))
+
+
+def _key_messages(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("key_messages.title")
     anchor = anchors(title)
 
     def messages_of(entry: Entry) -> list[Paragraph]:
-        return [Paragraph(m.text, SourceRef(",".join(m.sources), _pages_of(content, m.sources),
-                                            str(m.location.path), m.location.line))
+        return [Paragraph(m.text, _cite(",".join(m.sources), _pages_of(content, m.sources), str(m.location.path),
+                                        m.location.line, words), foreign=foreign_spans(m.text, words))
                 for m in selection.key_messages if m.kind == entry.kind and m.subject == entry.id]
 
-    intro = Paragraph(
-        "Samengevat door de redactie uit de tekst van de strategie; elke boodschap verwijst naar de "
-        "pagina’s waarop zij steunt.", style="intro")
+    intro = Paragraph(words.text("key_messages.intro"), style="intro")
     if len(selection.subjects) == 1:
         items = messages_of(selection.subjects[0])
         if not items:
-            return Section(title, anchor, 1, blocks=(Paragraph(
-                "Voor dit onderwerp zijn nog geen kernboodschappen opgesteld.", style="note"),))
-        return Section(title, anchor, 1, blocks=(intro, BulletList(tuple(items))))
+            return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.missing"), style="note"),),
+                           role="key-messages")
+        return Section(title, anchor, 1, blocks=(intro, BulletList(tuple(items))), role="key-messages")
     # In a combination a subject's message stands only when the passages it
     # rests on are in this briefing (select drops the others); a subject left
     # without any gets no heading.
     children = tuple(
-        Section(f"{KIND_LABELS_NL[e.kind]}: {e.label_nl}", anchors(f"kern-{e.id}"), 2,
-                blocks=(BulletList(tuple(messages_of(e))),))
+        Section(words.text("key_messages.subject", kind=words.kind(e.kind), subject=_name(e, words)),
+                anchors(f"kern-{e.id}"), 2, blocks=(BulletList(tuple(messages_of(e))),))
         for e in selection.subjects if messages_of(e))
     if not children:
-        return Section(title, anchor, 1, blocks=(Paragraph(
-            "Geen van de kernboodschappen van deze onderwerpen steunt alleen op passages in deze briefing.",
-            style="note"),))
-    return Section(title, anchor, 1, blocks=(intro,), children=children)
+        return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.none_here"), style="note"),),
+                       role="key-messages")
+    return Section(title, anchor, 1, blocks=(intro,), children=children, role="key-messages")
 
 
-def _in_brief(content: Content, selection: Selection, anchors: _Anchors) -> Section:
+def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
     """The strategy's frame in two sentences, then where this briefing sits
     in it: the same for every briefing, with a count for every item named."""
-    title = "De strategie in het kort"
+    title = words.text("in_brief.title")
     counts: Counter[str] = Counter()
     for passage in selection.passages:
         counts.update(passage.interests)
         counts.update(passage.accents)
     interests = content.taxonomies["interest"].entries
     accents = content.taxonomies["accent"].entries
-    frame = LABELS["in_brief"].format(
-        n_interests=_count_nl(len(interests)), n_accents=_count_nl(len(accents)),
-        accent_word="beleidsaccent" if len(accents) == 1 else "beleidsaccenten",
-        interests=_join([e.phrase for e in interests], LABELS["and"]),
-        accents="; ".join(e.phrase for e in accents))
+    frame = words.text("in_brief.frame", n_interests=words.number(len(interests)),
+                       n_accents=words.number(len(accents)),
+                       interests=_join([e.phrase for e in interests], words.text("and")),
+                       accents="; ".join(e.phrase for e in accents))
     named = sorted((e for e in (*interests, *accents) if counts[e.id]), key=lambda e: -counts[e.id])
-    here = (LABELS["in_brief_here"].format(items="; ".join(
-        f"{e.phrase} ({counts[e.id]} passage{'s' if counts[e.id] != 1 else ''})" for e in named))
-        if named else LABELS["in_brief_none"])
-    return Section(title, anchors(title), 1, blocks=(Paragraph(frame), Paragraph(here)))
-
-
-def _count_nl(n: int) -> str:
-    words = ("geen", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
-    return words[n] if n < len(words) else str(n)
+    here = (words.text("in_brief.here", items="; ".join(
+        words.count("in_brief.item", counts[e.id], phrase=e.phrase) for e in named))
+        if named else words.text("in_brief.none"))
+    return Section(title, anchors(title), 1, blocks=(Paragraph(frame, foreign=foreign_spans(frame, words)),
+                                                     Paragraph(here)), role="in-brief")
 
 
 def _pages(*passages: Passage, also: Iterable[int] = ()) -> str:
@@ -310,28 +327,30 @@ def _pages(*passages: Passage, also: Iterable[int] = ()) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
 
 
-def _excerpt_text(excerpt: Excerpt) -> str:
+def _excerpt_text(excerpt: Excerpt, words: Labels) -> str:
     """The chosen sentences, with '[…]' wherever text is left out."""
     sentences = split_sentences(excerpt.passage.text)
     parts: list[str] = []
     previous = -1
     for i in excerpt.sentences:
         if i != previous + 1:
-            parts.append(LABELS["left_out"])
+            parts.append(words.text("excerpt.left_out"))
         parts.append(sentences[i])
         previous = i
     if previous < len(sentences) - 1:
-        parts.append(LABELS["left_out"])
+        parts.append(words.text("excerpt.left_out"))
     return " ".join(parts)
 
 
-def _context(excerpt: Excerpt) -> Paragraph:
+def _context(excerpt: Excerpt, words: Labels) -> Paragraph:
     # A bullet brought as context keeps its bullet, so it reads as one.
     bullet = "• " if excerpt.passage.list_item else ""
-    return Paragraph(bullet + _excerpt_text(excerpt), _ref(excerpt.passage), style="context")
+    text = bullet + _excerpt_text(excerpt, words)
+    return Paragraph(text, _ref(excerpt.passage, words), style="context", foreign=foreign_spans(text, words))
 
 
-def _blocks(passages: Sequence[Passage], content: Content, selection: Selection) -> tuple[Block, ...]:
+def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
+            words: Labels) -> tuple[Block, ...]:
     """Full passages in order, with consecutive list items as one list, the
     parts of one box as one box, and before each the context it needs."""
     blocks: list[Block] = []
@@ -341,7 +360,7 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection)
         for ctx in selection.depths[p.id].context:
             if ctx.passage.id not in shown:
                 shown.add(ctx.passage.id)
-                blocks.append(_context(ctx))
+                blocks.append(_context(ctx, words))
 
     i = 0
     while i < len(passages):
@@ -352,7 +371,7 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection)
             while i + 1 < len(passages) and passages[i + 1].box == p.box:
                 i += 1
                 parts.append(passages[i])
-            blocks.append(Box("Kader", tuple(_paragraph(q, content, selection) for q in parts)))
+            blocks.append(Box(words.text("box"), tuple(_paragraph(q, content, selection, words) for q in parts)))
         elif p.list_item:
             # One list holds the bullets of one lead-in: two lists of the
             # strategy that happen to meet here stay two, each after its own.
@@ -361,9 +380,9 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection)
                    and _adjacent(content, items[-1], passages[i + 1])):
                 i += 1
                 items.append(passages[i])
-            blocks.append(BulletList(tuple(_paragraph(q, content, selection) for q in items)))
+            blocks.append(BulletList(tuple(_paragraph(q, content, selection, words) for q in items)))
         else:
-            blocks.append(_paragraph(p, content, selection))
+            blocks.append(_paragraph(p, content, selection, words))
         i += 1
     return tuple(blocks)
 
@@ -374,29 +393,29 @@ def _adjacent(content: Content, a: Passage, b: Passage) -> bool:
     return all(p.list_item or p.kind == "footnote" for p in between)
 
 
-def _footnote(content: Content, ref: str) -> Footnote:
+def _footnote(content: Content, ref: str, words: Labels) -> Footnote:
     note = content.by_id[ref]
-    return Footnote(marker=ref.rsplit("-", 1)[-1], text=note.text, source=_ref(note))
+    return Footnote(marker=ref.rsplit("-", 1)[-1], text=note.text, source=_ref(note, words),
+                    foreign=foreign_spans(note.text, words))
 
 
-def _paragraph(p: Passage, content: Content, selection: Selection) -> Paragraph:
+def _paragraph(p: Passage, content: Content, selection: Selection, words: Labels) -> Paragraph:
     depth = selection.depths.get(p.id)
-    ref = _ref(p)
+    ref = _ref(p, words)
     if depth is not None and depth.also_pages:  # a repeated passage, printed once: both places
-        ref = SourceRef(p.id, _pages(p, also=depth.also_pages), ref.path, ref.line)
-    return Paragraph(p.text, ref, footnotes=tuple(_footnote(content, f) for f in p.footnotes),
-                     style="signature" if p.kind == "signature" else "")
+        ref = _cite(p.id, _pages(p, also=depth.also_pages), ref.path, ref.line, words)
+    return Paragraph(p.text, ref, footnotes=tuple(_footnote(content, f, words) for f in p.footnotes),
+                     style="signature" if p.kind == "signature" else "", foreign=foreign_spans(p.text, words))
 
 
-def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, subject: str) -> Section:
-    title = "Wat de strategie zegt"
+def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, words: Labels,
+                   subject: str) -> Section:
+    title = words.text("strategy_text.title")
     full = selection.full
-    n = len(full)
-    intro_text = LABELS["strategy_intro"].format(
-        count=f"De {_count_nl(n)} passages" if n != 1 else "De passage", subject=subject,
-        kamerstuk=content.document.kamerstuk)
+    intro_text = words.count("strategy_text.intro", len(full), count=words.number(len(full)), subject=subject,
+                             kamerstuk=content.document.kamerstuk)
     if any(selection.depths[p.id].context for p in full):
-        intro_text += " " + LABELS["context_note"]
+        intro_text += " " + words.text("strategy_text.context_note")
     intro = Paragraph(intro_text, style="intro")
     chapters: list[Section] = []
     for chapter in content.chapters:
@@ -410,36 +429,37 @@ def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, su
             if p.section and p.section not in order:
                 order.append(p.section)
         for path in order:
-            subsections.append(Section(" — ".join(path), anchors(path[-1]), 3,
-                                       blocks=_blocks([p for p in in_chapter if p.section == path], content,
-                                                      selection),
+            subsections.append(Section(words.text("strategy_text.heading_separator").join(path), anchors(path[-1]),
+                                       3, blocks=_blocks([p for p in in_chapter if p.section == path], content,
+                                                         selection, words),
                                        in_contents=False))
         chapters.append(Section(
-            chapter.heading, anchors(chapter.title), 2, blocks=_blocks(direct, content, selection),
+            chapter.heading, anchors(chapter.title), 2, blocks=_blocks(direct, content, selection, words),
             children=tuple(subsections),
-            footnotes=tuple(_footnote(content, f) for f in chapter.footnotes)))
-    return Section(title, anchors(title), 1, blocks=(intro,), children=tuple(chapters))
+            footnotes=tuple(_footnote(content, f, words) for f in chapter.footnotes)))
+    return Section(title, anchors(title), 1, blocks=(intro,), children=tuple(chapters), role="strategy-text")
 
 
-def _also_named(content: Content, selection: Selection, anchors: _Anchors, subject: str) -> Section:
+def _also_named(content: Content, selection: Selection, anchors: _Anchors, words: Labels,
+                subject: str) -> Section:
     """Passages that only name the subject: the sentences naming it, each
     after the context it needs, with the pages they stand on."""
     items: list[Paragraph] = []
     for p in selection.excerpted:
         depth = selection.depths[p.id]
         assert depth.excerpt is not None
-        pieces = [_excerpt_text(ctx) for ctx in depth.context]
-        pieces.append(_excerpt_text(depth.excerpt))
+        pieces = [_excerpt_text(ctx, words) for ctx in depth.context]
+        pieces.append(_excerpt_text(depth.excerpt, words))
+        text = " ".join(pieces)
         pages = _pages(p, *(ctx.passage for ctx in depth.context), also=depth.also_pages)
-        items.append(Paragraph(" ".join(pieces), SourceRef(p.id, pages, str(p.location.path), p.location.line),
-                               style="excerpt"))
-    title = LABELS["also_named"]
+        items.append(Paragraph(text, _cite(p.id, pages, str(p.location.path), p.location.line, words),
+                               style="excerpt", foreign=foreign_spans(text, words)))
+    title = words.text("also_named.title")
     # Each excerpt names one subject or another, also in an intersection.
-    named = _join([e.phrase for e in selection.subjects], LABELS["or"])
-    pronoun = "ze" if len(selection.subjects) > 1 else "het"
-    return Section(title, anchors(title), 1, blocks=(
-        Paragraph(LABELS["also_named_intro"].format(subject=subject, named=named, pronoun=pronoun), style="intro"),
-        BulletList(tuple(items))))
+    named = _join([e.phrase for e in selection.subjects], words.text("or"))
+    intro = words.count("also_named.intro", len(selection.subjects), subject=subject, named=named)
+    return Section(title, anchors(title), 1, blocks=(Paragraph(intro, style="intro"), BulletList(tuple(items))),
+                   role="also-named")
 
 
 def _table(caption: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]],
@@ -477,35 +497,35 @@ def _dates_now(rows: Iterable[Sequence[str]]) -> bool:
     return any(word in text for word in RELATIVE_TIME)
 
 
-def _commitments(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Nederlandse inzet en toezeggingen"
+def _commitments(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("commitments.title")
     # "Nederland" is the actor unless the text names a more specific one;
     # a column saying only that is dropped.
     only_nl = all(c.who == "Nederland" for c in selection.commitments)
     rows = [(c.what, "" if only_nl else c.who, c.when, c.where,
-             f"p. {content.by_id[c.passage].pages}") for c in selection.commitments]
+             words.text("citation", pages=content.by_id[c.passage].pages)) for c in selection.commitments]
     quotes = [c.quote for c in selection.commitments]
     blocks: list[Block] = [
-        Paragraph("Wat Nederland volgens de strategie op dit onderwerp doet, bijdraagt of toezegt.",
-                  style="intro"),
-        _table("Inzet en toezeggingen", ("Wat", "Wie", "Wanneer", "Waar", "Bron"), rows),
+        Paragraph(words.text("commitments.intro"), style="intro"),
+        _table(words.text("commitments.caption"), words.list("commitments.columns"), rows,
+               empty=words.text("commitments.empty")),
     ]
     if _dates_now([*rows, *((q,) for q in quotes)]):
-        blocks.append(Paragraph(LABELS["now_note"], style="note"))
-    return Section(title, anchors(title), 1, blocks=tuple(blocks))
+        blocks.append(Paragraph(words.text("tables.now_note"), style="note"))
+    return Section(title, anchors(title), 1, blocks=tuple(blocks), role="commitments")
 
 
-def _figures(content: Content, selection: Selection, anchors: _Anchors) -> Section:
-    title = "Kerncijfers"
-    rows = [(f"{f.value} {f.unit}".strip(), f.label, f"p. {content.by_id[f.passage].pages}")
+def _figures(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    title = words.text("figures.title")
+    rows = [(f"{f.value} {f.unit}".strip(), f.label, words.text("citation", pages=content.by_id[f.passage].pages))
             for f in selection.figures]
-    blocks: list[Block] = [_table("Cijfers over dit onderwerp", ("Cijfer", "Omschrijving", "Bron"), rows)]
+    blocks: list[Block] = [_table(words.text("figures.caption"), words.list("figures.columns"), rows)]
     if _dates_now([*rows, *((f.quote,) for f in selection.figures)]):
-        blocks.append(Paragraph(LABELS["now_note"], style="note"))
-    return Section(title, anchors(title), 1, blocks=tuple(blocks))
+        blocks.append(Paragraph(words.text("tables.now_note"), style="note"))
+    return Section(title, anchors(title), 1, blocks=tuple(blocks), role="figures")
 
 
-def _related(content: Content, selection: Selection, anchors: _Anchors) -> Section | None:
+def _related(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section | None:
     """The few subjects the passages of this briefing most often also
     concern, relative to their size; linked to their own briefings."""
     chosen = {(s.kind, s.id) for s in selection.selectors}
@@ -526,36 +546,36 @@ def _related(content: Content, selection: Selection, anchors: _Anchors) -> Secti
     items = []
     for kind, entry_id in ranked[:RELATED_MAX]:
         entry = content.taxonomies[kind][entry_id]
-        n = shared[(kind, entry_id)]
-        count = LABELS["related_count"].format(n=n) if n != 1 else LABELS["related_count_one"]
-        items.append(Paragraph(f"{LABELS['related_item'].format(label=entry.label_nl)} "
-                               f"({KIND_LABELS_NL[kind].lower()}; {count})", link=f"{kind}-{entry.id}"))
-    title = "Verwante onderwerpen"
+        text = words.count("related.item", shared[(kind, entry_id)], label=_name(entry, words),
+                           kind=words.kind(kind, "kinds_in_text"))
+        items.append(Paragraph(text, link=f"{kind}-{entry.id}"))
+    title = words.text("related.title")
     return Section(title, anchors(title), 1, blocks=(
-        Paragraph(LABELS["related_intro"], style="intro"), BulletList(tuple(items))))
+        Paragraph(words.text("related.intro"), style="intro"), BulletList(tuple(items))), role="related")
 
 
-def _passages_nl(selection: Selection) -> str:
-    """'5 passages', '1 passage', '9 passages, waarvan 8 in fragmenten'."""
-    n, k = len(selection.passages), len(selection.excerpted)
-    counted = f"{n} passage{'s' if n != 1 else ''}"
-    return f"{counted}, waarvan {k} in fragmenten" if k else counted
-
-
-def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors) -> Section:
-    title = "Colofon"
+def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors,
+              words: Labels) -> Section:
+    title = words.text("colophon.title")
     doc = content.document
-    selectors = ", ".join(f"--{s.kind} {s.id}" for s in selection.selectors)
+    # For a reader, not a command line: "Regio Sahel en thema Terrorisme".
+    subjects = words.text("and").join(
+        f"{words.kind(e.kind, 'kinds_in_text')} {_name(e, words)}" for e in selection.subjects)
+    subjects = subjects[:1].upper() + subjects[1:]
+    counted = words.count("colophon.selection", len(selection.passages), subjects=subjects)
+    if selection.excerpted:
+        counted = counted.rstrip(".") + words.text("colophon.excerpted", k=len(selection.excerpted)) + "."
     lines = (
-        Paragraph(f"{doc.citation}, aangeboden op {format_date(dt.date.fromisoformat(doc.date))} door {doc.sender}.", lead="Bron"),
-        Paragraph(f"{selectors} ({_passages_nl(selection)}). Passages zijn letterlijk overgenomen; "
-                  "kernboodschappen, kerncijfers en toezeggingen zijn door de redactie uit die tekst "
-                  "samengevat, met paginaverwijzing.", lead="Selectie"),
+        Paragraph(words.text("colophon.source", citation=doc.citation, sender=doc.sender,
+                             date=format_date(dt.date.fromisoformat(doc.date), words)),
+                  lead=words.text("colophon.source_lead")),
+        Paragraph(counted + " " + words.text("colophon.method"), lead=words.text("colophon.selection_lead")),
         # Only what this briefing shows: a digest of all content or the build
         # clock here would make every change, and every day, rebuild all.
-        Paragraph(f"briefing {__version__}; stand van de inhoud: {format_date(edition.date)}.", lead="Versie"),
-        Paragraph(f"{edition.organisation}. Dit is geen officiële publicatie van de Rijksoverheid.",
-                  lead="Samensteller"),
+        Paragraph(words.text("colophon.version", generator=__version__, date=format_date(edition.date, words)),
+                  lead=words.text("colophon.version_lead")),
+        Paragraph(words.text("colophon.maker", organisation=edition.organisation
+                             or words.text("metadata.organisation")) + " " + words.text("disclaimer"),
+                  lead=words.text("colophon.maker_lead")),
     )
-    return Section(title, anchors(title), 1, blocks=lines)
-
+    return Section(title, anchors(title), 1, blocks=lines, role="colophon")

@@ -18,8 +18,9 @@ import jinja2
 from . import __version__
 from .content import Content
 from .errors import TemplateError
+from .labels import load_labels
 from .outputs import atomic_write
-from .taxonomy import KIND_LABELS_NL
+from .writers.html import house_fonts_css
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -115,13 +116,14 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
         kinds = {s["kind"] for s in entry["selectors"]}
         key = next(iter(kinds)) if len(entry["selectors"]) == 1 else "combination"
         groups.setdefault(key, []).append(entry)
-    order = [("region", "Regio’s"), ("theme", "Thema’s"), ("ministry", "Ministeries"),
-             ("combination", "Combinaties")]
-    sections: list[IndexSection] = [
-        {"title": title, "id": key, "entries": sorted(groups[key], key=lambda e: e["title"])}
-        for key, title in order if key in groups]
+    words = load_labels(content.document.language, templates)
+    order = ("region", "theme", "ministry", "combination")
+    sections: list[IndexSection] = [{"title": words.kind(key, "kinds_plural"), "id": key,
+                                     "entries": sorted(groups[key], key=lambda e: e["title"])}
+                                    for key in order if key in groups]
     try:
         return env.get_template(INDEX_TEMPLATE).render(
-            manifest=manifest, sections=sections, document=content.document, kind_labels=KIND_LABELS_NL)
+            manifest=manifest, sections=sections, document=content.document, words=words,
+            fonts_css=house_fonts_css(templates))
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{templates / INDEX_TEMPLATE}: {exc}") from None

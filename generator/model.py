@@ -10,7 +10,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of a text in another language than the document's
+    (`text[start:end]`), so that writers tag it: it is then neither
+    hyphenated nor read out by the document's language rules."""
+
+    start: int
+    end: int
+    language: str  # "en"
+
+
+def segments(text: str, spans: tuple[Span, ...]) -> tuple[tuple[str, str], ...]:
+    """`text` cut at its spans: (piece, language) with "" for the
+    document's own language. Writers render these pieces in order."""
+    out: list[tuple[str, str]] = []
+    at = 0
+    for span in spans:
+        if span.start > at:
+            out.append((text[at:span.start], ""))
+        out.append((text[span.start:span.end], span.language))
+        at = span.end
+    if at < len(text) or not out:
+        out.append((text[at:], ""))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +48,7 @@ class SourceRef:
     pages: str  # "12" or "9–10"
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
-
-    @property
-    def citation(self) -> str:
-        return f"p. {self.pages}"
+    citation: str = ""  # "p. 12", as the reader sees it (from the label catalogue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +62,11 @@ class Paragraph:
     # Another briefing this paragraph links to, by id ("theme-terrorism");
     # each writer adds its own suffix, so a PDF links to the PDF beside it.
     link: str = ""
+    foreign: tuple[Span, ...] = ()  # stretches of `text` in another language
+
+    @property
+    def segments(self) -> tuple[tuple[str, str], ...]:
+        return segments(self.text, self.foreign)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +75,11 @@ class Footnote:
     marker: str
     text: str
     source: SourceRef
+    foreign: tuple[Span, ...] = ()
+
+    @property
+    def segments(self) -> tuple[tuple[str, str], ...]:
+        return segments(self.text, self.foreign)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +93,7 @@ class Box:
     """A kader of the strategy, set off from the running text."""
 
     kind: ClassVar[str] = "box"
-    label: str
+    label: str  # "Kader"
     blocks: tuple[Paragraph, ...]
 
 
@@ -75,6 +108,11 @@ class Table:
 
 Block = Paragraph | BulletList | Box | Table
 
+# What a top-level section is for, so that writers can treat it as such
+# (the colophon is kept on one page) without recognising it by its title.
+Role = Literal["", "key-messages", "in-brief", "strategy-text", "also-named", "commitments", "figures", "related",
+               "colophon"]
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -88,6 +126,7 @@ class Section:
     children: tuple[Section, ...] = ()
     in_contents: bool = True
     footnotes: tuple[Footnote, ...] = ()  # footnote on the heading itself
+    role: Role = ""
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -96,13 +135,42 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Fact:
+    """One labelled line of the cover: ("Datum", "27 november 2026")."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
 class Cover:
+    kicker: str  # "Internationale Veiligheidsstrategie"
     title: str  # "Briefing Sahel"
     subtitle: str
     date: str  # "27 november 2026"
-    marking: str  # "Openbaar"
+    facts: tuple[Fact, ...]  # selection, date, marking
+    marking: str  # "Openbaar": also at the top and foot of every page
     source_line: str
-    selection_line: str  # "Regio: Sahel"
+    disclaimer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Furniture:
+    """Words around the text on every page and in the document's frame,
+    taken by compose from the label catalogue: writers have none of
+    their own."""
+
+    contents_title: str  # "Inhoud"
+    footer: str  # "pagina {page} van {pages}": writers put live numbers in
+    language_tag: str  # "nl-NL", for formats that want a region
+
+    @property
+    def footer_parts(self) -> tuple[str, str, str]:
+        """The words before {page}, between it and {pages}, and after
+        (the label catalogue guarantees this order)."""
+        before, rest = self.footer.split("{page}", 1)
+        between, after = rest.split("{pages}", 1)
+        return before, between, after
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +180,7 @@ class Metadata:
     subject: str
     keywords: tuple[str, ...]
     language: str  # "nl"
+    classification: str  # the marking, as a document property too
     created: str  # ISO 8601, from the build date
     generator: str
 
@@ -121,6 +190,7 @@ class Briefing:
     id: str  # file stem, "region-sahel"
     cover: Cover
     metadata: Metadata
+    furniture: Furniture
     sections: tuple[Section, ...]
     passage_count: int
     contents: bool = True  # a short briefing goes without a contents page

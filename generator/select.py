@@ -25,7 +25,7 @@ from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
 from .sentences import refers_back
 from .sentences import split as split_sentences
-from .taxonomy import KIND_LABELS_NL, SELECTOR_KINDS, Entry, Words
+from .taxonomy import SELECTOR_KINDS, Entry, Words
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -300,7 +300,7 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
             reasons[passage.id] = found
     if not reasons:
         described = " + ".join(
-            f"{KIND_LABELS_NL[s.kind].lower()} '{s.id}'" for s in selectors)
+            f"{s.kind} '{s.id}'" for s in selectors)
         raise SelectionError(f"no passage of the strategy matches {described}; try fewer subjects")
 
     depth_of: dict[str, _Decision] = {}

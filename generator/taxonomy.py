@@ -26,13 +26,6 @@ TAG_FIELDS: dict[str, str] = {
     "interest": "interests",
     "accent": "accents",
 }
-KIND_LABELS_NL: dict[str, str] = {
-    "region": "Regio",
-    "theme": "Thema",
-    "ministry": "Ministerie",
-    "interest": "Strategisch belang",
-    "accent": "Beleidsaccent",
-}
 
 
 def slugify(text: str) -> str:

@@ -43,7 +43,7 @@ def test_usage_errors_exit_2(cli: Cli, tmp_path: Path, argv: list[str], message:
 def test_empty_selection_exits_1(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "arctic", "--theme", "piracy", "--out", str(tmp_path))
     assert run.code == 1  # type: ignore[attr-defined]
-    assert "no passage of the strategy matches regio 'arctic' + thema 'piracy'" in run.err  # type: ignore[attr-defined]
+    assert "no passage of the strategy matches region 'arctic' + theme 'piracy'" in run.err  # type: ignore[attr-defined]
     assert not (tmp_path / "manifest.json").exists()
 
 
@@ -108,7 +108,7 @@ def test_marking_option_reaches_the_document(cli: Cli, tmp_path: Path) -> None:
               "--out", str(tmp_path), "--quiet")
     assert run.code == 0  # type: ignore[attr-defined]
     html = (tmp_path / "region-arctic.html").read_text(encoding="utf-8")
-    assert '<dd class="marking">Departementaal vertrouwelijk</dd>' in html
+    assert '<p class="marking marking-top">Departementaal vertrouwelijk</p>' in html
     import docx
-    header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[0].header.paragraphs[0].text
-    assert header.endswith("DEPARTEMENTAAL VERTROUWELIJK")
+    header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[-1].header.paragraphs[0].text
+    assert header.endswith("Departementaal vertrouwelijk")  # capitals come from the Marking style

@@ -4,14 +4,22 @@ fields, properties; LibreOffice opens it and pandoc sees its headings."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import zipfile
 from pathlib import Path
 
 import docx
-from conftest import Rendered
+import pytest
+from conftest import EDITION, TEMPLATES, Rendered
 from docx.oxml.ns import qn
+
+from generator.catalogue import catalogue
+from generator.compose import compose
+from generator.content import Content
+from generator.select import select
+from generator.writers import get_writer
 
 W_RPR_ALLOWED = {qn("w:rStyle")}
 W_PPR_ALLOWED = {qn("w:pStyle")}
@@ -24,8 +32,12 @@ def pairs(data: bytes) -> list[tuple[str, str]]:
 
 def test_structure_read_back(sahel: Rendered) -> None:
     read = pairs(sahel.docx)
-    assert read[:3] == [("Cover Kicker", "Internationale Veiligheidsstrategie"), ("Title", "Briefing Sahel"),
-                        ("Subtitle", sahel.briefing.cover.subtitle)]
+    assert read[:3] == [("Title", "Briefing Sahel"), ("Subtitle", sahel.briefing.cover.subtitle),
+                        ("Cover Fact", "Selectie\tRegio: Sahel")]
+    band = docx.Document(io.BytesIO(sahel.docx)).tables[0]
+    assert band.style.name == "Cover Band"
+    assert [(p.style.name, p.text) for p in band.rows[0].cells[0].paragraphs] == [
+        ("Cover Marking", "Openbaar"), ("Cover Kicker", "Internationale Veiligheidsstrategie")]
     headings = [(s, t) for s, t in read if s.startswith("Heading")]
     # a short briefing goes without a contents page
     assert headings[:3] == [("Heading 1", "Kernboodschappen"),
@@ -59,26 +71,35 @@ def test_named_styles_only_no_direct_formatting(sahel: Rendered) -> None:
             rpr = r.find(qn("w:rPr"))
             if rpr is not None:
                 assert {c.tag for c in rpr} <= W_RPR_ALLOWED, [c.tag for c in rpr]
-    tables = document.tables
+    tables = document.tables[1:]  # after the cover band
     assert tables and all(t.style.name == "Briefing Table" for t in tables)
     header_row = tables[0].rows[0]._tr
     assert header_row.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None  # repeats on each page
     assert [c.text for c in tables[0].rows[0].cells] == ["Wat", "Wie", "Waar", "Bron"]  # no time given: no column
+    # rows never split across pages
+    assert all(row._tr.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for t in tables for row in t.rows)
 
 
 def test_header_footer_fields_properties_language(sahel: Rendered) -> None:
     document = docx.Document(io.BytesIO(sahel.docx))
-    section = document.sections[0]
-    assert section.header.paragraphs[0].text == "Briefing Sahel\tOPENBAAR"
-    assert section.different_first_page_header_footer
+    cover, section = document.sections
+    # The marking at the top and foot of every page: in the cover's band and
+    # footer, and in the running header and footer, in the Marking style.
+    assert section.header.paragraphs[0].text == "Briefing Sahel\tOpenbaar"
+    assert section.footer.paragraphs[0].text.startswith("\tOpenbaar\tpagina ")
+    for part in (section.header, section.footer, cover.footer):
+        assert ("Marking", "Openbaar") in [(r.style.name, r.text) for p in part.paragraphs for r in p.runs]
+    assert cover.footer.paragraphs[0].text == sahel.briefing.cover.source_line
+    assert cover.top_margin == 0 and cover.left_margin == 0  # the band bleeds
     footer_xml = section.footer._element.xml
-    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and "pagina " in section.footer.paragraphs[0].text
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
     width, height = section.page_width.mm, section.page_height.mm
     assert (round(width), round(height)) == (210, 297)
     core = document.core_properties
     assert core.title == "Briefing Sahel"
     assert core.subject.startswith("Wat de Internationale Veiligheidsstrategie")
-    assert "Sahel" in core.keywords
+    assert core.keywords.split(", ").count("Sahel") == 1
+    assert core.content_status == "Openbaar"
     assert core.author and core.created.year == 2026
     assert core.language == "nl-NL"
     styles = document.styles.element
@@ -109,16 +130,72 @@ def test_zip_entries_are_dated_from_the_build(sahel: Rendered) -> None:
         assert {i.date_time[:3] for i in z.infolist()} == {(2026, 11, 27)}
 
 
-def test_libreoffice_converts_it(sahel: Rendered, tmp_path: Path) -> None:
-    source = tmp_path / "region-sahel.docx"
-    source.write_bytes(sahel.docx)
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = (tmp_path / "region-sahel.pdf").read_bytes()
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+def test_the_house_font_travels_with_the_document(sahel: Rendered) -> None:
+    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as z:
+        table = z.read("word/fontTable.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        fonts = {name: z.read(name) for name in z.namelist() if name.endswith(".odttf")}
+        types = z.read("[Content_Types].xml").decode()
+        app = z.read("docProps/app.xml").decode()
+        names = z.namelist()
+    assert len(fonts) == 4 and "application/vnd.openxmlformats-officedocument.obfuscatedFont" in types
+    assert "<w:embedTrueTypeFonts/>" in settings
+    keys = re.findall(r'<w:embed(\w+) r:id="(rId\d+)" w:fontKey="\{([0-9A-F-]+)\}"', table)
+    assert [k[0] for k in keys] == ["Regular", "Bold", "Italic", "BoldItalic"]
+    # Undo the obfuscation (ECMA-376 Part 1, 17.8.1) and find Noto Sans.
+    key = bytes.fromhex(keys[0][2].replace("-", ""))[::-1]
+    data = fonts["word/fonts/font1.odttf"]
+    font = bytes(b ^ key[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+    assert font[:4] == b"\x00\x01\x00\x00" and "Noto Sans".encode("utf-16-be") in font
+    # What the stock template said about itself is gone.
+    assert "<Application>briefing</Application>" in app and "Macintosh" not in app
+    assert not any("thumbnail" in n or "customXml" in n or "stylesWithEffects" in n for n in names)
+
+
+# A fontconfig rule that hides Noto Sans, as on an office PC without it.
+REJECT_NOTO = ("<selectfont><rejectfont><pattern><patelt name=\"family\"><string>Noto Sans</string></patelt>"
+               "</pattern></rejectfont></selectfont>")
+
+
+def _fontconfig(tmp_path: Path, name: str, body: str) -> dict[str, str]:
+    conf = tmp_path / f"{name}.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f"<cachedir>{tmp_path}/fc-{name}</cachedir>{body}</fontconfig>")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def _libreoffice_pdf(docx_bytes: bytes, tmp_path: Path, name: str, env: dict[str, str]) -> tuple[int, str, str]:
+    folder = tmp_path / name
+    folder.mkdir()
+    source = folder / "region-sahel.docx"
+    source.write_bytes(docx_bytes)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{folder}/lo",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+                   check=True, capture_output=True, timeout=180, env=env)
+    pdf = folder / "region-sahel.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                             check=True, text=True).stdout).group(1))
+    return pages, text, fonts
+
+
+def test_libreoffice_gives_the_same_pages_with_and_without_noto_sans_installed(
+        sahel: Rendered, tmp_path: Path) -> None:
+    """An office PC without Noto Sans (fontconfig told to reject it) and one
+    with it (the shipped fonts added) lay the document out alike: the
+    embedded font is used, not a substitute."""
+    without = _fontconfig(tmp_path, "without", REJECT_NOTO)
+    with_noto = _fontconfig(tmp_path, "with", f"<dir>{TEMPLATES / 'fonts'}</dir>")
+    pages_without, text, fonts_without = _libreoffice_pdf(sahel.docx, tmp_path, "without", without)
+    pages_with, _, fonts_with = _libreoffice_pdf(sahel.docx, tmp_path, "with", with_noto)
     assert "Briefing Sahel" in text and "De huidige crisis in de Sahel" in text
     assert "pagina 2 van" in text
+    used = {line.split()[0].split("+")[-1] for line in fonts_without.splitlines()[2:]}
+    assert used and all(name.startswith("NotoSans") for name in used), used
+    assert abs(pages_without - pages_with) <= 1
+    assert abs(pages_without - sahel.pdf_pages) <= 1  # and about the PDF's length
 
 
 def test_pandoc_sees_the_headings(sahel: Rendered, tmp_path: Path) -> None:
@@ -137,3 +214,31 @@ def test_related_briefings_link_to_the_word_files_beside_it(sahel: Rendered) -> 
     related = [p.link for s in sahel.briefing.sections if s.title == "Verwante onderwerpen"
                for b in s.blocks if hasattr(b, "items") for p in b.items]
     assert targets and sorted(targets) == sorted(f"{link}.docx" for link in related)
+
+
+@pytest.mark.slow
+def test_whole_catalogue_keeps_its_pages_without_noto_sans(content: Content, tmp_path: Path) -> None:
+    """Every catalogue briefing's Word file, converted by LibreOffice on a
+    machine without Noto Sans and on one with it: the same pages, ±1, set
+    in the embedded font only."""
+    writer = get_writer("docx", TEMPLATES)
+    sources = tmp_path / "docx"
+    sources.mkdir()
+    for selectors in catalogue(content):
+        briefing = compose(content, select(content, selectors), EDITION)
+        (sources / f"{briefing.id}.docx").write_bytes(writer.render(briefing).data)
+    pages: dict[str, dict[str, int]] = {}
+    for name, body in (("without", REJECT_NOTO), ("with", f"<dir>{TEMPLATES / 'fonts'}</dir>")):
+        out = tmp_path / name
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-{name}",
+                        "--convert-to", "pdf", "--outdir", str(out), *sorted(map(str, sources.iterdir()))],
+                       check=True, capture_output=True, timeout=900, env=_fontconfig(tmp_path, name, body))
+        for pdf in out.iterdir():
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+            pages.setdefault(pdf.stem, {})[name] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+            if name == "without":
+                fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True).stdout
+                used = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+                assert all(f.startswith("NotoSans") for f in used), (pdf.stem, used)
+    assert len(pages) == len(catalogue(content))
+    assert [p for p, n in pages.items() if abs(n["without"] - n.get("with", -9)) > 1] == []

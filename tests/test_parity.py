@@ -33,12 +33,15 @@ def pdf_body(data: bytes, briefing: Briefing) -> str:
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     pages = text.split("\f")[2 if briefing.contents else 1:]  # after cover and contents
     lines = []
+    before, between, after = (re.escape("".join(p.split())) for p in briefing.furniture.footer_parts)
+    marking = re.escape("".join(briefing.cover.marking.upper().split()))
+    furniture = re.compile(rf"({marking})?({before}\d+{between}\d+{after})?")
     for page in pages:
         for line in page.splitlines():
-            stripped = line.strip()
-            # running header and footer, and footnotes at the foot of the page
-            if stripped in (briefing.cover.title, briefing.cover.marking.upper()) or \
-                    re.fullmatch(r"pagina \d+ van \d+", stripped):
+            # running header and footer (letter-spaced capitals come out
+            # with stray spaces, so compare without any)
+            squeezed = "".join(line.split())
+            if squeezed == "".join(briefing.cover.title.split()) or furniture.fullmatch(squeezed):
                 continue
             lines.append(line)
     body = words("\n".join(lines))

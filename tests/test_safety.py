@@ -54,9 +54,10 @@ def test_html_escapes_markup_and_does_not_run_template_syntax(hostile_briefing) 
 def test_pdf_and_docx_print_it_literally(hostile_briefing) -> None:  # type: ignore[no-untyped-def]
     pdf = get_writer("pdf", TEMPLATES).render(hostile_briefing).data
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    flat = " ".join(text.split())
+    # Lines may break after a '/', so compare without white space.
+    flat = "".join(text.split())
     for piece in ("<script>alert(1)</script>", "{{ 7*7 }}", "file:///etc/passwd", "http://127.0.0.1:9/x"):
-        assert piece in flat
+        assert "".join(piece.split()) in flat
     document = docx.Document(io.BytesIO(get_writer("docx", TEMPLATES).render(hostile_briefing).data))
     assert any(HOSTILE in p.text for p in document.paragraphs)
 

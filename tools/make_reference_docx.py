@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -92,6 +92,72 @@ def _table_style(doc: Document) -> None:
     doc.styles.element.append(parse_xml(xml))
 
 
+def _twips(mm: float) -> str:
+    return str(round(mm * 1440 / 25.4))
+
+
+def _set(parent: OxmlElement, tag: str, **attrs: str) -> OxmlElement:
+    """Replace child `tag` of `parent` with one holding `attrs`."""
+    for old in parent.findall(qn(tag)):
+        parent.remove(old)
+    child = OxmlElement(tag)
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), value)
+    parent.append(child)
+    return child
+
+
+def _indent(style: ParagraphStyle, left: float, right: float = 0, hanging: float = 0) -> None:
+    ppr = style.element.get_or_add_pPr()
+    attrs = {"left": _twips(left), "right": _twips(right)}
+    if hanging:
+        attrs["hanging"] = _twips(hanging)
+    _set(ppr, "w:ind", **attrs)
+
+
+def _border(style: ParagraphStyle, side: str, colour: str, size: str = "4", space: str = "4") -> None:
+    ppr = style.element.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        ppr.append(borders)
+    _set(borders, f"w:{side}", val="single", sz=size, space=space, color=colour)
+
+
+def _char_border(rpr: OxmlElement, colour: str) -> None:
+    _set(rpr, "w:bdr", val="single", sz="6", space="2", color=colour)
+
+
+def _letter_spacing(rpr: OxmlElement, twentieths: int) -> None:
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    if twentieths:
+        _set(rpr, "w:spacing", val=str(twentieths))
+
+
+def _house_font(styles_element: OxmlElement) -> None:
+    """Noto Sans everywhere, by name. The stock template names theme fonts
+    (asciiTheme="minorHAnsi"), which win over a font name in Word, so a
+    heading would come out in the theme's Cambria; they are removed."""
+    for rfonts in styles_element.iter(qn("w:rFonts")):
+        for attr in list(rfonts.attrib):
+            if attr.endswith("Theme") or attr.endswith("theme"):
+                del rfonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(qn(attr), FONT)
+
+
+# The grid of the PDF (templates/print.css): a 166 mm text block, 24 mm
+# from the left edge, with a 34 mm margin column; running text in the
+# 132 mm column, headings and tables across the whole block.
+LEFT, RIGHT, TOP, BOTTOM = 24, 20, 27, 24
+BLOCK = 166
+COLUMN = 34
+BULLET = 4.5
+# The cover: the title block starts 64 mm from the edge, as in the PDF.
+COVER_LEFT, COVER_RIGHT = 64, 24
+
+
 def build(path: Path) -> None:
     doc = Document()
     styles = doc.styles
@@ -108,55 +174,106 @@ def build(path: Path) -> None:
 
     normal = styles["Normal"]
     normal.font.name = FONT
-    normal.font.size = Pt(10)
+    normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
-    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), FONT)
+    # At least the PDF's 1.45 line height; "multiple" spacing in Word is a
+    # multiple of the font's own line gap and would come out looser.
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    normal.paragraph_format.line_spacing = Pt(15.2)
+    normal.paragraph_format.widow_control = True
+    _indent(normal, COLUMN)
 
-    for name, size in (("Title", 28), ("Subtitle", 13), ("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11)):
+    for name, size in (("Title", 30), ("Subtitle", 13), ("Heading 1", 16), ("Heading 2", 12.5), ("Heading 3", 10.5)):
         style = styles[name]
         style.font.name = FONT
         style.font.size = Pt(size)
-        style.font.color.rgb = LINTBLAUW if name != "Subtitle" else RGBColor(0x1A, 0x1A, 0x1A)
+        style.font.color.rgb = LINTBLAUW if name not in ("Subtitle", "Heading 3") else RGBColor(0x1A, 0x1A, 0x1A)
         style.font.bold = name.startswith("Heading") or name == "Title"
         style.font.italic = False
         style.paragraph_format.keep_with_next = True
-    styles["Title"].paragraph_format.space_after = Pt(12)
-    styles["Heading 1"].paragraph_format.space_before = Pt(18)
-    styles["Heading 2"].paragraph_format.space_before = Pt(14)
-    styles["Heading 3"].paragraph_format.space_before = Pt(10)
-    styles["Heading 3"].font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
+        style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _letter_spacing(style.element.get_or_add_rPr(), 0)
+    for name in ("Heading 1", "Heading 2"):
+        _indent(styles[name], 0)  # headings hang into the margin column
+    styles["Heading 1"].paragraph_format.space_before = Pt(28)
+    styles["Heading 1"].paragraph_format.space_after = Pt(10)
+    _border(styles["Heading 1"], "bottom", "A9BCD4", size="6", space="4")
+    styles["Heading 2"].paragraph_format.space_before = Pt(18)
+    styles["Heading 2"].paragraph_format.space_after = Pt(8)
+    styles["Heading 3"].paragraph_format.space_before = Pt(12)
+    styles["Heading 3"].paragraph_format.space_after = Pt(5)
+    # The stock Subtitle is a numbered, letter-spaced style; the house
+    # style's is neither.
+    subtitle_ppr = styles["Subtitle"].element.get_or_add_pPr()
+    for numbering in subtitle_ppr.findall(qn("w:numPr")):
+        subtitle_ppr.remove(numbering)
     # The stock template draws a rule under Title; the house style does not.
     title_ppr = styles["Title"].element.get_or_add_pPr()
     for border in title_ppr.findall(qn("w:pBdr")):
         title_ppr.remove(border)
+    for name in ("Title", "Subtitle"):
+        _indent(styles[name], COVER_LEFT - 0, COVER_RIGHT)
+    styles["Title"].paragraph_format.space_before = Pt(44)
+    styles["Title"].paragraph_format.space_after = Pt(16)
+    styles["Subtitle"].paragraph_format.space_after = Pt(44)
 
+    # The cover band: a one-cell table across the paper's width (the cover
+    # is a section without side or top margins) holding the marking and
+    # the kicker in white.
+    band = _paragraph_style(doc, "Cover Marking")
+    band.font.bold = True
+    band.font.all_caps = True
+    band.font.size = Pt(10)
+    band.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    band.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    band.paragraph_format.space_before = Pt(26)
+    band.paragraph_format.space_after = Pt(0)
+    band_rpr = band.element.get_or_add_rPr()
+    _letter_spacing(band_rpr, 24)
+    _char_border(band_rpr, "FFFFFF")
+    _indent(band, 0)
     kicker = _paragraph_style(doc, "Cover Kicker")
     kicker.font.bold = True
-    kicker.font.color.rgb = LINTBLAUW
+    kicker.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     kicker.font.all_caps = True
-    kicker.paragraph_format.space_before = Pt(90)
+    kicker.font.size = Pt(10)
+    kicker.paragraph_format.space_before = Pt(118)
+    kicker.paragraph_format.space_after = Pt(20)
+    _letter_spacing(kicker.element.get_or_add_rPr(), 24)
+    _indent(kicker, COVER_LEFT, COVER_RIGHT)
     fact = _paragraph_style(doc, "Cover Fact")
-    fact.paragraph_format.space_after = Pt(2)
-    fact.paragraph_format.tab_stops.add_tab_stop(Mm(32))
+    fact.paragraph_format.space_after = Pt(4)
+    fact.paragraph_format.tab_stops.add_tab_stop(Mm(COVER_LEFT + 24))
+    _indent(fact, COVER_LEFT, COVER_RIGHT)
     source = _paragraph_style(doc, "Cover Source")
-    source.font.size = Pt(9)
+    source.font.size = Pt(8.5)
     source.font.color.rgb = MUTED
-    source.paragraph_format.space_before = Pt(60)
+    source.paragraph_format.space_after = Pt(2)
+    _indent(source, COVER_LEFT, COVER_RIGHT)
+    foot = _paragraph_style(doc, "Cover Foot")
+    foot.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.paragraph_format.space_before = Pt(18)
+    foot.paragraph_format.space_after = Pt(0)
+    _indent(foot, 0)
+    # A rule above the source line, as in the PDF.
+    _border(source, "top", "A9BCD4", size="4", space="6")
 
     intro = _paragraph_style(doc, "Intro")
     intro.font.italic = True
     intro.font.color.rgb = MUTED
+    intro.paragraph_format.keep_with_next = True
     note = _paragraph_style(doc, "Note")
     note.font.color.rgb = MUTED
     signature = _paragraph_style(doc, "Signature")
     signature.font.italic = True
+    colophon = _paragraph_style(doc, "Colophon")
+    colophon.font.size = Pt(9)
+    colophon.paragraph_format.keep_with_next = True
+    colophon.paragraph_format.keep_together = True
 
     box_label = _paragraph_style(doc, "Box Label")
     box_label.font.bold = True
-    box_label.font.size = Pt(8)
+    box_label.font.size = Pt(7.5)
     box_label.font.all_caps = True
     box_label.font.color.rgb = LINTBLAUW
     box_label.paragraph_format.space_after = Pt(2)
@@ -164,16 +281,24 @@ def build(path: Path) -> None:
     _left_border(box_label, "154273")
     box_text = _paragraph_style(doc, "Box Text")
     _left_border(box_text, "154273")
+    for style in (box_label, box_text):
+        _indent(style, COLUMN + 4, 4)
 
-    for name in ("List Bullet",):
-        styles[name].paragraph_format.space_after = Pt(4)
+    bullet = styles["List Bullet"]
+    bullet.paragraph_format.space_after = Pt(4)
+    _indent(bullet, COLUMN + BULLET, 0, BULLET)
+    _bullet_level(doc, bullet)
 
     footnote = _paragraph_style(doc, "Footnote Text")
     footnote.font.size = Pt(8)
-    footnote.paragraph_format.left_indent = Mm(5)
+    footnote.paragraph_format.space_after = Pt(2)
+    footnote.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _indent(footnote, COLUMN)
     table_text = _paragraph_style(doc, "Table Text")
     table_text.font.size = Pt(8.5)
     table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _indent(table_text, 0)
     table_heading = _paragraph_style(doc, "Table Heading", base="Table Text")
     table_heading.font.bold = True
 
@@ -183,25 +308,31 @@ def build(path: Path) -> None:
     caption.font.italic = False
     caption.font.bold = True
     caption.paragraph_format.keep_with_next = True
+    caption.paragraph_format.space_before = Pt(6)
+    caption.paragraph_format.space_after = Pt(4)
+    _indent(caption, 0)
 
     for level in (1, 2):
         toc = _paragraph_style(doc, f"TOC {level}") if f"TOC {level}" not in [s.name for s in styles] \
             else styles[f"TOC {level}"]
-        toc.paragraph_format.space_after = Pt(3)
-        toc.paragraph_format.left_indent = Mm(0 if level == 1 else 6)
-        toc.paragraph_format.tab_stops.add_tab_stop(Mm(168), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        toc.paragraph_format.space_after = Pt(4)
+        _indent(toc, 0 if level == 1 else 6)
+        toc.paragraph_format.tab_stops.add_tab_stop(Mm(BLOCK), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
         toc.font.bold = level == 1
 
-    header = styles["Header"]
-    header.font.size = Pt(8)
-    header.font.color.rgb = MUTED
-    header.paragraph_format.tab_stops.clear_all()
-    header.paragraph_format.tab_stops.add_tab_stop(Mm(168), WD_TAB_ALIGNMENT.RIGHT)
-    footer = styles["Footer"]
-    footer.font.size = Pt(8)
-    footer.font.color.rgb = MUTED
-    footer.paragraph_format.tab_stops.clear_all()
-    footer.paragraph_format.tab_stops.add_tab_stop(Mm(168), WD_TAB_ALIGNMENT.RIGHT)
+    # Running header and footer: title left, marking centred, page right;
+    # one rule under the header across the text block.
+    for name in ("Header", "Footer"):
+        style = styles[name]
+        style.font.size = Pt(8.5)
+        style.font.color.rgb = MUTED
+        style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.tab_stops.clear_all()
+        style.paragraph_format.tab_stops.add_tab_stop(Mm(BLOCK / 2), WD_TAB_ALIGNMENT.CENTER)
+        style.paragraph_format.tab_stops.add_tab_stop(Mm(BLOCK), WD_TAB_ALIGNMENT.RIGHT)
+        _indent(style, 0)
+    _border(styles["Header"], "bottom", "A9BCD4", size="4", space="8")
 
     src = styles.add_style("Source Reference", WD_STYLE_TYPE.CHARACTER)
     src.font.size = Pt(8)
@@ -212,15 +343,32 @@ def build(path: Path) -> None:
     fn_ref = styles.add_style("Footnote Reference", WD_STYLE_TYPE.CHARACTER)
     fn_ref.font.superscript = True
     fn_ref.font.color.rgb = LINTBLAUW
-    styles.add_style("Marking", WD_STYLE_TYPE.CHARACTER).font.bold = True
+    # The classification marking: framed capitals in the house blue, as in
+    # the PDF's header and footer.
+    marking = styles.add_style("Marking", WD_STYLE_TYPE.CHARACTER)
+    marking.font.bold = True
+    marking.font.all_caps = True
+    marking.font.size = Pt(9)
+    marking.font.color.rgb = LINTBLAUW
+    marking_rpr = marking.element.get_or_add_rPr()
+    _letter_spacing(marking_rpr, 20)
+    _char_border(marking_rpr, "154273")
+    # English terms in the Dutch text: their own proofing language, so Word
+    # neither hyphenates nor spell-checks them by Dutch rules.
+    foreign = styles.add_style("Foreign Term", WD_STYLE_TYPE.CHARACTER)
+    foreign_lang = OxmlElement("w:lang")
+    foreign_lang.set(qn("w:val"), "en-GB")
+    foreign.element.get_or_add_rPr().append(foreign_lang)
 
     _table_style(doc)
+    _band_style(doc)
+    _house_font(styles.element)
 
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(22), Mm(20)
-    section.top_margin, section.bottom_margin = Mm(24), Mm(22)
-    section.header_distance = section.footer_distance = Mm(10)
+    section.left_margin, section.right_margin = Mm(LEFT), Mm(RIGHT)
+    section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
+    section.header_distance, section.footer_distance = Mm(14), Mm(10)
 
     # The stock template's body holds nothing we want.
     body = doc.element.body
@@ -233,6 +381,52 @@ def build(path: Path) -> None:
     core.comments = "Stijlen voor briefing; pas de stijlen aan in Word en sla op."
     core.language = "nl-NL"
     doc.save(str(path))
+
+
+def _bullet_level(doc: Document, style: ParagraphStyle) -> None:
+    """The bullet of List Bullet: a Noto Sans '•' in the text column. The
+    stock level draws a Symbol-font glyph, which LibreOffice replaces and
+    Word places at the page margin."""
+    numbering = doc.part.numbering_part.element
+    num_id = style.element.pPr.find(qn("w:numPr")).find(qn("w:numId")).get(qn("w:val"))
+    num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    level = abstract.find(qn("w:lvl"))
+    level.find(qn("w:lvlText")).set(qn("w:val"), "\u2022")
+    ppr = level.find(qn("w:pPr"))
+    tabs = ppr.find(qn("w:tabs"))
+    tabs.find(qn("w:tab")).set(qn("w:pos"), _twips(COLUMN + BULLET))
+    _set(ppr, "w:ind", left=_twips(COLUMN + BULLET), hanging=_twips(BULLET))
+    rpr = level.find(qn("w:rPr"))
+    _set(rpr, "w:rFonts", ascii=FONT, hAnsi=FONT, cs=FONT, hint="default")
+    _set(rpr, "w:color", val="154273")
+
+
+def _band_style(doc: Document) -> None:
+    """The cover band: a table style with the house blue as cell shading
+    and no cell margins, so the band runs to the paper's edges."""
+    from docx.oxml import parse_xml
+
+    doc.styles.element.append(parse_xml("""
+<w:style xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+         w:type="table" w:customStyle="1" w:styleId="CoverBand">
+  <w:name w:val="Cover Band"/>
+  <w:basedOn w:val="TableNormal"/>
+  <w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>
+  <w:tblPr>
+    <w:tblInd w:w="0" w:type="dxa"/>
+    <w:tblBorders>
+      <w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/>
+      <w:insideH w:val="nil"/><w:insideV w:val="nil"/>
+    </w:tblBorders>
+    <w:tblCellMar>
+      <w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>
+      <w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>
+    </w:tblCellMar>
+  </w:tblPr>
+  <w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="154273"/></w:tcPr>
+</w:style>"""))
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..compose import DEFAULT_MARKING
 from ..content import Content
 from ..errors import BriefingError, SelectionError, UnknownSubject
+from ..labels import Labels, load_labels
 from ..select import Selector, passage_count
-from ..taxonomy import KIND_LABELS_NL, SELECTOR_KINDS
+from ..taxonomy import SELECTOR_KINDS
 from ..writers import FORMATS
 from .cache import Cache
 from .pool import Busy, Overran, RenderPool
@@ -39,7 +40,6 @@ from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned
 LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
 PAGE_TEMPLATE = "serve.html.j2"
-GROUP_TITLES = {"region": "Regio’s", "theme": "Thema’s", "ministry": "Ministeries"}
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML"}
 
 
@@ -65,6 +65,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     state: dict[str, BriefingService] = {}
     counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
               for e in content.taxonomies[k].entries}
+    words = load_labels(content.document.language, templates)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -84,7 +85,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-        page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, counts, [], [], DEFAULT_MARKING),
+        page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, words, counts, [], [], DEFAULT_MARKING),
                                                       error=message, status=status, base_url=_base(request))
         return HTMLResponse(page, status_code=status, headers=headers)
 
@@ -136,7 +137,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(FORMATS)
         marking = params.get("marking", DEFAULT_MARKING) or DEFAULT_MARKING
-        context = _page_context(content, counts, pairs, formats, marking)
+        context = _page_context(content, words, counts, pairs, formats, marking)
         result, message, status = None, "", 200
         if pairs:
             try:
@@ -144,7 +145,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
                 planned = service().plan(parse_name(content, name), marking)
                 result = summary(planned, marking)
             except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
-                message, status = _in_dutch(content, exc), 400 if isinstance(exc, BadRequest) else 404
+                message, status = _in_dutch(content, words, exc), 400 if isinstance(exc, BadRequest) else 404
         html = env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status,
                                                       base_url=_base(request))
         return HTMLResponse(html, status_code=status)
@@ -237,10 +238,10 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _in_dutch(content: Content, exc: BriefingError) -> str:
+def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
     """The page speaks Dutch; the library's messages (and the API) English."""
     if isinstance(exc, UnknownSubject):
-        kind = KIND_LABELS_NL[exc.kind].lower()
+        kind = words.kind(exc.kind, "kinds_in_text")
         message = f"Er is geen {kind} ‘{exc.key}’."
         if exc.suggestion:
             message += f" Bedoelt u {content.taxonomies[exc.kind][exc.suggestion].label_nl}?"
@@ -260,15 +261,15 @@ def _redirect(request: Request, path: str) -> Response:
     return RedirectResponse(path + (f"?{query}" if query else ""), status_code=308)
 
 
-def _page_context(content: Content, counts: dict[tuple[str, str], int], pairs: list[tuple[str, str]],
-                  formats: list[str], marking: str) -> dict[str, Any]:
+def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str], int],
+                  pairs: list[tuple[str, str]], formats: list[str], marking: str) -> dict[str, Any]:
     chosen = set()
     for kind, key in pairs:
         entry = content.taxonomies[kind].get(key)
         if entry is not None:
             chosen.add((kind, entry.id))
     groups = [{
-        "kind": kind, "title": GROUP_TITLES[kind], "label": KIND_LABELS_NL[kind],
+        "kind": kind, "title": words.kind(kind, "kinds_plural"), "label": words.kind(kind),
         "entries": [{"id": e.id, "label": e.label_nl, "aliases": list(e.aliases), "label_en": e.label_en,
                      "passages": counts[kind, e.id],
                      "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],

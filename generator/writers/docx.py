@@ -12,16 +12,28 @@ The body is built as markup and parsed once, rather than element by element
 through python-docx's API: that API inserts each child by searching its
 siblings, which made Word output cost a tenth of the PDF's render time.
 
+The house font travels with the document: the Noto Sans subsets in
+templates/fonts/subset/ are embedded as obfuscated fonts (ECMA-376 Part 1,
+17.8.1), which Word and LibreOffice use when the font is not installed, so
+a briefing keeps its pages on any office PC.
+
+The cover is a section of its own without top and side margins, so its
+band (a one-cell table in the "Cover Band" style) runs to the paper's
+edges; its footer holds the source line and the marking.
+
 Output is reproducible: core properties and zip entry times come from the
-briefing's build date, never from the clock.
+briefing's build date, never from the clock; font keys from the fonts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from docx import Document
@@ -32,6 +44,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from lxml import etree
 
 from ..errors import TemplateError
 from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Section, Table
@@ -42,8 +55,25 @@ REQUIRED_STYLES = (
     "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Caption", "Header", "Footer",
     "TOC 1", "TOC 2", "Cover Kicker", "Cover Fact", "Cover Source", "Intro", "Note", "Signature",
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
-    "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table",
+    "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table", "Foreign Term",
+    "Cover Band", "Cover Marking", "Cover Foot", "Colophon",
 )
+FONT_NAME = "Noto Sans"  # the family the reference document's styles name
+FONT_FACES = {"embedRegular": "Regular", "embedBold": "Bold", "embedItalic": "Italic",
+              "embedBoldItalic": "BoldItalic"}
+FONT_DIR = "fonts/subset"
+CT_OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+# Parts of the stock template that describe another document (its
+# thumbnail, its Word 2010 style copy, its custom XML) and have no place
+# in a briefing.
+DROPPED_PARTS = (RT.THUMBNAIL, RT.CUSTOM_XML,
+                 "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
+# The cover section: no top or side margins, so the band reaches the
+# paper's edges; its footer holds the source line and the marking.
+COVER_SECTION = ('<w:sectPr {ns}><w:pgSz w:w="11906" w:h="16838"/>'
+                 '<w:pgMar w:top="0" w:right="0" w:bottom="2835" w:left="0" w:header="0" w:footer="567" '
+                 'w:gutter="0"/></w:sectPr>')
+FOREIGN_STYLES = {"en": "Foreign Term"}  # language -> character style with that w:lang
 PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature", "context": "Intro"}
 PAGE_BREAK = "<w:r><w:br w:type=\"page\"/></w:r>"
 
@@ -82,6 +112,13 @@ class DocxWriter:
         missing = [n for n in REQUIRED_STYLES if n not in self.style_ids]
         if missing:
             raise TemplateError(f"{path}: missing style(s) {', '.join(missing)}")
+        self.fonts: dict[str, tuple[str, bytes]] = {}  # embed element -> (font key, obfuscated font)
+        for element, face in FONT_FACES.items():
+            font_path = templates / FONT_DIR / f"NotoSans-{face}.ttf"
+            try:
+                self.fonts[element] = _obfuscate(font_path.read_bytes())
+            except OSError:
+                raise TemplateError(f"{font_path}: font to embed in Word documents not found") from None
         section = doc.sections[0]
         self.text_width = int(section.page_width or 0) - int(section.left_margin or 0) - \
             int(section.right_margin or 0)
@@ -91,6 +128,12 @@ class DocxWriter:
     def run(self, text: str, style: str | None = None) -> str:
         props = f"<w:rPr><w:rStyle w:val={quoteattr(self.style_ids[style])}/></w:rPr>" if style else ""
         return f"<w:r>{props}{_text(text)}</w:r>"
+
+    def pieces(self, segments: tuple[tuple[str, str], ...]) -> str:
+        """Text with its stretches in another language in the character
+        style that carries that language (no Dutch hyphenation there)."""
+        return "".join(self.run(text, FOREIGN_STYLES.get(lang))
+                       for text, lang in segments)
 
     def para(self, style: str, content: str) -> str:
         props = "" if style == "Normal" else f"<w:pPr><w:pStyle w:val={quoteattr(self.style_ids[style])}/></w:pPr>"
@@ -117,22 +160,32 @@ class DocxWriter:
         self.footnotes_part(doc)
         self.page_furniture(doc, briefing)
         self.properties(doc, briefing)
+        self.embed_fonts(doc)
+        _drop_template_leftovers(doc)
         out = io.BytesIO()
         doc.save(out)
         return Rendered(_normalise_zip(out.getvalue(), _created(briefing)))
 
     def cover(self, body: list[str], briefing: Briefing) -> None:
         cover = briefing.cover
-        body.append(self.para("Cover Kicker", self.run("Internationale Veiligheidsstrategie")))
+        cell = self.para("Cover Marking", self.run(cover.marking)) + self.para("Cover Kicker", self.run(cover.kicker))
+        body.append(f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(self.style_ids['Cover Band'])}/>"
+                    "<w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr>"
+                    "<w:tblGrid><w:gridCol w:w=\"11906\"/></w:tblGrid>"
+                    f"<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"11906\" w:type=\"dxa\"/></w:tcPr>"
+                    f"{cell}</w:tc></w:tr></w:tbl>")
         body.append(self.para("Title", self.run(cover.title)))
         body.append(self.para("Subtitle", self.run(cover.subtitle)))
-        for label, value in (("Selectie", cover.selection_line), ("Datum", cover.date),
-                             ("Rubricering", cover.marking)):
-            body.append(self.para("Cover Fact", self.run(label, "Lead") + self.run("\t" + value)))
-        body.append(self.para("Cover Source", self.run(cover.source_line) + PAGE_BREAK))
+        for n, fact in enumerate(cover.facts, start=1):
+            content = self.run(fact.label, "Lead") + self.run("\t" + fact.value)
+            if n < len(cover.facts):
+                body.append(self.para("Cover Fact", content))
+            else:  # the last paragraph of the cover ends its section
+                body.append(f"<w:p><w:pPr><w:pStyle w:val={quoteattr(self.style_ids['Cover Fact'])}/>"
+                            f"{COVER_SECTION.format(ns=nsdecls('w'))}</w:pPr>{content}</w:p>")
 
     def contents(self, body: list[str], briefing: Briefing) -> None:
-        body.append(self.para("Heading 1", self.run("Inhoud")))
+        body.append(self.para("Heading 1", self.run(briefing.furniture.contents_title)))
         entries = [s for s in briefing.walk() if s.in_contents and s.level <= 2]
         for n, section in enumerate(entries, start=1):
             bookmark = self.bookmarks[section.anchor][1]
@@ -148,9 +201,12 @@ class DocxWriter:
         heading = (f"<w:bookmarkStart w:id=\"{number}\" w:name={quoteattr(bookmark)}/>{self.run(section.title)}"
                    f"<w:bookmarkEnd w:id=\"{number}\"/>{self.footnote_calls(section.footnotes)}")
         body.append(self.para(f"Heading {min(section.level, 3)}", heading))
+        # The colophon is short and kept on one page, as in the PDF: its
+        # style keeps each paragraph with the next.
+        style = "Colophon" if section.role == "colophon" else None
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                body.extend(self.paragraph(block))
+                body.extend(self.paragraph(block, style))
             elif isinstance(block, BulletList):
                 body.extend(self.bullet_list(block))
             elif isinstance(block, Box):
@@ -162,7 +218,7 @@ class DocxWriter:
 
     def paragraph(self, node: Paragraph, style: str | None = None) -> list[str]:
         content = self.run(node.lead + ".", "Lead") + self.run(" ") if node.lead else ""
-        text = self.run(node.text)
+        text = self.pieces(node.segments)
         if node.link:
             # Relative to the document, so it opens the briefing's Word file
             # when that sits beside this one (as in a catalogue build).
@@ -187,7 +243,8 @@ class DocxWriter:
         grid = "".join(f"<w:gridCol w:w=\"{w}\"/>" for w in widths)
 
         def row(cells: tuple[str, ...], header: bool) -> str:
-            out = "<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if header else "")
+            # A row never splits across pages; the header row repeats.
+            out = "<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
             for i, text in enumerate(cells):
                 width = f"<w:tcPr><w:tcW w:w=\"{widths[i]}\" w:type=\"dxa\"/></w:tcPr>" if widths else ""
                 out += f"<w:tc>{width}{self.para('Table Heading' if header else 'Table Text', self.run(text))}</w:tc>"
@@ -211,7 +268,8 @@ class DocxWriter:
             self.notes.append(self.para(
                 "Footnote Text",
                 f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>{_text(note.marker)}</w:r>"
-                + self.run(f" {note.text} ") + self.run(note.source.citation, "Source Reference")))
+                + self.run(" ") + self.pieces(note.segments) + self.run(" ")
+                + self.run(note.source.citation, "Source Reference")))
             number = len(self.notes)
             calls.append(f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>"
                          f"<w:footnoteReference w:customMarkFollows=\"1\" w:id=\"{number}\"/>"
@@ -237,19 +295,63 @@ class DocxWriter:
     # -- page furniture and properties -------------------------------------
 
     def page_furniture(self, doc: DocxDocument, briefing: Briefing) -> None:
-        section = doc.sections[0]
-        section.different_first_page_header_footer = True  # no header on the cover
-        header = section.header.paragraphs[0]
-        header.style = doc.styles["Header"]
-        header._p.append(parse_xml(f"<w:r {nsdecls('w')}>{_text(briefing.cover.title + chr(9))}</w:r>"))
-        header._p.append(parse_xml(
-            f"<w:r {nsdecls('w')}><w:rPr><w:rStyle w:val={quoteattr(self.style_ids['Marking'])}/></w:rPr>"
-            f"{_text(briefing.cover.marking.upper())}</w:r>"))
-        footer = section.footer.paragraphs[0]
-        footer.style = doc.styles["Footer"]
-        runs = self.run("\tpagina ") + _field("PAGE") + self.run(" van ") + _field("NUMPAGES")
+        """The marking at the top and foot of every page: on the cover in
+        its band and footer, elsewhere in the running header (title,
+        marking) and footer (marking, page numbers)."""
+        cover, main = doc.sections[0], doc.sections[-1]
+        marking = self.run(briefing.cover.marking, "Marking")
+        cover.footer.is_linked_to_previous = False
+        self._fill(cover.footer.paragraphs[0], "Cover Source", self.run(briefing.cover.source_line))
+        self._add(cover.footer, "Cover Source", self.run(briefing.cover.disclaimer))
+        self._add(cover.footer, "Cover Foot", marking)
+        main.header.is_linked_to_previous = False
+        main.footer.is_linked_to_previous = False
+        main.different_first_page_header_footer = False
+        self._fill(main.header.paragraphs[0], "Header", self.run(briefing.cover.title + "\t") + marking)
+        before, between, after = briefing.furniture.footer_parts
+        self._fill(main.footer.paragraphs[0], "Footer",
+                   self.run("\t") + marking + self.run("\t" + before) + _field("PAGE") + self.run(between)
+                   + _field("NUMPAGES") + (self.run(after) if after else ""))
+
+    def _fill(self, paragraph: Any, style: str, runs: str) -> None:
+        """Style and fill the empty paragraph a new header or footer has."""
+        for old in paragraph._p.findall(qn("w:pPr")):
+            paragraph._p.remove(old)
+        paragraph._p.insert(0, parse_xml(
+            f"<w:pPr {nsdecls('w')}><w:pStyle w:val={quoteattr(self.style_ids[style])}/></w:pPr>"))
         for child in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
-            footer._p.append(child)
+            paragraph._p.append(child)
+
+    def _add(self, part: Any, style: str, runs: str) -> None:
+        part._element.append(parse_xml(f"<w:p {nsdecls('w')}>{self.para(style, runs)[5:]}"))
+
+    def embed_fonts(self, doc: DocxDocument) -> None:
+        """The house font inside the package: word/fonts/*.odttf, named in
+        fontTable.xml, and settings that tell Word to use and keep them."""
+        table_part = next(r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE)
+        fonts = etree.fromstring(table_part.blob)
+        font = fonts.find(f"{{{W_NS}}}font[@{{{W_NS}}}name='{FONT_NAME}']")
+        if font is None:
+            font = etree.SubElement(fonts, qn("w:font"))
+            font.set(qn("w:name"), FONT_NAME)
+        for old in [c for c in font if etree.QName(c).localname.startswith("embed")]:
+            font.remove(old)
+        for n, (element, (key, data)) in enumerate(self.fonts.items(), start=1):
+            part = Part(PackURI(f"/word/fonts/font{n}.odttf"), CT_OBFUSCATED_FONT, data, doc.part.package)
+            embed = etree.SubElement(font, qn(f"w:{element}"))
+            embed.set(qn("r:id"), table_part.relate_to(part, RT.FONT))
+            embed.set(qn("w:fontKey"), key)
+        table_part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+        settings = doc.settings.element
+        # Schema order: these come right after w:zoom (and before w:proofState).
+        zoom = settings.find(qn("w:zoom"))
+        for tag in ("w:saveSubsetFonts", "w:embedTrueTypeFonts"):
+            if settings.find(qn(tag)) is None:
+                element = OxmlElement(tag)
+                if zoom is not None:
+                    zoom.addnext(element)
+                else:
+                    settings.insert(0, element)
 
     def properties(self, doc: DocxDocument, briefing: Briefing) -> None:
         meta = briefing.metadata
@@ -261,8 +363,15 @@ class DocxWriter:
         core.author = meta.author
         core.last_modified_by = meta.author
         core.comments = meta.generator
-        core.language = "nl-NL"
+        core.language = briefing.furniture.language_tag
+        # The proofing language of every style follows the edition's (the
+        # reference document's default is Dutch).
+        defaults = doc.styles.element.find(qn("w:docDefaults"))
+        lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}") if defaults is not None else None
+        if lang is not None:
+            lang.set(qn("w:val"), briefing.furniture.language_tag)
         core.category = "Briefing"
+        core.content_status = meta.classification
         core.created = created
         core.modified = created
         core.last_printed = created
@@ -273,6 +382,40 @@ class DocxWriter:
             update = OxmlElement("w:updateFields")
             update.set(qn("w:val"), "true")
             settings.append(update)
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _obfuscate(font: bytes) -> tuple[str, bytes]:
+    """ECMA-376 Part 1, 17.8.1: the first 32 bytes of the font XORed with
+    the font key (a GUID, its bytes in reverse order of its hex digits).
+    The key is derived from the font, so builds stay reproducible."""
+    key = uuid.UUID(bytes=hashlib.sha256(font).digest()[:16])
+    guid = "{" + str(key).upper() + "}"
+    xor = bytes.fromhex(key.hex)[::-1]
+    head = bytes(b ^ xor[i % 16] for i, b in enumerate(font[:32]))
+    return guid, head + font[32:]
+
+
+def _drop_template_leftovers(doc: DocxDocument) -> None:
+    """Remove what the stock template says about itself, and describe the
+    package as made by this generator (docProps/app.xml said "Microsoft
+    Macintosh Word" and carried the template's statistics)."""
+    for owner in (doc.part, doc.part.package):
+        for rel_id, rel in list(owner.rels.items()):
+            if rel.reltype in DROPPED_PARTS:
+                del owner.rels[rel_id]
+    for rel in doc.part.package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_XML
+
+
+APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           b"<Application>briefing</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+           b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+           b"<HyperlinksChanged>false</HyperlinksChanged></Properties>")
 
 
 def _created(briefing: Briefing) -> dt.datetime:

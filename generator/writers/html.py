@@ -12,10 +12,14 @@ a template fails the build instead of printing nothing.
 
 from __future__ import annotations
 
+import base64
+import re
+from functools import cache
 from pathlib import Path
 from typing import Literal, TypedDict
 
 import jinja2
+import markupsafe
 
 from ..errors import TemplateError
 from ..model import Briefing
@@ -82,15 +86,28 @@ class HtmlWriter:
                     parts.append(path.read_text(encoding="utf-8"))
                 except OSError:
                     raise TemplateError(f"{path}: stylesheet not found") from None
-            self._css[media] = "\n".join(parts)
+            css = "\n".join(parts)
+            # The HTML output is one file: its fonts go inside it.
+            self._css[media] = inline_fonts(css, self.templates) if media == "screen" else css
         return self._css[media]
+
+    def inline_css(self) -> markupsafe.Markup:
+        """The screen stylesheet for a <style> element. Autoescaping would
+        turn its quotes into &#34;, which a browser does not decode inside
+        <style>, and every rule with a quoted font name would be dropped; so
+        it is marked safe — it comes from templates/, never from content —
+        after checking that it cannot close the element early."""
+        css = self.css("screen")
+        if "</" in css:
+            raise TemplateError(f"{self.templates / STYLESHEETS['screen'][-1]}: '</' in a stylesheet")
+        return markupsafe.Markup(css)
 
     def html(self, briefing: Briefing, media: Literal["screen", "print"]) -> str:
         context = TemplateContext(
             briefing=briefing,
             media=media,
             contents=contents_of(briefing),
-            inline_css=self.css("screen") if media == "screen" else "",
+            inline_css=self.inline_css() if media == "screen" else "",
             stylesheets=STYLESHEETS["print"] if media == "print" else (),
         )
         try:
@@ -102,6 +119,36 @@ class HtmlWriter:
 
     def render(self, briefing: Briefing) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))
+
+
+FONT_URL = re.compile(r"url\((fonts/[\w./-]+\.woff2)\)")
+
+
+def inline_fonts(css: str, templates: Path) -> str:
+    """`css` with every url(fonts/….woff2) replaced by a data: URI."""
+    def data_uri(match: re.Match[str]) -> str:
+        return f"url(data:font/woff2;base64,{_font_base64(templates / match.group(1))})"
+    return FONT_URL.sub(data_uri, css)
+
+
+@cache
+def _font_base64(path: Path) -> str:
+    try:
+        return base64.b64encode(path.read_bytes()).decode("ascii")
+    except OSError:
+        raise TemplateError(f"{path}: font not found") from None
+
+
+def house_fonts_css(templates: Path) -> markupsafe.Markup:
+    """The screen stylesheet's @font-face rules, inlined and ready for a
+    <style> element: for pages other than briefings (index.html) that
+    want the house font."""
+    path = templates / STYLESHEETS["screen"][-1]
+    try:
+        css = path.read_text(encoding="utf-8")
+    except OSError:
+        raise TemplateError(f"{path}: stylesheet not found") from None
+    return markupsafe.Markup(inline_fonts("\n".join(re.findall(r"@font-face \{[^}]*\}", css)), templates))
 
 
 def _template_line(exc: BaseException) -> int:

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -70,6 +72,37 @@ class _CollectWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+MAX_REFLOWS = 4
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def _paragraphs_pushing_notes(document: weasyprint.Document) -> list[Any]:
+    """For each footnote laid out away from its call, the first paragraph
+    on the page after the call's: the one that pushed the note (as HTML
+    elements of the document being laid out)."""
+    call_page: dict[int, int] = {}
+    note_page: dict[int, int] = {}
+    first_block: dict[int, Any] = {}
+    for number, page in enumerate(document.pages):
+        for child in page._page_box.children:
+            if isinstance(child, boxes.FootnoteAreaBox):
+                for note in child.children:
+                    note_page.setdefault(id(note.element), number)
+            elif not isinstance(child, boxes.MarginBox):
+                for box in _descendants(child):
+                    if str(box.element_tag).endswith("::footnote-call"):
+                        call_page.setdefault(id(box.element), number)
+                    elif isinstance(box, boxes.BlockBox) and box.element_tag in ("p", "li"):
+                        first_block.setdefault(number, box.element)
+    return [first_block[page + 1] for note, page in call_page.items()
+            if note_page.get(note, page) != page and page + 1 in first_block]
+
+
 class PdfWriter:
     format = "pdf"
     suffix = ".pdf"
@@ -80,19 +113,34 @@ class PdfWriter:
         # Reused across documents: loading fonts is a large part of a cold render.
         self.font_config = FontConfiguration()
 
-    def render(self, briefing: Briefing) -> Rendered:
+    def layout(self, briefing: Briefing) -> weasyprint.Document:
+        """The laid-out pages, before they are written: what the typography
+        tests read (which line is on which page, and what it belongs to)."""
         source = self.html_writer.html(briefing, "print")
         fetcher = TemplatesOnlyFetcher(self.templates)
         warnings = _CollectWarnings()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(warnings)
         try:
-            document = weasyprint.HTML(
-                string=source, base_url=self.templates.as_uri() + "/", url_fetcher=fetcher,
-            ).render(font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
-            out = io.BytesIO()
-            document.write_pdf(out, pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True,
-                               pdf_identifier=briefing.id.encode("utf-8"))
+            html = weasyprint.HTML(string=source, base_url=self.templates.as_uri() + "/", url_fetcher=fetcher)
+            document: weasyprint.Document = html.render(
+                font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
+            # WeasyPrint moves a footnote to the next page to make room for
+            # the line a paragraph needs to satisfy `orphans`, and does not
+            # bring the note back when that paragraph then moves on anyway.
+            # A note belongs on the page of its call, so the paragraph that
+            # pushed it (the first one on the next page) is laid out again
+            # with orphans it cannot meet on that page: WeasyPrint then moves
+            # it (and a heading before it) to the next page without touching
+            # the notes. `break-inside: avoid` would not do: it is decided
+            # after the notes were moved.
+            for _ in range(MAX_REFLOWS):
+                late = _paragraphs_pushing_notes(document)
+                if not late:
+                    break
+                for element in late:
+                    element.set("style", "orphans: 99")
+                document = html.render(font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TemplateError(f"{briefing.id}: {cause}") from None
@@ -105,4 +153,11 @@ class PdfWriter:
         serious = [m for m in warnings.messages if "font" in m.lower() or "ignored" in m.lower()]
         if serious:
             raise TemplateError(f"{briefing.id}: WeasyPrint: {'; '.join(serious)}")
+        return document
+
+    def render(self, briefing: Briefing) -> Rendered:
+        document = self.layout(briefing)
+        out = io.BytesIO()
+        document.write_pdf(out, pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True,
+                           pdf_identifier=briefing.id.encode("utf-8"))
         return Rendered(out.getvalue(), pages=len(document.pages))

@@ -1,0 +1,183 @@
+"""The label catalogue: every word a reader sees that is not strategy text.
+
+One YAML file per language, `templates/labels/<language>.yaml`. compose.py
+is its only reader; it puts the words into the model, and writers render
+the model. A catalogue is checked whole when it is loaded — every key the
+generator uses present, every placeholder known — so a missing or
+misspelled key is one error that names the file and key, not a crash in
+the middle of a build. Adding English labels is adding `en.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import TemplateError
+
+LABELS_DIR = "labels"
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# Every text key the generator asks for, with the placeholders it fills in.
+# A catalogue must have each key; its value may use only these names.
+TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "language": "", "language_tag": "", "and": "", "or": "", "in": "", "date": "day month year",
+    "subjects.ministry_field": "label", "subjects.ministry_in_title": "label",
+    "cover.kicker": "document", "cover.title": "subjects", "cover.subtitle_union": "subject which",
+    "cover.subtitle_intersection": "subject which", "cover.which.two": "", "cover.which.many": "",
+    "cover.which.three": "", "cover.selection": "", "cover.date": "", "cover.marking": "",
+    "cover.source": "citation", "contents": "", "footer": "page pages", "disclaimer": "",
+    "metadata.subject": "document kamerstuk subjects", "metadata.keyword": "", "metadata.organisation": "",
+    "citation": "pages", "box": "", "excerpt.left_out": "",
+    "key_messages.title": "", "key_messages.intro": "", "key_messages.missing": "", "key_messages.none_here": "",
+    "key_messages.subject": "kind subject",
+    "in_brief.title": "", "in_brief.frame": "n_interests n_accents interests accents", "in_brief.here": "items",
+    "in_brief.none": "", "in_brief.item": "n phrase",
+    "strategy_text.title": "", "strategy_text.intro": "n count subject kamerstuk",
+    "strategy_text.context_note": "", "strategy_text.heading_separator": "",
+    "also_named.title": "", "also_named.intro": "n subject named",
+    "commitments.title": "", "commitments.intro": "", "commitments.caption": "", "commitments.empty": "",
+    "figures.title": "", "figures.caption": "", "tables.now_note": "",
+    "related.title": "", "related.intro": "", "related.item": "n label kind",
+    "colophon.title": "", "colophon.source_lead": "", "colophon.source": "citation date sender",
+    "colophon.selection_lead": "", "colophon.selection": "subjects n", "colophon.excerpted": "k",
+    "colophon.method": "", "colophon.version_lead": "", "colophon.version": "generator date",
+    "colophon.maker_lead": "", "colophon.maker": "organisation",
+    "index.title": "document", "index.summary": "n citation", "index.parts": "", "index.caption": "group",
+    "index.footer": "generator content_version date",
+}.items()}
+# Lists, with the number of items the generator needs.
+LISTS: dict[str, int] = {
+    "months": 12, "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 6,
+}
+# Mappings from kind to word, with the kinds they must cover.
+KIND_MAPS: dict[str, tuple[str, ...]] = {
+    "kinds": ("region", "theme", "ministry", "interest", "accent", "combination"),
+    "kinds_plural": ("region", "theme", "ministry", "combination"),
+    "kinds_in_text": ("region", "theme", "ministry"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """A loaded, checked catalogue. `text(key, **values)` fills a text in;
+    `count(key, n, **values)` picks its `one` or `other` form."""
+
+    path: Path
+    data: Mapping[str, Any]
+
+    def _get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            node = node[part]
+        return node
+
+    def text(self, key: str, **values: object) -> str:
+        template = self._get(key)
+        return str(template).format(**values) if values else str(template)
+
+    def count(self, key: str, n: int, **values: object) -> str:
+        forms = self._get(key)
+        form = forms["one"] if n == 1 and isinstance(forms, Mapping) else \
+            forms["other"] if isinstance(forms, Mapping) else forms
+        return str(form).format(n=n, **values)
+
+    def list(self, key: str) -> tuple[str, ...]:
+        return tuple(str(v) for v in self._get(key))
+
+    def kind(self, kind: str, form: str = "kinds") -> str:
+        return str(self.data[form][kind])
+
+    def number(self, n: int) -> str:
+        """A small count as a word ('drie'), larger ones as digits."""
+        words = self.list("numbers")
+        return words[n] if 0 <= n < len(words) else str(n)
+
+    def foreign_terms(self) -> dict[str, tuple[str, ...]]:
+        terms = self.data.get("foreign_terms") or {}
+        return {str(lang): tuple(str(t) for t in items) for lang, items in terms.items()}
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check(path: Path, data: Any) -> list[str]:
+    """Every problem of one catalogue, as 'path: key: message'."""
+    if not isinstance(data, Mapping):
+        return [f"{path}: a label catalogue is a mapping of keys to texts"]
+    problems: list[str] = []
+    labels = Labels(path, data)
+
+    def get(key: str) -> Any:
+        try:
+            return labels._get(key)
+        except (KeyError, TypeError):
+            problems.append(f"{path}: {key}: missing")
+            return None
+
+    for key, allowed in TEXTS.items():
+        value = get(key)
+        if value is None:
+            continue
+        forms = [value["one"], value["other"]] if isinstance(value, Mapping) and {"one", "other"} <= set(value) \
+            else [value]
+        for form in forms:
+            if not isinstance(form, str):
+                problems.append(f"{path}: {key}: expected text, got {type(form).__name__}")
+                continue
+            try:
+                unknown = _placeholders(form) - allowed
+            except ValueError as exc:
+                problems.append(f"{path}: {key}: {exc}")
+                continue
+            if unknown:
+                known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+                problems.append(f"{path}: {key}: unknown placeholder {{{sorted(unknown)[0]}}} (known: {known})")
+    for key, length in LISTS.items():
+        value = get(key)
+        if value is not None and (not isinstance(value, list) or len(value) < length):
+            problems.append(f"{path}: {key}: expected a list of at least {length} texts")
+    for key, kinds in KIND_MAPS.items():
+        value = get(key)
+        if value is not None:
+            missing = [k for k in kinds if not isinstance(value, Mapping) or k not in value]
+            if missing:
+                problems.append(f"{path}: {key}: missing {', '.join(missing)}")
+    footer = get("footer")
+    if isinstance(footer, str) and not re.fullmatch(r"[^{}]*\{page\}[^{}]*\{pages\}[^{}]*", footer):
+        problems.append(f"{path}: footer: needs {{page}} and then {{pages}}, once each")
+    terms = data.get("foreign_terms", {})
+    if not isinstance(terms, Mapping) or not all(
+            isinstance(v, list) and all(isinstance(t, str) and t.strip() for t in v) for v in terms.values()):
+        problems.append(f"{path}: foreign_terms: expected lists of terms per language tag")
+    return problems
+
+
+@cache
+def load_labels(language: str, templates: Path = DEFAULT_TEMPLATES) -> Labels:
+    """The checked catalogue for `language` from `templates/labels/`."""
+    path = templates / LABELS_DIR / f"{language}.yaml"
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", language):
+        raise TemplateError(f"{path}: not a language tag: '{language}'")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError:
+        available = sorted(p.stem for p in (templates / LABELS_DIR).glob("*.yaml"))
+        raise TemplateError(f"{path}: no label catalogue for language '{language}' "
+                            f"(available: {', '.join(available) or 'none'})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        raise TemplateError(f"{path}{where}: {getattr(exc, 'problem', None) or exc}") from None
+    problems = check(path, data)
+    if problems:
+        raise TemplateError("; ".join(problems))
+    return Labels(path, data)
