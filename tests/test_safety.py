@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import EDITION, TEMPLATES
+from conftest import EDITION, TEMPLATES, make_briefing
 
 from generator.compose import compose
-from generator.content import load_content
+from generator.content import Content, load_content
 from generator.errors import TemplateError
 from generator.select import parse_selectors, select
 from generator.writers import get_writer
@@ -96,3 +97,16 @@ def test_a_missing_font_fails_the_build(tmp_path: Path, content) -> None:  # typ
     briefing = compose(content, select(content, parse_selectors(content, [("region", "arctic")])), EDITION)
     with pytest.raises(TemplateError, match="NotoSans-Bold.ttf"):
         PdfWriter(templates).render(briefing)
+
+
+def test_shared_writers_render_correctly_from_several_threads(content: Content) -> None:
+    """A server may share one warm writer between threads: no render may see
+    another's state (bookmarks, footnotes, warnings)."""
+    pairs = [("region", "sahel"), ("ministry", "defence"), ("theme", "piracy"), ("region", "arctic")]
+    briefings = [make_briefing(content, pair) for pair in pairs]
+    for fmt in ("docx", "html", "pdf"):
+        writer = get_writer(fmt, TEMPLATES)
+        alone = [writer.render(b).data for b in briefings]
+        with ThreadPoolExecutor(4) as pool:
+            together = [f.result().data for f in [pool.submit(writer.render, b) for b in briefings * 3]]
+        assert together == alone * 3, fmt

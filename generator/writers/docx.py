@@ -123,6 +123,24 @@ class DocxWriter:
         self.text_width = int(section.page_width or 0) - int(section.left_margin or 0) - \
             int(section.right_margin or 0)
 
+    def render(self, briefing: Briefing) -> Rendered:
+        # The writer is shared (cached per process, possibly by threads of a
+        # server): everything one document needs while it is written lives
+        # in an object made for that document.
+        return _Document(self).render(briefing)
+
+
+class _Document:
+    """One Word document being written: its python-docx document, bookmark
+    numbers and footnote bodies. The writer's reference bytes, style ids,
+    fonts and measures are shared read-only."""
+
+    def __init__(self, writer: DocxWriter) -> None:
+        self.reference, self.style_ids, self.fonts = writer.reference, writer.style_ids, writer.fonts
+        self.text_width, self.suffix = writer.text_width, writer.suffix
+        self.bookmarks: dict[str, tuple[int, str]] = {}
+        self.notes: list[str] = []  # footnote bodies, in order of their calls
+
     # -- markup helpers (style by name, nothing else) ----------------------
 
     def run(self, text: str, style: str | None = None) -> str:
@@ -144,7 +162,6 @@ class DocxWriter:
     def render(self, briefing: Briefing) -> Rendered:
         doc = Document(io.BytesIO(self.reference))
         self.bookmarks = {s.anchor: (i, f"h{i:03d}") for i, s in enumerate(briefing.walk())}
-        self.notes: list[str] = []  # footnote bodies, in order of their calls
         body: list[str] = []
         self.doc = doc
         self.cover(body, briefing)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -63,13 +65,33 @@ class TemplatesOnlyFetcher(URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
-class _CollectWarnings(logging.Handler):
+class _WarningRouter(logging.Handler):
+    """Installed once on WeasyPrint's logger (not once per render, which
+    would pile up handlers and mix the warnings of concurrent renders): it
+    hands each warning to the render running in the thread that logged it."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.local = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        sink: list[str] | None = getattr(self.local, "sink", None)
+        if sink is not None:
+            sink.append(record.getMessage())
+
+    @contextmanager
+    def collect(self) -> Iterator[list[str]]:
+        previous = getattr(self.local, "sink", None)
+        sink: list[str] = []
+        self.local.sink = sink
+        try:
+            yield sink
+        finally:
+            self.local.sink = previous
+
+
+_ROUTER = _WarningRouter()
+logging.getLogger("weasyprint").addHandler(_ROUTER)
 
 
 MAX_REFLOWS = 4
@@ -110,17 +132,34 @@ class PdfWriter:
     def __init__(self, templates: Path) -> None:
         self.templates = templates.resolve()
         self.html_writer = HtmlWriter(templates)
-        # Reused across documents: loading fonts is a large part of a cold render.
-        self.font_config = FontConfiguration()
+        # Reused across documents (loading fonts is a large part of a cold
+        # render), one per thread: a writer may be shared by a server's threads.
+        self._fonts = threading.local()
+
+    @property
+    def font_config(self) -> FontConfiguration:
+        config: FontConfiguration | None = getattr(self._fonts, "config", None)
+        if config is None:
+            config = self._fonts.config = FontConfiguration()
+        return config
 
     def layout(self, briefing: Briefing) -> weasyprint.Document:
         """The laid-out pages, before they are written: what the typography
         tests read (which line is on which page, and what it belongs to)."""
         source = self.html_writer.html(briefing, "print")
         fetcher = TemplatesOnlyFetcher(self.templates)
-        warnings = _CollectWarnings()
-        logger = logging.getLogger("weasyprint")
-        logger.addHandler(warnings)
+        with _ROUTER.collect() as warnings:
+            document = self._layout(briefing, source, fetcher)
+        if fetcher.refused:
+            raise TemplateError(f"{briefing.id}: refused or missing asset(s): {', '.join(fetcher.refused)}")
+        # WeasyPrint reports unusable fonts and CSS only as warnings; for a
+        # house style those are bugs, so they fail the build.
+        serious = [m for m in warnings if "font" in m.lower() or "ignored" in m.lower()]
+        if serious:
+            raise TemplateError(f"{briefing.id}: WeasyPrint: {'; '.join(serious)}")
+        return document
+
+    def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher) -> weasyprint.Document:
         try:
             html = weasyprint.HTML(string=source, base_url=self.templates.as_uri() + "/", url_fetcher=fetcher)
             document: weasyprint.Document = html.render(
@@ -144,15 +183,6 @@ class PdfWriter:
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TemplateError(f"{briefing.id}: {cause}") from None
-        finally:
-            logger.removeHandler(warnings)
-        if fetcher.refused:
-            raise TemplateError(f"{briefing.id}: refused or missing asset(s): {', '.join(fetcher.refused)}")
-        # WeasyPrint reports unusable fonts and CSS only as warnings; for a
-        # house style those are bugs, so they fail the build.
-        serious = [m for m in warnings.messages if "font" in m.lower() or "ignored" in m.lower()]
-        if serious:
-            raise TemplateError(f"{briefing.id}: WeasyPrint: {'; '.join(serious)}")
         return document
 
     def render(self, briefing: Briefing) -> Rendered:
