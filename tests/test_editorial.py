@@ -247,8 +247,14 @@ def test_the_strategys_now_is_dated(content: Content) -> None:
 # -- on the PDFs ---------------------------------------------------------
 
 
+# The page area of print.css's A4 pages (margin 25 mm top, 24 mm bottom), in
+# points: the running header and footer lie outside it, so text taken from
+# it is the briefing's own, whatever the header wraps to.
+PAGE_AREA = ["-x", "0", "-y", "71", "-W", "595", "-H", "703"]
+
+
 def pdf_text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+    return subprocess.run(["pdftotext", "-layout", *PAGE_AREA, "-", "-"], input=data, capture_output=True,
                           check=True).stdout.decode()
 
 
@@ -261,11 +267,7 @@ def test_catalogue_pdfs_lose_no_sentence_and_keep_to_their_length(
         rendered = writer.render(briefing)
         pages[bid] = rendered.pages
         text = pdf_text(rendered.data)
-        # running header and footer, and the footnotes that float between
-        # the halves of a sentence at a page break
-        text = "\n".join(line for line in text.splitlines()
-                         if not re.fullmatch(r"\s*(pagina \d+ van \d+|" + re.escape(briefing.cover.title) +
-                                             r"\s+" + re.escape(briefing.cover.marking.upper()) + r")\s*", line))
+        # the footnotes that float between the halves of a sentence at a page break
         flat = normalise(text)
         for note in selection.footnotes:
             marker = note.id.rsplit("-", 1)[-1]
@@ -279,9 +281,14 @@ def test_catalogue_pdfs_lose_no_sentence_and_keep_to_their_length(
     # Two intersections are large by nature: nearly all of European defence
     # cooperation is about Europe, and Economic Affairs' field is energy and
     # raw materials. Their passages are about both subjects, so printed in
-    # full; they are held to their own (measured) budget.
-    larger = {"region-europe-transatlantic+theme-defence-cooperation": 8,
-              "theme-natural-resources+ministry-economic-affairs": 7}
+    # full. Two more run to six pages since the print measure was brought to
+    # 65-75 characters (issue 9): piracy off the Horn of Africa (its box and
+    # footnotes are printed whole) and cyber security at Justice and Security.
+    # Each is held to its own measured budget.
+    larger = {"region-europe-transatlantic+theme-defence-cooperation": 9,
+              "theme-natural-resources+ministry-economic-affairs": 8,
+              "region-horn-of-africa+theme-piracy": 6,
+              "theme-cyber-security+ministry-security-justice": 6}
     for bid, n in pages.items():
         if bid.count("+") == 1:
             assert n <= larger.get(bid, 5), f"{bid}: {n} pages"
