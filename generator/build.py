@@ -55,7 +55,7 @@ from .errors import BriefingError, OutputError
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
 from .model import Briefing, fingerprint_data
 from .outputs import OutputLock, atomic_write, describe_os_error, remove
-from .select import Selector, select
+from .select import Selection, Selector, select
 from .writers import FORMATS, SUFFIXES, get_writer
 
 # Composed in place of the real date to hash what a briefing shows apart
@@ -128,15 +128,26 @@ class Options:
 @dataclass(frozen=True, slots=True)
 class Job:
     """One briefing: its model, and for each format the hash of everything
-    its file depends on. A pure function of these, so any process can run it."""
+    its file depends on. A pure function of these, so any process can run it.
 
-    briefing: Briefing
+    `model` is the briefing composed with the placeholder date: everything
+    it shows but its date, which is all the manifest and the up-to-date check
+    need. `briefing()` composes it as printed, only for briefings that are
+    rendered (a no-op build composes each briefing once)."""
+
+    model: Briefing
     selectors: tuple[Selector, ...]
     formats: tuple[str, ...]
     templates: Path
     content_hash: str  # what the reader sees, apart from the date
     date: dt.date
     template_hash: str
+    content: Content
+    selection: Selection
+    edition: Edition  # with the date the briefing shows
+
+    def briefing(self) -> Briefing:
+        return compose(self.content, self.selection, self.edition)
 
     def input_hash(self, fmt: str) -> str:
         inputs = json.dumps([self.content_hash, self.date.isoformat(), self.template_hash, __version__, fmt])
@@ -144,10 +155,10 @@ class Job:
 
     @property
     def id(self) -> str:
-        return self.briefing.id
+        return self.model.id
 
     def file_name(self, fmt: str) -> str:
-        return self.briefing.id + SUFFIXES[fmt]
+        return self.model.id + SUFFIXES[fmt]
 
 
 DateLookup = Callable[[str, str], "dt.date | None"]
@@ -168,8 +179,8 @@ def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Pa
         undated = compose(content, selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
         content_hash = _model_hash(undated)
         date = options.date or date_of(selection.id, content_hash) or edition.date
-        briefing = compose(content, selection, dataclasses.replace(edition, date=date))
-        jobs.append(Job(briefing, tuple(selectors), options.formats, templates, content_hash, date, template_hash))
+        jobs.append(Job(undated, tuple(selectors), options.formats, templates, content_hash, date, template_hash,
+                        content, selection, dataclasses.replace(edition, date=date)))
     return jobs
 
 
@@ -382,17 +393,19 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         previous = _verified(read_manifest(out), out)
         jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
         return _dry_run(jobs, previous, out, options)
-    jobs = plan(content, wanted, templates, edition, manifest_dates(_verified(read_manifest(out), out)), options)
+    seen = read_manifest(out)
+    jobs = plan(content, wanted, templates, edition, manifest_dates(seen), options)
     lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
     try:
         if lock.stale_owner:
             reporter.note(f"taking over the lock of build pid {lock.stale_owner}, which stopped without "
                           "finishing; its finished briefings are kept")
-        # Read again under the lock: another build may have finished while we planned.
-        previous = _verified(read_manifest(out), out)
-        if any(_recorded_date(previous.get(j.id), j.content_hash) not in (None, j.date) for j in jobs
-               if options.date is None):
-            jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
+        # Read again under the lock: another build may have finished while we
+        # planned (then the dates it recorded count).
+        current = read_manifest(out)
+        if current != seen and options.date is None:
+            jobs = plan(content, wanted, templates, edition, manifest_dates(current), options)
+        previous = _verified(current, out)
         return _Build(content, jobs, previous, out, templates, options, reporter, lock.fileno).run()
     finally:
         lock.release()
@@ -486,7 +499,7 @@ class _Build:
                 self.report.removed.append(name)
             todo = _todo(job, entry, self.options.force)
             if todo:
-                tasks.append(Task(job.briefing, todo, self.templates))
+                tasks.append(Task(job.briefing(), todo, self.templates))
             else:
                 self._finish(job, Rendering(job.id))
         try:
@@ -568,11 +581,11 @@ class _Build:
         pdf = files.get("pdf")
         entry: ManifestEntry = {
             "id": job.id,
-            "title": job.briefing.cover.title,
+            "title": job.model.cover.title,
             "selectors": [{"kind": s.kind, "id": s.id, "label": self.content.taxonomies[s.kind][s.id].label_nl}
                           for s in job.selectors],
-            "passages": job.briefing.passage_count,
-            "marking": job.briefing.cover.marking,
+            "passages": job.model.passage_count,
+            "marking": job.model.cover.marking,
             "date": job.date.isoformat(),
             "content_hash": job.content_hash,
             "pages": pdf["pages"] if pdf else None,

@@ -543,7 +543,7 @@ def _check_mentions(passage: Passage, item: LocatedDict, path: Path,
                                         f"region, theme or ministry tags{_hint(tag, tagged)}"))
             continue
         entry = taxonomies[kind].get(tag)
-        if entry is not None and not any(entry in [e for e, _ in taxonomies[kind].signalled(w)] for w in sentences):
+        if entry is not None and not any(taxonomies[kind].names(entry.id, w) for w in sentences):
             problems.append(Problem(at, f"passage '{passage.id}' lists {kind} '{tag}' under mentions, but no "
                                         "sentence names it; a passage about it in other words is printed in full"))
     if len(set(passage.mentions)) != len(passage.mentions):
@@ -566,9 +566,9 @@ def _check_repeats(passages: list[Passage], problems: list[Problem]) -> None:
             else:
                 theirs = split_sentences(original.text)
                 for sentence in split_sentences(passage.text):
-                    best = max(difflib.SequenceMatcher(None, sentence, t).ratio() for t in theirs)
-                    shortened = any(Words(sentence).words <= Words(t).words for t in theirs)
-                    if best < 0.9 and not shortened:
+                    if sentence in theirs or any(Words(sentence).words <= Words(t).words for t in theirs):
+                        continue  # the same, or shortened (the costly comparison below is for the rest)
+                    if max(difflib.SequenceMatcher(None, sentence, t).ratio() for t in theirs) < 0.9:
                         problems.append(Problem(passage.location, f"passage '{passage.id}' repeats "
                                                 f"'{original.id}', but its sentence '{sentence[:60]}…' is not "
                                                 "in it"))

@@ -207,8 +207,7 @@ def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content)
     naming: set[int] = set()
     for i, sentence in enumerate(split_sentences(passage.text)):
         words = Words(sentence)
-        if any((kind, e.id) in wanted for kind in SELECTOR_KINDS
-               for e, _ in content.taxonomies[kind].signalled(words)):
+        if any(content.taxonomies[kind].names(entry_id, words) for kind, entry_id in wanted):
             naming.add(i)
     why = f"only mentions {'; '.join(mentioned)} (content: mentions)"
     if about:

@@ -165,6 +165,16 @@ class Taxonomy:
     def _terms(self) -> tuple[tuple[Entry, Terms], ...]:
         return tuple((e, Terms(e.signal_terms())) for e in self.entries if e.signal_terms())
 
+    @cached_property
+    def _terms_by_id(self) -> dict[str, Terms]:
+        return {e.id: terms for e, terms in self._terms}
+
+    def names(self, entry_id: str, words: Words) -> bool:
+        """Whether `words` name the entry (its signal terms), without
+        matching every other entry as `signalled` does."""
+        terms = self._terms_by_id.get(entry_id)
+        return terms is not None and terms.first_match(words) is not None
+
     def signalled(self, text: str | Words) -> list[tuple[Entry, str]]:
         """Entries whose signal terms occur in `text`, each with the term
         that matched (for messages and `briefing explain`)."""

@@ -150,7 +150,7 @@ def _house_font(styles_element: OxmlElement) -> None:
 # The grid of the PDF (templates/print.css): a 166 mm text block, 24 mm
 # from the left edge, with a 34 mm margin column; running text in the
 # 132 mm column, headings and tables across the whole block.
-LEFT, RIGHT, TOP, BOTTOM = 24, 20, 27, 24
+LEFT, RIGHT, TOP, BOTTOM = 24, 20, 25, 24
 BLOCK = 166
 COLUMN = 34
 BULLET = 4.5
@@ -174,12 +174,12 @@ def build(path: Path) -> None:
 
     normal = styles["Normal"]
     normal.font.name = FONT
-    normal.font.size = Pt(10.5)
+    normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(6)
-    # At least the PDF's 1.45 line height; "multiple" spacing in Word is a
+    # At least the PDF's 1.42 line height; "multiple" spacing in Word is a
     # multiple of the font's own line gap and would come out looser.
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
-    normal.paragraph_format.line_spacing = Pt(15.2)
+    normal.paragraph_format.line_spacing = Pt(14.2)
     normal.paragraph_format.widow_control = True
     _indent(normal, COLUMN)
 

@@ -117,7 +117,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         return {fmt: f"/briefings/{quote(planned.name, safe='+')}.{fmt}{query}" for fmt in FORMATS}
 
     def summary(planned: Planned, marking: str) -> dict[str, Any]:
-        briefing = planned.job.briefing
+        briefing = planned.job.model
         return {
             "name": planned.name,
             "id": briefing.id,
@@ -160,8 +160,8 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         items = []
         for selectors in service().catalogue_names():
             planned = service().plan(selectors)
-            items.append({"name": planned.name, "title": planned.job.briefing.cover.title,
-                          "passages": planned.job.briefing.passage_count, "urls": links(planned, DEFAULT_MARKING)})
+            items.append({"name": planned.name, "title": planned.job.model.cover.title,
+                          "passages": planned.job.model.passage_count, "urls": links(planned, DEFAULT_MARKING)})
         return JSONResponse({"briefings": items})
 
     async def briefing_json(request: Request) -> Response:
@@ -169,7 +169,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         planned = planned_from(request, name)
         if planned.name != name:
             return _redirect(request, f"/api/briefings/{quote(planned.name, safe='+')}")
-        return JSONResponse(summary(planned, planned.job.briefing.cover.marking))
+        return JSONResponse(summary(planned, planned.job.model.cover.marking))
 
     async def preview(request: Request) -> Response:
         pairs = [(kind, v) for kind in SELECTOR_KINDS for v in request.query_params.getlist(kind) if v]
@@ -177,7 +177,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
             raise BadRequest("choose at least one region, theme or ministry")
         planned = service().plan(parse_name(content, "+".join(f"{k}-{v}" for k, v in pairs)),
                                  request.query_params.get("marking", DEFAULT_MARKING) or DEFAULT_MARKING)
-        return JSONResponse(summary(planned, planned.job.briefing.cover.marking))
+        return JSONResponse(summary(planned, planned.job.model.cover.marking))
 
     async def briefing_file(request: Request) -> Response:
         filename = request.path_params["filename"]
@@ -188,7 +188,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         if planned.name != name:
             return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}.{fmt}")
         etag = planned.etag(fmt)
-        marking = planned.job.briefing.cover.marking
+        marking = planned.job.model.cover.marking
         headers = {
             "ETag": etag,
             # Openbaar may be kept by shared caches; anything else only by the browser.
@@ -200,7 +200,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         # Briefings are a few hundred kB at most and usually in the page
         # cache: reading them here is cheaper than a hop to a thread.
         data = hit.path.read_bytes()
-        title = re.sub(r"[^\w .,()+\-·’]", "", planned.job.briefing.cover.title).strip() or planned.name
+        title = re.sub(r"[^\w .,()+\-·’]", "", planned.job.model.cover.title).strip() or planned.name
         disposition = "attachment" if fmt == "docx" else "inline"
         headers["Content-Disposition"] = (f'{disposition}; filename="{planned.name}.{fmt}"; '
                                           f"filename*=UTF-8''{quote(f'{title}.{fmt}')}")

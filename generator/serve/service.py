@@ -116,7 +116,7 @@ class BriefingService:
         async def store(rendering: Rendering) -> None:
             self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
 
-        rendering = await self.pool.render(key, Task(planned.job.briefing, (fmt,), self.templates), store)
+        rendering = await self.pool.render(key, Task(planned.job.briefing(), (fmt,), self.templates), store)
         if rendering.error:
             raise BriefingError(f"{planned.name}.{fmt}: {rendering.error}")
         hit = self.cache.get(key, SUFFIXES[fmt])
