@@ -32,16 +32,19 @@ def describe_os_error(path: Path, exc: OSError, doing: str) -> OutputError:
     return OutputError(f"{path}: cannot {doing}: {reason}")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write via a temporary file in the same folder and rename: readers and
     a crash see the old file or the new one, never half of one. Raises
-    OutputError naming the file when the disk is full or not writable."""
+    OutputError naming the file when the disk is full or not writable.
+    `durable=False` skips the fsync, for files that can be made again (a
+    cache): the rename still keeps readers from seeing half a file."""
     tmp = path.with_name(f"{TEMP_PREFIX}{path.name}.{os.getpid()}")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

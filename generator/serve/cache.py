@@ -74,9 +74,12 @@ class Cache:
         path = self._path(key, suffix)
         try:
             stat = path.stat()
-            if time.time() - stat.st_mtime > TOUCH_AFTER:
-                os.utime(path)  # least recently used is what eviction removes
-            return Hit(path, stat.st_size)
+            # Cache files are written without fsync: one emptied by a power
+            # failure is a miss, and is written again.
+            if stat.st_size:
+                if time.time() - stat.st_mtime > TOUCH_AFTER:
+                    os.utime(path)  # least recently used is what eviction removes
+                return Hit(path, stat.st_size)
         except OSError:
             pass
         warm = self._warm_files.get(key)
@@ -97,7 +100,7 @@ class Cache:
             path.parent.mkdir(exist_ok=True)
         except OSError as exc:
             raise describe_os_error(path.parent, exc, "create a cache folder") from None
-        atomic_write(path, data)
+        atomic_write(path, data, durable=False)
         with self._lock:
             self._since_evict += len(data)
             due = self._since_evict > self.max_bytes // 20
