@@ -7,8 +7,9 @@ The pipeline, one module per stage (data flows one way):
                 passages)  neutral    PDF,       index.html)
                            model)     DOCX)
 
-The library works without the command line: `load_content`, `parse_selectors`,
-`select`, `compose` and `render` are what a long-lived server would call.
+Two clients use the library, and neither holds a copy of it: the command
+line (`cli.py`) and the web server (`serve/`, which plans jobs exactly as
+`build.plan` does and renders them in its own worker pool).
 """
 
 from __future__ import annotations
