@@ -158,13 +158,17 @@ class RenderPool:
             return rendering
 
     async def alive(self, timeout: float = 10.0) -> bool:
-        """Whether the workers answer: a no-op task through the pool (a
-        pool that failed is replaced first)."""
+        """Whether the workers answer: a no-op task through the pool when it
+        is idle (a pool that failed is replaced first). While renders are
+        running the workers are evidently there, and a ping would only wait
+        behind them."""
         if not self._pool.active:
             self._restart(self._pool)
+        if self._admitted:
+            return bool(self._pool.active)
         try:
             return bool(await asyncio.wait_for(asyncio.wrap_future(self._pool.schedule(_ping)), timeout))
-        except (TimeoutError, RuntimeError, pebble.ProcessExpired):
+        except (TimeoutError, RuntimeError, BrokenProcessPool, pebble.ProcessExpired):
             return False
 
     def close(self) -> None:
