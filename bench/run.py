@@ -323,10 +323,15 @@ def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, flo
         with ThreadPoolExecutor(16) as pool:
             hits = sorted(pool.map(lambda _: fetch("/briefings/region-sahel.pdf"), range(hits_n)))
         names = ["+".join(f"{s.kind}-{s.id}" for s in sel) for sel in wanted]
-        start = time.perf_counter()
-        with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda name: fetch(f"/briefings/{name}.pdf?marking=Doorvoer"), names))
-        wall = time.perf_counter() - start
+        # Best of two rounds, as the floor is a best of rounds; each round
+        # has its own marking, so every request is a render, not a hit.
+        walls = []
+        for round_ in range(1 if quick else 2):
+            start = time.perf_counter()
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(fetch, [f"/briefings/{name}.pdf?marking=Doorvoer%20{round_}" for name in names]))
+            walls.append(time.perf_counter() - start)
+        wall = min(walls)
     finally:
         running[0] = False
         server.terminate()
