@@ -28,7 +28,7 @@ from typing import TextIO
 from . import __version__
 from .build import BuildReport, Interrupted, JobResult, Options, build_briefings, build_date
 from .catalogue import catalogue
-from .compose import DEFAULT_MARKING, Edition
+from .compose import Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel worker processes (default: number of cores)")
     b.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
-    b.add_argument("--marking", default=DEFAULT_MARKING, help=f"classification marking (default: {DEFAULT_MARKING})")
+    b.add_argument("--marking", help="classification marking (default: the label catalogue's, 'Openbaar')")
     b.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                    help="edition date every briefing shows (default: the date each briefing's content last "
                         "changed)")

@@ -43,7 +43,6 @@ from .select import Excerpt, Selection
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, slugify
 
-DEFAULT_MARKING = "Openbaar"
 # Words that date a row to the strategy's own "now".
 RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", "op dit moment")
 # Estimated characters per A4 page of running text; below CONTENTS_MIN_PAGES
@@ -75,18 +74,20 @@ def validate_marking(marking: str) -> str:
 class Edition:
     """What besides content shapes a briefing. Part of a build job's inputs,
     so a job stays a pure function of them (no clock read while composing).
-    `language` chooses the label catalogue (default: the document's);
+    `language` chooses the label catalogue (default: the document's), which
+    also gives the marking when none is chosen;
     `templates` is where the catalogues live; `organisation` overrides the
     catalogue's compiler name."""
 
     date: dt.date
-    marking: str = DEFAULT_MARKING
+    marking: str | None = None  # None: the label catalogue's default ("Openbaar")
     organisation: str = ""
     language: str = ""
     templates: Path = DEFAULT_TEMPLATES
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "marking", validate_marking(self.marking))
+        if self.marking is not None:
+            object.__setattr__(self, "marking", validate_marking(self.marking))
 
     def labels(self, content: Content) -> Labels:
         return load_labels(self.language or content.document.language, self.templates)
@@ -183,6 +184,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         for i, k in enumerate(kinds))
     doc = content.document
     organisation = edition.organisation or words.text("metadata.organisation")
+    marking = edition.marking or words.text("marking_default")
     date = format_date(edition.date, words)
     if len(subjects) == 1:
         subtitle = subjects[0].description
@@ -199,8 +201,8 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         date=date,
         facts=(Fact(words.text("cover.selection"), selection_line),
                Fact(words.text("cover.date"), date),
-               Fact(words.text("cover.marking"), edition.marking)),
-        marking=edition.marking,
+               Fact(words.text("cover.marking"), marking)),
+        marking=marking,
         source_line=words.text("cover.source", citation=doc.citation),
         disclaimer=words.text("disclaimer"),
     )
@@ -228,7 +230,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         keywords=tuple(dict.fromkeys((*names, *(e.label_en for e in subjects), *(e.label_nl for e in subjects),
                                       doc.title, words.text("metadata.keyword")))),
         language=words.text("language"),
-        classification=edition.marking,
+        classification=marking,
         created=dt.datetime(edition.date.year, edition.date.month, edition.date.day,
                             tzinfo=dt.UTC).isoformat(),
         generator=f"briefing {__version__}",

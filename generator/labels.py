@@ -29,6 +29,7 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # A catalogue must have each key; its value may use only these names.
 TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "language": "", "language_tag": "", "and": "", "or": "", "in": "", "date": "day month year",
+    "marking_default": "",
     "subjects.ministry_field": "label", "subjects.ministry_in_title": "label",
     "cover.kicker": "document", "cover.title": "subjects", "cover.subtitle_union": "subject which",
     "cover.subtitle_intersection": "subject which", "cover.which.two": "", "cover.which.many": "",

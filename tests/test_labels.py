@@ -23,7 +23,7 @@ from generator.writers import get_writer
 # Words the Dutch catalogue puts around the text; none may survive in an
 # edition whose catalogue says otherwise.
 DUTCH_FURNITURE = ("Inhoud", "Kernboodschappen", "Colofon", "Selectie", "Rubricering", "pagina ", "Kader",
-                   "Bron:", "Wat de strategie zegt", "Regio")
+                   "Bron:", "Wat de strategie zegt", "Regio", "Openbaar")
 
 
 def _english(tmp_path: Path) -> Path:

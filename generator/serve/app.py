@@ -26,7 +26,6 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..compose import DEFAULT_MARKING
 from ..content import Content
 from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..labels import Labels, load_labels
@@ -66,6 +65,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
               for e in content.taxonomies[k].entries}
     words = load_labels(content.document.language, templates)
+    default_marking = words.text("marking_default")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -85,7 +85,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
         if wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-        page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, words, counts, [], [], DEFAULT_MARKING),
+        page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, words, counts, [], [], default_marking),
                                                       error=message, status=status, base_url=_base(request))
         return HTMLResponse(page, status_code=status, headers=headers)
 
@@ -110,10 +110,10 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         return error(request, 500, "internal error")
 
     def planned_from(request: Request, name: str) -> Planned:
-        return service().plan(parse_name(content, name), request.query_params.get("marking", DEFAULT_MARKING))
+        return service().plan(parse_name(content, name), request.query_params.get("marking"))
 
     def links(planned: Planned, marking: str) -> dict[str, str]:
-        query = "" if marking == DEFAULT_MARKING else "?" + urlencode({"marking": marking})
+        query = "" if marking == default_marking else "?" + urlencode({"marking": marking})
         return {fmt: f"/briefings/{quote(planned.name, safe='+')}.{fmt}{query}" for fmt in FORMATS}
 
     def summary(planned: Planned, marking: str) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         params = request.query_params
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(FORMATS)
-        marking = params.get("marking", DEFAULT_MARKING) or DEFAULT_MARKING
+        marking = params.get("marking") or default_marking
         context = _page_context(content, words, counts, pairs, formats, marking)
         result, message, status = None, "", 200
         if pairs:
@@ -161,7 +161,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         for selectors in service().catalogue_names():
             planned = service().plan(selectors)
             items.append({"name": planned.name, "title": planned.job.model.cover.title,
-                          "passages": planned.job.model.passage_count, "urls": links(planned, DEFAULT_MARKING)})
+                          "passages": planned.job.model.passage_count, "urls": links(planned, default_marking)})
         return JSONResponse({"briefings": items})
 
     async def briefing_json(request: Request) -> Response:
@@ -176,7 +176,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         if not pairs:
             raise BadRequest("choose at least one region, theme or ministry")
         planned = service().plan(parse_name(content, "+".join(f"{k}-{v}" for k, v in pairs)),
-                                 request.query_params.get("marking", DEFAULT_MARKING) or DEFAULT_MARKING)
+                                 request.query_params.get("marking") or None)
         return JSONResponse(summary(planned, planned.job.model.cover.marking))
 
     async def briefing_file(request: Request) -> Response:
@@ -192,7 +192,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         headers = {
             "ETag": etag,
             # Openbaar may be kept by shared caches; anything else only by the browser.
-            "Cache-Control": f"{'public' if marking == DEFAULT_MARKING else 'private'}, max-age=300",
+            "Cache-Control": f"{'public' if marking == default_marking else 'private'}, max-age=300",
         }
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)

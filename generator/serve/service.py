@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..build import Job, Options, Rendering, Task, build_date, plan, templates_digest
 from ..catalogue import catalogue
-from ..compose import DEFAULT_MARKING, Edition
+from ..compose import Edition
 from ..content import Content
 from ..errors import BriefingError
 from ..select import Selector, parse_selectors
@@ -73,9 +73,9 @@ class BriefingService:
     def __init__(self, content: Content, templates: Path, cache: Cache, pool: RenderPool) -> None:
         self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
         self.template_hash = templates_digest(templates)  # templates do not change while serving
-        self._planned: OrderedDict[tuple[tuple[Selector, ...], str, dt.date], Planned] = OrderedDict()
+        self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date], Planned] = OrderedDict()
 
-    def plan(self, selectors: tuple[Selector, ...], marking: str = DEFAULT_MARKING,
+    def plan(self, selectors: tuple[Selector, ...], marking: str | None = None,
              today: dt.date | None = None) -> Planned:
         """The job for a briefing, as a build would plan it. Remembered: content
         and templates do not change while serving, so a cached hit costs a
