@@ -618,8 +618,8 @@ class _Build:
 
     def _write_manifest(self, final: bool = False) -> None:
         entries = [e for e in self.entries.values() if e["files"]]
-        changed = write_manifest(self.out, self.content, entries, self.now)
-        if final and (changed or self.dirty or self.report.removed):
-            write_index(self.out, self.content, self.templates)
-        elif final:
-            write_index(self.out, self.content, self.templates, only_if_missing=True)
+        # During the build it is written after a briefing was built, so it changed.
+        changed, manifest = write_manifest(self.out, self.content, entries, self.now, compare=final)
+        if final:
+            write_index(self.out, self.content, self.templates, manifest,
+                        only_if_missing=not (changed or self.dirty or self.report.removed))

@@ -85,26 +85,29 @@ def _document(content: Content, entries: list[ManifestEntry], built_at: str) -> 
     }
 
 
-def write_manifest(out: Path, content: Content, entries: list[ManifestEntry], built_at: str) -> bool:
+def write_manifest(out: Path, content: Content, entries: list[ManifestEntry], built_at: str,
+                   compare: bool = True) -> tuple[bool, dict[str, Any]]:
     """Write manifest.json unless only its build time would change (a no-op
-    build leaves the file, and its time, alone). Returns whether it wrote."""
+    build leaves the file, and its time, alone); `compare=False` when the
+    caller knows it changed (a briefing was just built). Returns whether it
+    wrote, and the manifest."""
     manifest = _document(content, entries, built_at)
-    try:
-        old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        old = {}
-    if isinstance(old, dict) and {k: v for k, v in old.items() if k != "build_time"} == \
-            {k: v for k, v in manifest.items() if k != "build_time"}:
-        return False
+    if compare:
+        try:
+            old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+        if isinstance(old, dict) and {k: v for k, v in old.items() if k != "build_time"} == \
+                {k: v for k, v in manifest.items() if k != "build_time"}:
+            return False, manifest
     atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return True
+    return True, manifest
 
 
-def write_index(out: Path, content: Content, templates: Path, only_if_missing: bool = False) -> None:
+def write_index(out: Path, content: Content, templates: Path, manifest: dict[str, Any],
+                only_if_missing: bool = False) -> None:
     if only_if_missing and (out / INDEX).is_file():
         return
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8")) if (out / MANIFEST).is_file() \
-        else _document(content, [], "")
     atomic_write(out / INDEX, render_index(manifest, content, templates).encode("utf-8"))
 
 
