@@ -42,7 +42,7 @@ class TemplateContext(TypedDict):
     media: Literal["screen", "print"]
     contents: list[ContentsEntry]
     inline_css: str  # screen only; "" for print
-    stylesheets: tuple[str, ...]  # print only: hrefs relative to templates/
+    stylesheets: tuple[str, ...]  # print only: file: URLs of the stylesheets in templates/
 
 
 def contents_of(briefing: Briefing) -> list[ContentsEntry]:
@@ -108,7 +108,8 @@ class HtmlWriter:
             media=media,
             contents=contents_of(briefing),
             inline_css=self.inline_css() if media == "screen" else "",
-            stylesheets=STYLESHEETS["print"] if media == "print" else (),
+            stylesheets=tuple(f"{self.templates.resolve().as_uri()}/{name}" for name in STYLESHEETS["print"])
+            if media == "print" else (),
         )
         try:
             return self.template().render(**context)

@@ -161,7 +161,11 @@ class PdfWriter:
 
     def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher) -> weasyprint.Document:
         try:
-            html = weasyprint.HTML(string=source, base_url=self.templates.as_uri() + "/", url_fetcher=fetcher)
+            # No base URL: the stylesheets are linked by absolute file: URL,
+            # and links to related briefings (`theme-migration.pdf`) must stay
+            # relative, so they open the file next to this one wherever the
+            # folder is published, not a path on the machine that built it.
+            html = weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher)
             document: weasyprint.Document = html.render(
                 font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
             # WeasyPrint moves a footnote to the next page to make room for
