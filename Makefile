@@ -56,7 +56,7 @@ bench: $(VENV)/.installed deps-test
 $(VENV)/.installed: pyproject.toml | deps-runtime
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,serve]'
+	$(BIN)/pip install --quiet -e '.[dev,serve,cluster]'
 	touch $@
 
 deps-runtime:

@@ -34,6 +34,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -58,6 +59,8 @@ from .outputs import OutputLock, atomic_write, describe_os_error, remove
 from .select import Selection, Selector, select
 from .writers import FORMATS, SUFFIXES, get_writer
 
+# Seconds between writes of the manifest during a build (see _checkpoint).
+MANIFEST_EVERY = 1.0
 # Composed in place of the real date to hash what a briefing shows apart
 # from its date (any fixed date would do).
 PLACEHOLDER_DATE = dt.date(2000, 1, 1)
@@ -123,6 +126,7 @@ class Options:
     wait: bool = False
     whole_catalogue: bool = False
     date: dt.date | None = None
+    scheduler: str | None = None  # a Dask scheduler's address: render on that cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +317,45 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(0.5)
 
 
+class Runner(Protocol):
+    """Runs render tasks in parallel and hands back concurrent.futures
+    futures. `lost` are the exceptions by which a future reports that the
+    render never finished (its worker died); `failure` says so in words."""
+
+    lost: tuple[type[BaseException], ...]
+
+    def submit(self, task: Task) -> Future[Rendering]: ...
+
+    def failure(self, exc: BaseException) -> str: ...
+
+    def close(self, finished: bool) -> None: ...
+
+
+class LocalRunner:
+    """Worker processes forked from this one. Writers are loaded here first,
+    so every worker starts with them imported and warm."""
+
+    lost: tuple[type[BaseException], ...] = (concurrent.futures.process.BrokenProcessPool,)
+
+    def __init__(self, workers: int, formats: set[str], templates: Path, lock_fd: int) -> None:
+        for fmt in sorted(formats):
+            get_writer(fmt, templates)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_init_worker, initargs=(os.getpid(), lock_fd))
+
+    def submit(self, task: Task) -> Future[Rendering]:
+        return self.pool.submit(render, task)
+
+    def failure(self, exc: BaseException) -> str:
+        return "its worker process died (killed, or out of memory); run the build again"
+
+    def close(self, finished: bool) -> None:
+        if finished:
+            self.pool.shutdown(wait=True)
+        else:
+            _stop_workers(self.pool)
+
+
 # --------------------------------------------------------------------------
 # Results and reporting
 
@@ -488,22 +531,28 @@ class _Build:
         self.now = (dt.datetime.combine(build_date(), dt.time(), dt.UTC) if os.environ.get("SOURCE_DATE_EPOCH")
                     else dt.datetime.now(dt.UTC).replace(microsecond=0)).isoformat()
         self.dirty = False
+        self.written_at = -math.inf  # the first finished briefing is listed at once
+        self.write_cost = 0.0
 
     def run(self) -> BuildReport:
-        tasks: list[Task] = []
         by_id = {job.id: job for job in self.jobs}
+        todo = {job.id: _todo(job, self.entries.get(job.id), self.options.force) for job in self.jobs}
+        tasks = [Task(job.briefing(), todo[job.id], self.templates) for job in self.jobs if todo[job.id]]
+        # Started (a cluster connected to) before anything is written or
+        # removed, so a cluster that cannot be reached leaves the folder as it was.
+        runner = self._runner(tasks)
         for job in self.jobs:
-            entry = self.entries.get(job.id)
-            for name in _stale(job, entry):
+            for name in _stale(job, self.entries.get(job.id)):
                 remove(self.out / name)
                 self.report.removed.append(name)
-            todo = _todo(job, entry, self.options.force)
-            if todo:
-                tasks.append(Task(job.briefing(), todo, self.templates))
-            else:
+            if not todo[job.id]:
                 self._finish(job, Rendering(job.id))
         try:
-            self._render(tasks, by_id)
+            if runner is None:
+                for task in tasks:
+                    self._finish(by_id[task.briefing.id], render(task))
+            else:
+                self._render(runner, tasks, by_id)
         except KeyboardInterrupt as exc:
             self.report.interrupted = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
             self.report.not_done = [j.id for j in self.jobs if j.id not in self.results]
@@ -512,40 +561,40 @@ class _Build:
         self._write_manifest(final=True)
         return self.report
 
-    def _render(self, tasks: list[Task], by_id: dict[str, Job]) -> None:
+    def _runner(self, tasks: list[Task]) -> Runner | None:
+        """Where the renders run: on a Dask cluster if one was named, in a
+        pool of local worker processes, or (one worker, or one briefing) in
+        this process."""
+        if not tasks:
+            return None
+        if self.options.scheduler:
+            from .cluster import ClusterRunner  # imports Dask only when asked for
+            return ClusterRunner(self.options.scheduler, self.templates)
         if self.options.workers <= 1 or len(tasks) <= 1:
-            for task in tasks:
-                self._finish(by_id[task.briefing.id], render(task))
-            return
-        # Writers are loaded here first so forked workers start with them
-        # imported and warm; the largest briefings go first so no worker is
-        # left with a long one at the end.
-        for fmt in {f for t in tasks for f in t.formats}:
-            get_writer(fmt, self.templates)
+            return None
+        return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
+                           self.templates, self.lock_fd)
+
+    def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
+        # The largest briefings go first, so no worker is left with a long
+        # one at the end.
         tasks.sort(key=lambda t: t.briefing.passage_count, reverse=True)
-        pool = ProcessPoolExecutor(max_workers=min(self.options.workers, len(tasks)),
-                                   mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_init_worker, initargs=(os.getpid(), self.lock_fd))
         finished = False
         try:
-            # Workers are forked during submit: hold SIGINT back meanwhile so
-            # none is born before it ignores Ctrl-C.
+            # Local workers are forked during submit: hold SIGINT back
+            # meanwhile so none is born before it ignores Ctrl-C.
             with _signals_held():
-                futures: dict[Future[Rendering], Task] = {pool.submit(render, t): t for t in tasks}
+                futures: dict[Future[Rendering], Task] = {runner.submit(t): t for t in tasks}
             for future in as_completed(futures):
                 task = futures[future]
                 try:
                     rendering = future.result()
-                except concurrent.futures.process.BrokenProcessPool:
-                    rendering = Rendering(task.briefing.id, error="its worker process died (killed, or out of "
-                                                                  "memory); run the build again")
+                except runner.lost as exc:
+                    rendering = Rendering(task.briefing.id, error=runner.failure(exc))
                 self._finish(by_id[task.briefing.id], rendering)
             finished = True
         finally:
-            if finished:
-                pool.shutdown(wait=True)
-            else:
-                _stop_workers(pool)
+            runner.close(finished)
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
         entry = self.entries.get(job.id)
@@ -570,7 +619,7 @@ class _Build:
                 built = tuple(o.format for o in rendering.outputs)
                 self.entries[job.id] = self._entry(job, files, entry, bool(built))
                 if built:
-                    self._write_manifest()
+                    self._checkpoint()
             result = JobResult(job.id, tuple(files.values()), built=built, seconds=rendering.seconds)
         self.results[job.id] = result
         self.done += 1
@@ -615,6 +664,19 @@ class _Build:
         for name in _unlisted(self.out, self.entries, set()):
             remove(self.out / name)
             self.report.removed.append(name)
+
+    def _checkpoint(self) -> None:
+        """Write the manifest during the build, at most about once a second
+        (and never more than a tenth of the time): rewriting it after every
+        briefing costs O(n²) for a catalogue of thousands. An interrupt
+        writes it at once (see run); only a KILL can leave the briefings of
+        the last second on disk unlisted, which the next build renders again."""
+        now = time.monotonic()
+        if now - self.written_at < max(MANIFEST_EVERY, 10 * self.write_cost):
+            return
+        self._write_manifest()
+        self.written_at = time.monotonic()
+        self.write_cost = self.written_at - now
 
     def _write_manifest(self, final: bool = False) -> None:
         entries = [e for e in self.entries.values() if e["files"]]

@@ -69,12 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     selectors(b)
     b.add_argument("--all", action="store_true", help="build the catalogue: every region, theme, ministry "
                                                      "and the combinations in content/catalogue.yaml")
+    b.add_argument("--matrix", action="store_true",
+                   help="the catalogue and every pairing content/catalogue.yaml's 'matrix:' asks for (region × "
+                        "theme, ministry × region) that holds passages; implies --all")
     b.add_argument("--format", default="pdf,docx,html", help="comma-separated: pdf,docx,html (default: all)")
     b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)")
     b.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, metavar="DIR",
                    help="templates folder (default: templates/ of this project)")
     b.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="parallel worker processes (default: number of cores)")
+    b.add_argument("--scheduler", default=os.environ.get("BRIEFING_SCHEDULER") or None, metavar="ADDRESS",
+                   help="render on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 (default: "
+                        "$BRIEFING_SCHEDULER, else local worker processes; needs briefing[cluster])")
     b.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
     b.add_argument("--marking", help="classification marking (default: the label catalogue's, 'Openbaar')")
     b.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
@@ -181,15 +187,17 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     formats = parse_formats(args.format)
     if args.jobs < 1:
         raise _Usage("briefing build: -j must be at least 1")
+    args.all = args.all or args.matrix
     if args.all == bool(_pairs(args)):
-        raise _Usage("briefing build: give --all, or one or more of --region, --theme, --ministry")
+        raise _Usage("briefing build: give --all or --matrix, or one or more of --region, --theme, --ministry")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
     edition = Edition(date=build_date(), marking=args.marking, templates=args.templates)
     content = _load(args, err)
-    wanted = catalogue(content) if args.all else [parse_selectors(content, _pairs(args))]
+    wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
     options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
-                      dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date)
+                      dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date,
+                      scheduler=args.scheduler)
     reporter = _Reporter(err, quiet=args.quiet)
     with _sigterm_interrupts():
         report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)

@@ -146,6 +146,17 @@ class CatalogueEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Matrix:
+    """The pairings `briefing build --matrix` adds: for each pair of kinds,
+    every combination of their ids whose briefing prints at least
+    `min_full` passages in full."""
+
+    pairs: tuple[tuple[str, str], ...]  # ((kind, kind), ...)
+    min_full: int
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     title: str
     subtitle: str
@@ -170,6 +181,7 @@ class Content:
     commitments: tuple[Commitment, ...]
     key_messages: tuple[KeyMessage, ...]
     catalogue: tuple[CatalogueEntry, ...]
+    matrix: Matrix | None
     digest: str  # sha256 of every content file, for the colophon and manifest
     warnings: tuple[Problem, ...] = ()
     by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
@@ -333,7 +345,7 @@ def load_content(root: Path) -> Content:
     commitments = _load_extracts(root / "commitments.yaml", "commitment", _commitment, by_id, taxonomies,
                                  problems)
     key_messages = _load_key_messages(root / "key-messages.yaml", taxonomies, by_id, problems)
-    catalogue = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
+    catalogue, matrix = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or document is None:
@@ -348,6 +360,7 @@ def load_content(root: Path) -> Content:
         commitments=tuple(commitments),
         key_messages=tuple(key_messages),
         catalogue=tuple(catalogue),
+        matrix=matrix,
         digest=_digest(root),
         warnings=tuple(problems),
     )
@@ -683,15 +696,16 @@ def _load_key_messages(path: Path, taxonomies: dict[str, Taxonomy], by_id: dict[
     return messages
 
 
-def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy], problems: list[Problem]) -> list[CatalogueEntry]:
+def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy],
+                    problems: list[Problem]) -> tuple[list[CatalogueEntry], Matrix | None]:
     if not path.exists():
-        return []
+        return [], None
     data = read_yaml(path, problems)
     if data is None:
-        return []
+        return [], None
     if not isinstance(data, LocatedDict):
         problems.append(Problem(Location(path), "expected a mapping with 'combinations'"))
-        return []
+        return [], None
     top = _Fields(data, path, "catalogue.yaml", problems)
     entries: list[CatalogueEntry] = []
     for item in _items(top._get("combinations", True), path, "combination", problems):
@@ -708,5 +722,37 @@ def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy], problems: list[
         if len(selectors) < 2:
             f.error(None, "a combination needs at least two selectors")
         entries.append(CatalogueEntry(tuple(selectors), f.at()))
+    matrix = _load_matrix(top, path, problems) if "matrix" in data else None
     top.finish()
-    return entries
+    return entries, matrix
+
+
+def _load_matrix(top: _Fields, path: Path, problems: list[Problem]) -> Matrix | None:
+    data = top.mapping("matrix")
+    if data is None:
+        return None
+    f = _Fields(data, path, "matrix", problems)
+    kinds = {TAG_FIELDS[k]: k for k in SELECTOR_KINDS}
+    pairs: list[tuple[str, str]] = []
+    raw = f._get("pairs", True)
+    if raw is not None and not isinstance(raw, list):
+        f.error("pairs", "'pairs' must be a list of two kinds each, like [regions, themes]")
+        raw = []
+    for pair in raw or ():
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(k, str) for k in pair)):
+            f.error("pairs", f"each pair names two kinds, like [regions, themes], not {pair!r}")
+            continue
+        unknown = [k for k in pair if k not in kinds]
+        for k in unknown:
+            f.error("pairs", f"unknown kind '{k}' in a matrix pair (one of: {', '.join(kinds)}){_hint(k, kinds)}")
+        if unknown:
+            continue
+        if pair[0] == pair[1]:
+            f.error("pairs", f"a matrix pair needs two different kinds, not [{pair[0]}, {pair[1]}]")
+            continue
+        pairs.append((kinds[pair[0]], kinds[pair[1]]))
+    min_full = f.integer("min_full", required=False) if "min_full" in data else 1
+    if min_full < 1:
+        f.error("min_full", "'min_full' must be at least 1 (a briefing needs a passage printed in full)")
+    f.finish()
+    return Matrix(tuple(pairs), min_full, f.at())
