@@ -13,6 +13,10 @@ table (see bench/README.md for what each row means and what was found):
 6. the peer: pandoc turning the same briefing, as Markdown, into DOCX and
    into PDF with --pdf-engine=weasyprint
 
+7. `briefing serve` (see bench_serve)
+8. the matrix catalogue on the local process pool and on a 2-worker Dask
+   LocalCluster (see bench_cluster)
+
 Absolute times vary with the machine and its load; the ratios are what to
 read. Run with `make bench` (or `python bench/run.py [--quick]`).
 """
@@ -212,6 +216,8 @@ def main() -> None:
     results["serve"] = bench_serve(work, wanted, quick=args.quick, floor_single=results["floor_on_demand"]["wall"],
                                    floor_per_briefing=floor_total / len(briefings), cores=cores)
 
+    results["cluster"] = bench_cluster(work, quick=args.quick, cores=cores)
+
     ratios = {
         "catalogue_vs_floor": results["cold_j2"]["wall"] / results["floor"]["wall"],
         # CPU seconds of the whole build over the floor's: overhead without scheduling and idle time
@@ -233,12 +239,14 @@ def main() -> None:
         "serve_uncached_vs_floor": ("<=", 1.15),
         "serve_throughput_vs_floor": (">=", 0.85),
         "serve_peak_rss_mb": ("<=", 600),
+        "cluster_vs_local_pool": ("<=", 1.10),
     }
     serve = results["serve"]
     values = {**ratios, "serve_hit_p50_ms": serve["hit_p50_ms"], "serve_hit_p95_ms": serve["hit_p95_ms"],
               "serve_uncached_vs_floor": serve["uncached_vs_floor"],
               "serve_throughput_vs_floor": serve["throughput_vs_floor"], "serve_peak_rss_mb": serve["peak_rss_mb"],
               "noop_seconds": results["noop"]["wall"],
+              "cluster_vs_local_pool": results["cluster"]["cluster_vs_local"],
               "peak_rss_mb": max(results["cold_j2"]["max_rss_mb"], results["cold_j1"]["max_rss_mb"])}
     results["ratios"] = ratios
     results["targets"] = {k: {"value": values[k], "target": f"{op} {t}",
@@ -262,6 +270,13 @@ def main() -> None:
     print(f"\nserve: cached hit p50 {sv['hit_p50_ms']:.1f} ms, p95 {sv['hit_p95_ms']:.1f} ms (concurrency 16); "
           f"uncached PDF {sv['uncached_single_s']:.2f} s; {sv['throughput_per_s']:.2f} uncached PDFs/s at "
           f"concurrency 8 (floor {sv['floor_per_s']:.2f}/s); peak RSS {sv['peak_rss_mb']:.0f} MB")
+    cl = results["cluster"]
+    print(f"\ncluster: {cl['briefings']} matrix briefings, local pool -j {cores} {cl['local']['wall']:.1f} s, "
+          f"2-worker LocalCluster {cl['cluster']['wall']:.1f} s; planning {cl['plan']['wall']:.2f} s; "
+          f"coordinator {1000 * cl['coordinator_s_per_briefing']:.1f} ms/briefing, render "
+          f"{cl['render_cpu_s_per_briefing']:.2f} CPU s/briefing")
+    print("estimate for 2,000 briefings: " + ", ".join(f"{n} machine(s) ~{t / 60:.1f} min"
+                                                       for n, t in cl["estimate_2000"].items()))
     print(f"\n{'target':<30}{'value':>10}  {'goal':<8} met")
     for key, t in results["targets"].items():
         print(f"{key:<30}{t['value']:>10.2f}  {t['target']:<8} {'yes' if t['met'] else 'NO'}")
@@ -349,6 +364,55 @@ def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, flo
         "peak_rss_mb": peak[0] / 1024 / 1024,
         "wall": wall,
     }
+
+
+
+def bench_cluster(work: Path, quick: bool, cores: int) -> dict[str, Any]:
+    """The matrix catalogue (`briefing build --matrix`) on the local process
+    pool and on a Dask LocalCluster of as many single-threaded worker
+    processes, alternately, best of two each; the cluster's overhead is the
+    ratio. The cluster is started and warmed first (one small build), as a
+    standing cluster would be. From the same runs: the coordinator's serial
+    work (planning, from a dry run; writing, from the cluster run's own CPU)
+    and the render CPU per briefing, which give the estimate for 2,000
+    briefings on N machines of `cores` cores."""
+    import logging
+
+    from distributed import LocalCluster
+
+    what = ["--region", "sahel"] if quick else ["--matrix"]
+    common = ["--format", "pdf,docx,html", "--quiet", "--date", "2026-11-27"]
+    plan = best_of(1 if quick else 2, [*BRIEFING, "build", *what, "--dry-run", "--out", str(work / "matrix-plan")])
+    listing = subprocess.run([*BRIEFING, "build", *what, "--dry-run", "--out", str(work / "matrix-plan")],
+                             capture_output=True, text=True, check=True).stdout
+    count = sum(1 for line in listing.splitlines() if line.startswith("would build "))
+    local_runs, cluster_runs = [], []
+    with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        address = cluster.scheduler_address
+        measure([*BRIEFING, "build", "--region", "arctic", *common, "--out", str(work / "cluster-warm"),
+                 "--scheduler", address])
+        for _ in range(1 if quick else 2):
+            shutil.rmtree(work / "matrix-local", ignore_errors=True)
+            local_runs.append(measure([*BRIEFING, "build", *what, *common, "--out", str(work / "matrix-local"),
+                                       "-j", str(cores)]))
+            shutil.rmtree(work / "matrix-cluster", ignore_errors=True)
+            cluster_runs.append(measure([*BRIEFING, "build", *what, *common, "--out", str(work / "matrix-cluster"),
+                                         "--scheduler", address]))
+    local = min(local_runs, key=lambda r: r["wall"])
+    remote = min(cluster_runs, key=lambda r: r["wall"])
+    # The cluster run's own process is the coordinator alone: its CPU less
+    # the planning is what it spends per briefing receiving and writing.
+    coordinator = max(0.0, remote["cpu"] - plan["cpu"]) / count
+    render_cpu = local["cpu"] / count
+    plan_per = plan["wall"] / count
+    estimate = {}
+    for machines in (1, 2, 4, 8, 16, 32):
+        renders = 2000 * render_cpu / (machines * cores)
+        estimate[machines] = 2000 * plan_per + max(renders, 2000 * coordinator)
+    return {"briefings": count, "local": local, "cluster": remote, "plan": plan,
+            "cluster_vs_local": remote["wall"] / local["wall"], "coordinator_s_per_briefing": coordinator,
+            "render_cpu_s_per_briefing": render_cpu, "plan_s_per_briefing": plan_per, "estimate_2000": estimate}
 
 
 if __name__ == "__main__":
