@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import io
 import uuid
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -440,13 +441,28 @@ def _created(briefing: Briefing) -> dt.datetime:
 
 
 def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite the package with fixed entry times (zip stamps the clock)."""
-    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    """Give every entry of the package the same fixed time (zip stamps the
+    clock, which would make two builds differ). The DOS time and date sit at
+    fixed offsets of each local header and central directory record (ZIP
+    specification, 4.3.7 and 4.3.12), so they are patched in place: nothing
+    is decompressed or compressed again."""
+    moment = max(when, dt.datetime(1980, 1, 1))
+    dos_time = moment.hour << 11 | moment.minute << 5 | moment.second // 2
+    dos_date = (moment.year - 1980) << 9 | moment.month << 5 | moment.day
+    stamp = struct.pack("<HH", dos_time, dos_date)
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        entries = package.infolist()
+        directory = package.start_dir
+    for info in entries:
+        if out[info.header_offset:info.header_offset + 4] != b"PK\x03\x04":
+            raise TemplateError(f"Word package: no local header for {info.filename}")
+        out[info.header_offset + 10:info.header_offset + 14] = stamp
+    at = directory
+    for _ in entries:
+        if out[at:at + 4] != b"PK\x01\x02":
+            raise TemplateError("Word package: malformed central directory")
+        out[at + 12:at + 16] = stamp
+        name, extra, comment = struct.unpack("<HHH", out[at + 28:at + 34])
+        at += 46 + name + extra + comment
+    return bytes(out)
