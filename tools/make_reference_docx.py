@@ -375,12 +375,29 @@ def build(path: Path) -> None:
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+    _drop_unused_table_styles(doc)
     core = doc.core_properties
     core.title = "Referentiedocument briefings"
     core.author = ""
     core.comments = "Stijlen voor briefing; pas de stijlen aan in Word en sla op."
     core.language = "nl-NL"
     doc.save(str(path))
+
+
+# Table styles a briefing uses, and Word's default table style.
+TABLE_STYLES_KEPT = {TABLE_STYLE, "Cover Band", "Normal Table"}
+
+
+def _drop_unused_table_styles(doc: Document) -> None:
+    """The stock template defines a hundred table styles (Light Shading,
+    Medium Grid 1 Accent 3, ...): 90 % of styles.xml, which every briefing
+    would parse, carry and compress. Word still offers its built-in table
+    styles (they are latent styles, made when first used)."""
+    styles = doc.styles.element
+    for style in list(styles.findall(qn("w:style"))):
+        name = style.find(qn("w:name"))
+        if style.get(qn("w:type")) == "table" and (name is None or name.get(qn("w:val")) not in TABLE_STYLES_KEPT):
+            styles.remove(style)
 
 
 def _bullet_level(doc: Document, style: ParagraphStyle) -> None:
