@@ -133,6 +133,7 @@ def scheduler() -> Iterator[tuple[str, Callable[[], list[int]]]]:
                                   dashboard_address=None, silence_logs=40) as cluster, \
             distributed.Client(cluster, set_as_default=False) as client:
         def worker_pids() -> list[int]:
+            client.wait_for_workers(2, timeout=30)  # a killed worker is back once its nanny restarted it
             return sorted(client.run(os.getpid).values())
         yield cluster.scheduler_address, worker_pids
 
