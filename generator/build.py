@@ -32,6 +32,7 @@ import concurrent.futures.process
 import ctypes
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import json
 import math
@@ -340,6 +341,10 @@ class LocalRunner:
     def __init__(self, workers: int, formats: set[str], templates: Path, lock_fd: int) -> None:
         for fmt in sorted(formats):
             get_writer(fmt, templates)
+        # What the workers inherit stays out of the garbage collector's walks
+        # (and is not copied page by page as collections touch it).
+        gc.collect()
+        gc.freeze()
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_init_worker, initargs=(os.getpid(), lock_fd))
 
@@ -354,6 +359,7 @@ class LocalRunner:
             self.pool.shutdown(wait=True)
         else:
             _stop_workers(self.pool)
+        gc.unfreeze()
 
 
 # --------------------------------------------------------------------------

@@ -17,14 +17,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TEMPLATES, Run
 
 from generator.build import BuildReport, JobResult, Options, build_briefings
 from generator.catalogue import catalogue, pairings
 from generator.compose import Edition
 from generator.content import Content, load_content
 from generator.select import Selector, select
-
-from conftest import ROOT, TEMPLATES, Run
 
 Cli = Callable[..., Run]
 

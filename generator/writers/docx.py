@@ -30,8 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import uuid
 import struct
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
