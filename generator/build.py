@@ -438,6 +438,9 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     `Interrupted`) stops rendering at once, keeps and records what was
     finished, and is in the report too."""
     reporter = reporter or _Silent()
+    if options.scheduler:  # a wrong address is an error even when nothing needs rendering
+        from .cluster import checked_address
+        checked_address(options.scheduler)
     if options.dry_run:
         previous = _verified(read_manifest(out), out)
         jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)

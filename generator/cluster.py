@@ -44,11 +44,12 @@ from typing import Any
 
 from . import __version__
 from .build import NOT_BRIEFING_TEMPLATES, Rendering, Task, render
-from .errors import OutputError
+from .errors import OutputError, UsageError
 from .outputs import describe_os_error
 
 try:
     from distributed import Client
+    from distributed.comm.addressing import parse_address, parse_host_port
     from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise OutputError("building on a cluster needs Dask distributed: pip install 'briefing[cluster]'") from exc
@@ -131,6 +132,22 @@ def render_remote(task: Task, digest: str, version: str) -> Rendering:
     return render(replace(task, templates=folder))
 
 
+def checked_address(address: str) -> str:
+    """The scheduler address as Dask writes it (tcp://host:port), or a
+    UsageError saying what is wrong with it. Checked before a Client is made:
+    Dask raises a bare ValueError for a malformed address, and the half-made
+    Client then hangs for 20 s while it is collected."""
+    try:
+        scheme, location = parse_address(address)
+        if scheme not in ("tcp", "tls"):
+            raise ValueError(f"protocol '{scheme}' is not for a cluster (tcp or tls)")
+        parse_host_port(location)
+    except ValueError as exc:
+        why = "its port is not a number" if "invalid literal for int()" in str(exc) else str(exc)
+        raise UsageError(f"scheduler address '{address}' is not like tcp://10.0.0.5:8786: {why}") from None
+    return f"{scheme}://{location}"
+
+
 class ClusterRunner:
     """Submits render tasks to a Dask cluster through its concurrent.futures
     executor. Connects on creation, so a wrong address fails the build
@@ -142,6 +159,7 @@ class ClusterRunner:
     lost: tuple[type[BaseException], ...] = (Exception,)
 
     def __init__(self, address: str, templates: Path) -> None:
+        address = checked_address(address)
         bundle = TemplateBundle.of(templates)
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)

@@ -121,6 +121,28 @@ def test_an_unreachable_scheduler_fails_before_anything_is_written(cli: Cli, tmp
     assert not any(p.suffix in {".pdf", ".docx", ".html"} for p in out.glob("*")) if out.exists() else True
 
 
+@pytest.mark.parametrize(("address", "why"), [
+    ("foo", "missing port number in address 'foo'"),
+    ("tcp://127.0.0.1:notaport", "its port is not a number"),
+    ("inproc://x", "protocol 'inproc' is not for a cluster (tcp or tls)"),
+])
+def test_a_malformed_scheduler_address_is_a_usage_error(cli: Cli, tmp_path: Path, address: str, why: str) -> None:
+    pytest.importorskip("distributed")
+    run = cli("build", "--theme", "piracy", "--dry-run", "--out", str(tmp_path), "--scheduler", address)
+    assert run.code == 2
+    assert run.err == f"scheduler address '{address}' is not like tcp://10.0.0.5:8786: {why}\n"
+
+
+def test_without_dask_a_cluster_build_says_what_to_install(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['distributed'] = None; from generator.cli import main; "
+            f"sys.exit(main(['build', '--theme', 'piracy', '--out', {str(tmp_path)!r}, "
+            "'--scheduler', 'tcp://127.0.0.1:8786']))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr == "building on a cluster needs Dask distributed: pip install 'briefing[cluster]'\n"
+    assert not any(tmp_path.iterdir())
+
+
 # --------------------------------------------------------------------------
 # On a real LocalCluster
 
