@@ -550,21 +550,26 @@ class _Build:
         # Started (a cluster connected to) before anything is written or
         # removed, so a cluster that cannot be reached leaves the folder as it was.
         runner = self._runner(tasks)
-        for job in self.jobs:
-            for name in _stale(job, self.entries.get(job.id)):
-                remove(self.out / name)
-                self.report.removed.append(name)
-            if not todo[job.id]:
-                self._finish(job, Rendering(job.id))
+        finished = False
         try:
+            for job in self.jobs:
+                for name in _stale(job, self.entries.get(job.id)):
+                    remove(self.out / name)
+                    self.report.removed.append(name)
+                if not todo[job.id]:
+                    self._finish(job, Rendering(job.id))
             if runner is None:
                 for task in tasks:
                     self._finish(by_id[task.briefing.id], render(task))
             else:
                 self._render(runner, tasks, by_id)
+            finished = True
         except KeyboardInterrupt as exc:
             self.report.interrupted = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
             self.report.not_done = [j.id for j in self.jobs if j.id not in self.results]
+        finally:
+            if runner is not None:
+                runner.close(finished)
         self._tidy()
         self.report.results = [self.results[j.id] for j in self.jobs if j.id in self.results]
         self._write_manifest(final=True)
@@ -588,22 +593,17 @@ class _Build:
         # The largest briefings go first, so no worker is left with a long
         # one at the end.
         tasks.sort(key=lambda t: t.briefing.passage_count, reverse=True)
-        finished = False
-        try:
-            # Local workers are forked during submit: hold SIGINT back
-            # meanwhile so none is born before it ignores Ctrl-C.
-            with _signals_held():
-                futures: dict[Future[Rendering], Task] = {runner.submit(t): t for t in tasks}
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    rendering = future.result()
-                except runner.lost as exc:
-                    rendering = Rendering(task.briefing.id, error=runner.failure(exc))
-                self._finish(by_id[task.briefing.id], rendering)
-            finished = True
-        finally:
-            runner.close(finished)
+        # Local workers are forked during submit: hold SIGINT back meanwhile
+        # so none is born before it ignores Ctrl-C.
+        with _signals_held():
+            futures: dict[Future[Rendering], Task] = {runner.submit(t): t for t in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                rendering = future.result()
+            except runner.lost as exc:
+                rendering = Rendering(task.briefing.id, error=runner.failure(exc))
+            self._finish(by_id[task.briefing.id], rendering)
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
         entry = self.entries.get(job.id)
