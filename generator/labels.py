@@ -53,6 +53,9 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "colophon.maker_lead": "", "colophon.maker": "organisation",
     "index.title": "document", "index.summary": "n citation", "index.parts": "", "index.caption": "group",
     "index.footer": "generator content_version date",
+    "signature.reason": "", "signature.location": "",
+    "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
+    "feed.changed": "changes", "feed.separator": "", "feed.other": "",
 }.items()}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {

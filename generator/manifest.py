@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 import jinja2
 
@@ -20,6 +20,7 @@ from .content import Content
 from .errors import TemplateError
 from .labels import load_labels
 from .outputs import atomic_write
+from .publish.feed import Change, PassageMark
 from .writers.html import house_fonts_css
 
 MANIFEST = "manifest.json"
@@ -33,6 +34,11 @@ class ManifestFile(TypedDict):
     bytes: int
     pages: int | None
     input_hash: str
+    # PDF only: the variant (pdf/ua-1, pdf/a-2a, …) and, when signed, the
+    # signer's name and the SHA-256 fingerprint of its certificate.
+    variant: NotRequired[str]
+    signer: NotRequired[str]
+    signer_sha256: NotRequired[str]
 
 
 class ManifestSelector(TypedDict):
@@ -51,6 +57,9 @@ class ManifestEntry(TypedDict):
     content_hash: str
     pages: int | None
     built_at: str
+    changed_at: str  # when content_hash last changed (the feed's `updated`)
+    passage_hashes: dict[str, PassageMark]  # what the next build diffs against
+    last_change: Change  # what changed then
     files: dict[str, ManifestFile]
 
 
