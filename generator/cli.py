@@ -31,8 +31,8 @@ from .build import BuildReport, Interrupted, JobResult, Options, build_briefings
 from .catalogue import catalogue
 from .compose import Edition
 from .content import Content, load_content
-from .publish import configure
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
+from .publish import configure
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
 from .writers import parse_formats

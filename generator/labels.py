@@ -52,7 +52,7 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "colophon.method": "", "colophon.version_lead": "", "colophon.version": "generator date",
     "colophon.maker_lead": "", "colophon.maker": "organisation",
     "index.title": "document", "index.summary": "n citation", "index.parts": "", "index.caption": "group",
-    "index.footer": "generator content_version date",
+    "index.footer": "generator content_version date", "index.feed": "",
     "signature.reason": "", "signature.location": "",
     "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
     "feed.changed": "changes", "feed.separator": "", "feed.other": "",

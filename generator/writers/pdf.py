@@ -26,6 +26,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+import weasyprint.pdf
+from weasyprint.css import ColorProfile
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
@@ -94,6 +96,22 @@ class _WarningRouter(logging.Handler):
 
 _ROUTER = _WarningRouter()
 logging.getLogger("weasyprint").addHandler(_ROUTER)
+
+
+class _ClosingColorProfile(ColorProfile):  # type: ignore[misc]
+    """WeasyPrint 70 opens its sRGB profile for the output intent of PDF/A
+    and PDF/X and never closes it: one leaked file per PDF (a
+    ResourceWarning, and a server running out of descriptors). The profile
+    is read whole when it is made, so the file is closed right after."""
+
+    def __init__(self, file_object: Any, *args: Any) -> None:
+        try:
+            super().__init__(file_object, *args)
+        finally:
+            file_object.close()
+
+
+weasyprint.pdf.ColorProfile = _ClosingColorProfile  # only where the PDF stage makes the output intent's profile
 
 
 MAX_REFLOWS = 4
