@@ -448,3 +448,67 @@ def test_a_second_build_leaves_manifest_sums_feed_and_index_alone(cli: Cli, tmp_
     before = {n: ((tmp_path / n).read_bytes(), (tmp_path / n).stat().st_mtime_ns) for n in names}
     run_ok(cli, *args)
     assert {n: ((tmp_path / n).read_bytes(), (tmp_path / n).stat().st_mtime_ns) for n in names} == before
+
+
+# --------------------------------------------------------------------------
+# index.html for many briefings
+
+
+@pytest.fixture(scope="module")
+def catalogue_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The catalogue in HTML only: the index with every kind of briefing."""
+    out = tmp_path_factory.mktemp("catalogue")
+    err = io.StringIO()
+    assert main(["build", "--all", "-j", "1", "--format", "html", "--out", str(out), "--quiet"],
+                stdout=io.StringIO(), stderr=err) == 0, err.getvalue()
+    return out
+
+
+def test_the_index_is_one_complete_table_without_javascript(catalogue_html: Path) -> None:
+    index = (catalogue_html / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((catalogue_html / "manifest.json").read_text())["briefings"]
+    assert index.count("<tr data-title=") == len(manifest) == 41
+    # The controls only work with the script, which shows them.
+    assert '<div class="controls" id="controls" hidden>' in index
+    assert '<label for="filter">' in index and '<label for="kind">' in index
+    assert len(re.findall(r'<th scope="col"', index)) == 7 and index.count('<th scope="row">') == 41
+    assert "http://" not in index.split("<script>")[1] and "https://" not in index.split("<script>")[1]
+    sahel = next(e for e in manifest if e["id"] == "region-sahel")
+    row = re.search(r'<tr [^>]*data-search="[^"]*sahel[^"]*">.*?</tr>', index, re.S)
+    assert row and "Nieuwe briefing met 9 passages." in row.group() and sahel["date"] in row.group()
+    assert f'data-size="{sahel["files"]["html"]["bytes"]}"' in row.group()
+
+
+@pytest.mark.slow
+def test_the_index_filters_and_sorts_in_a_browser_from_disk(catalogue_html: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = (catalogue_html / "index.html").as_uri()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(url)
+            page.fill("#filter", "afrika")
+            assert page.inner_text("#shown") == "5 van 41 briefings getoond"
+            titles = page.locator("tbody tr:not([hidden]) th").all_inner_texts()
+            assert len(titles) == 5 and all("Afrika" in t for t in titles)
+            page.select_option("#kind", "combination")
+            assert page.locator("tbody tr:not([hidden]) th").all_inner_texts() == \
+                ["Briefing Piraterij in de Hoorn van Afrika"]
+            page.fill("#filter", "")
+            page.select_option("#kind", "")
+            # Sort by passages, with the keyboard: most first on the second press.
+            page.focus("th[data-sort=passages] button")
+            page.keyboard.press("Enter")
+            page.keyboard.press("Enter")
+            assert page.get_attribute("th[data-sort=passages]", "aria-sort") == "descending"
+            counts = [int(c) for c in page.locator("tbody tr td:nth-of-type(5)").all_inner_texts()]
+            assert counts == sorted(counts, reverse=True) and len(counts) == 41
+            # Without JavaScript: every briefing, no controls.
+            bare = browser.new_context(java_script_enabled=False).new_page()
+            bare.goto(url)
+            assert bare.locator("tbody tr:visible").count() == 41
+            assert not bare.locator("#filter").is_visible()
+        finally:
+            browser.close()
