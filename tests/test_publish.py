@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES, make_briefing
+from conftest import TEMPLATES, make_briefing, pdf_fonts
 from pypdf import PdfReader
 
 from generator.cli import main
@@ -88,12 +88,8 @@ def test_each_variant_identifies_itself_embeds_fonts_and_is_tagged(arctic_pdfs: 
         assert intents is None
     # Every variant is tagged (an archive is read with screen readers too).
     assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
-    for page in reader.pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    fonts = pdf_fonts(reader)
+    assert fonts and all(fonts.values()), fonts
 
 
 def test_the_variant_is_in_the_manifest_and_changing_it_rebuilds_only_pdfs(cli: Cli, tmp_path: Path) -> None:
