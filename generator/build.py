@@ -616,11 +616,15 @@ class _Build:
     def _entry(self, job: Job, files: dict[str, ManifestFile], old: ManifestEntry | None,
                built: bool) -> ManifestEntry:
         pdf = files.get("pdf")
+        # The feed's memory: what the briefing prints now, and when and how
+        # its content last changed (kept while content_hash stays the same).
         marks = passage_marks(job.selection.passages)
-        if old and old.get("content_hash") == job.content_hash and "last_change" in old:
-            changed_at, change = old.get("changed_at", self.now), old["last_change"]
-        else:
+        if old is None or old.get("content_hash") != job.content_hash:
             changed_at, change = self.now, change_between(old.get("passage_hashes") if old else None, marks)
+        elif "last_change" in old:
+            changed_at, change = old.get("changed_at", self.now), old["last_change"]
+        else:  # a manifest from before the feed: unchanged since it was built
+            changed_at, change = old.get("built_at", self.now), change_between(None, marks)
         entry: ManifestEntry = {
             "id": job.id,
             "title": job.model.cover.title,

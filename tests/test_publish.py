@@ -226,6 +226,38 @@ def test_a_second_signed_build_rebuilds_nothing(signed_build: Path, key: Key, cl
     assert {p.name: p.read_bytes() for p in signed_build.iterdir() if not p.name.startswith(".briefing-")} == before
 
 
+def test_a_signed_archival_pdf_stays_archival(arctic_pdfs: dict[str, bytes], key: Key) -> None:
+    from generator.publish.signing import load_pdf_key
+
+    signer = load_pdf_key(key.p12, key.passphrase.encode())
+    signed = signer.sign(arctic_pdfs["pdf/a-2a"], "reden", "plaats")
+    assert signed.startswith(arctic_pdfs["pdf/a-2a"])
+    root = PdfReader(io.BytesIO(signed)).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert (xmp_value(xmp, "pdfaid:part"), xmp_value(xmp, "pdfaid:conformance")) == ("2", "A")
+    assert "/OutputIntents" in root and "/StructTreeRoot" in root
+    _, status = pyhanko_status(signed, key)
+    assert status.bottom_line
+
+
+def test_a_signing_failure_fails_the_briefing_whole(key: Key, cli: Cli, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like a renderer's failure: reported, the others go on (see
+    test_build), and none of the briefing's files is written."""
+    from generator.publish.signing import PdfSigningKey
+
+    def broken(self: PdfSigningKey, data: bytes, reason: str, location: str) -> bytes:
+        raise RuntimeError("token removed")
+
+    monkeypatch.setattr(PdfSigningKey, "sign", broken)
+    monkeypatch.setenv("BRIEFING_SIGN_KEY", str(key.p12))
+    monkeypatch.setenv("BRIEFING_SIGN_PASSPHRASE", key.passphrase)
+    run = cli("build", "--region", "arctic", "--format", "pdf,html", "--out", str(tmp_path), "--quiet")
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert "FAILED region-arctic: signing the PDF: RuntimeError: token removed" in run.err  # type: ignore[attr-defined]
+    assert not list(tmp_path.glob("region-arctic.*"))
+
+
 def test_without_a_key_nothing_is_signed(arctic_pdfs: dict[str, bytes]) -> None:
     assert b"/ByteRange" not in arctic_pdfs["pdf/ua-1"]
 
