@@ -208,8 +208,8 @@ def test_a_signed_pdf_validates_with_pyhanko_and_pdfsig(signed_build: Path, key:
 
 def test_a_changed_byte_breaks_the_signature(signed_build: Path, key: Key, tmp_path: Path) -> None:
     data = bytearray((signed_build / "region-arctic.pdf").read_bytes())
-    where = data.index(b"/Title")  # inside the signed range, in the document information
-    data[where + 8] ^= 0x01
+    where = data.index(b"stream\n", len(data) // 3) + 20  # inside the signed range, in a page's content
+    data[where] ^= 0x01
     _, status = pyhanko_status(bytes(data), key)
     assert not status.intact and not status.bottom_line
     (tmp_path / "changed.pdf").write_bytes(bytes(data))
@@ -238,6 +238,11 @@ def test_a_signed_archival_pdf_stays_archival(arctic_pdfs: dict[str, bytes], key
     assert "/OutputIntents" in root and "/StructTreeRoot" in root
     _, status = pyhanko_status(signed, key)
     assert status.bottom_line
+    # The metadata is as rendered (PDF/A wants XMP and document information
+    # to agree; pyHanko would otherwise add itself to one of them).
+    unsigned = PdfReader(io.BytesIO(arctic_pdfs["pdf/a-2a"]))
+    assert PdfReader(io.BytesIO(signed)).metadata == unsigned.metadata
+    assert xmp == unsigned.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
 
 
 def test_a_signing_failure_fails_the_briefing_whole(key: Key, cli: Cli, tmp_path: Path,
