@@ -2,10 +2,12 @@
 and follow — signed PDFs, SHA256SUMS (optionally signed), an Atom feed of
 changes.
 
-The build calls this package at three points only: `Publishing` is loaded
-(and every key checked) before anything is planned or rendered; each
-rendered PDF goes through `Publishing.seal`; and after manifest.json is
-written, `write_published` writes the files derived from it. Keys are read
+The build calls this package at four points: `Publishing` is loaded (and
+every key checked) before anything is planned or rendered; each rendered
+PDF goes through `Publishing.seal`; each manifest entry records what the
+feed will diff (`feed.passage_marks`, `feed.change_between`); and after
+manifest.json is written, `write_published` writes the files derived from
+it. Keys are read
 from files named by the environment (or, for a path, an option); a
 passphrase never comes from the command line or content.
 
