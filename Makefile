@@ -12,9 +12,9 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages: Pango and HarfBuzz (with its subsetter, for small and
 # reproducible font subsets) for WeasyPrint; the rest are used by the tests
 # (read PDFs back, convert DOCX with LibreOffice, check pandoc sees headings,
-# drive the web page in a real browser).
+# drive the web page in a real browser, check signatures with pdfsig and gpg).
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 shared-mime-info
-TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui chromium
+TEST_DEBS    := poppler-utils qpdf pandoc libreoffice-writer-nogui chromium gnupg
 
 .PHONY: briefings serve test slow check lint typecheck golden bench clean distclean deps-runtime deps-test
 
@@ -56,7 +56,7 @@ bench: $(VENV)/.installed deps-test
 $(VENV)/.installed: pyproject.toml | deps-runtime
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,serve,cluster]'
+	$(BIN)/pip install --quiet -e '.[dev,serve,cluster,publish]'
 	touch $@
 
 deps-runtime:

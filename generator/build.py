@@ -17,7 +17,11 @@ The shape of a build, and why:
 - **Each format is current or not on its own**: its input hash adds the
   date, templates (fonts included), generator version and format; a file is
   current when that hash matches the manifest and the file's sha256 matches
-  its bytes.
+  its bytes. A PDF's input hash adds its variant and who signs it.
+- **Publishing is kept apart** (generator/publish/): keys are checked before
+  planning, the coordinator signs each rendered PDF before writing it (the
+  private key never reaches a worker), and SHA256SUMS and feed.xml are
+  derived from the manifest each time it is written.
 - **Only the coordinator writes.** Workers render and return bytes; the
   coordinator writes each briefing's files and then the manifest, with
   SIGINT/SIGTERM held back in between, so after any stop the manifest
@@ -54,11 +58,14 @@ from . import __version__
 from .compose import Edition, compose
 from .content import Content
 from .errors import BriefingError, OutputError
+from .labels import load_labels
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
 from .model import Briefing, fingerprint_data
 from .outputs import OutputLock, atomic_write, describe_os_error, remove
+from .publish import Publishing, write_published
+from .publish.feed import change_between, passage_marks, render_feed
 from .select import Selection, Selector, select
-from .writers import FORMATS, SUFFIXES, get_writer
+from .writers import DEFAULT_PDF_VARIANT, FORMATS, SUFFIXES, get_writer
 
 # Seconds between writes of the manifest during a build (see _checkpoint).
 MANIFEST_EVERY = 1.0
@@ -128,6 +135,7 @@ class Options:
     whole_catalogue: bool = False
     date: dt.date | None = None
     scheduler: str | None = None  # a Dask scheduler's address: render on that cluster
+    publishing: Publishing = Publishing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +158,14 @@ class Job:
     content: Content
     selection: Selection
     edition: Edition  # with the date the briefing shows
+    pdf_identity: tuple[str, ...] = ()  # Publishing.pdf_identity: the PDF's variant and signer
 
     def briefing(self) -> Briefing:
         return compose(self.content, self.selection, self.edition)
 
     def input_hash(self, fmt: str) -> str:
-        inputs = json.dumps([self.content_hash, self.date.isoformat(), self.template_hash, __version__, fmt])
+        extra = list(self.pdf_identity) if fmt == "pdf" else []
+        inputs = json.dumps([self.content_hash, self.date.isoformat(), self.template_hash, __version__, fmt, *extra])
         return hashlib.sha256(inputs.encode()).hexdigest()
 
     @property
@@ -185,7 +195,8 @@ def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Pa
         content_hash = _model_hash(undated)
         date = options.date or date_of(selection.id, content_hash) or edition.date
         jobs.append(Job(undated, tuple(selectors), options.formats, templates, content_hash, date, template_hash,
-                        content, selection, dataclasses.replace(edition, date=date)))
+                        content, selection, dataclasses.replace(edition, date=date),
+                        options.publishing.pdf_identity))
     return jobs
 
 
@@ -212,6 +223,7 @@ class Task:
     briefing: Briefing
     formats: tuple[str, ...]
     templates: Path
+    pdf_variant: str = DEFAULT_PDF_VARIANT
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +249,7 @@ def render(task: Task) -> Rendering:
     try:
         outputs = []
         for fmt in task.formats:
-            result = get_writer(fmt, task.templates).render(task.briefing)
+            result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
             outputs.append(Output(fmt, result.data, result.pages))
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:
@@ -338,9 +350,9 @@ class LocalRunner:
 
     lost: tuple[type[BaseException], ...] = (concurrent.futures.process.BrokenProcessPool,)
 
-    def __init__(self, workers: int, formats: set[str], templates: Path, lock_fd: int) -> None:
+    def __init__(self, workers: int, formats: set[str], templates: Path, pdf_variant: str, lock_fd: int) -> None:
         for fmt in sorted(formats):
-            get_writer(fmt, templates)
+            get_writer(fmt, templates, pdf_variant)
         # What the workers inherit stays out of the garbage collector's walks
         # (and is not copied page by page as collections touch it).
         gc.collect()
@@ -546,7 +558,8 @@ class _Build:
     def run(self) -> BuildReport:
         by_id = {job.id: job for job in self.jobs}
         todo = {job.id: _todo(job, self.entries.get(job.id), self.options.force) for job in self.jobs}
-        tasks = [Task(job.briefing(), todo[job.id], self.templates) for job in self.jobs if todo[job.id]]
+        variant = self.options.publishing.pdf_variant
+        tasks = [Task(job.briefing(), todo[job.id], self.templates, variant) for job in self.jobs if todo[job.id]]
         # Started (a cluster connected to) before anything is written or
         # removed, so a cluster that cannot be reached leaves the folder as it was.
         runner = self._runner(tasks)
@@ -587,7 +600,7 @@ class _Build:
         if self.options.workers <= 1 or len(tasks) <= 1:
             return None
         return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
-                           self.templates, self.lock_fd)
+                           self.templates, self.options.publishing.pdf_variant, self.lock_fd)
 
     def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
         # The largest briefings go first, so no worker is left with a long
@@ -607,6 +620,7 @@ class _Build:
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
         entry = self.entries.get(job.id)
+        rendering = self._sealed(rendering)
         if rendering.error:
             result = JobResult(job.id, tuple(entry["files"].values()) if entry else (), error=rendering.error,
                                seconds=rendering.seconds)
@@ -616,9 +630,9 @@ class _Build:
                 for output in rendering.outputs:
                     name = job.file_name(output.format)
                     atomic_write(self.out / name, output.data)
-                    files[output.format] = ManifestFile(
+                    files[output.format] = self._facts(ManifestFile(
                         name=name, sha256=hashlib.sha256(output.data).hexdigest(), bytes=len(output.data),
-                        pages=output.pages, input_hash=job.input_hash(output.format))
+                        pages=output.pages, input_hash=job.input_hash(output.format)), output.format)
                 for fmt in job.formats:  # the formats that were current already
                     if fmt not in files and (info := _current(job, entry, fmt)) is not None:
                         files[fmt] = info
@@ -634,9 +648,42 @@ class _Build:
         self.done += 1
         self.reporter.briefing(result, self.done, len(self.jobs))
 
+    def _sealed(self, rendering: Rendering) -> Rendering:
+        """The rendering with its PDF signed, when a key is configured.
+        Signing happens here, in the coordinator, so the key stays in it."""
+        publishing = self.options.publishing
+        if publishing.pdf_key is None or rendering.error:
+            return rendering
+        words = load_labels(self.content.document.language, self.templates)
+        try:
+            outputs = tuple(dataclasses.replace(o, data=publishing.seal(
+                o.data, words.text("signature.reason"), words.text("signature.location")))
+                if o.format == "pdf" else o for o in rendering.outputs)
+        except Exception as exc:  # a signing failure fails this briefing, not the build
+            return dataclasses.replace(rendering, outputs=(), error=f"signing the PDF: {type(exc).__name__}: {exc}")
+        return dataclasses.replace(rendering, outputs=outputs)
+
+    def _facts(self, info: ManifestFile, fmt: str) -> ManifestFile:
+        publishing = self.options.publishing
+        if fmt == "pdf":
+            info["variant"] = publishing.pdf_variant
+            if publishing.pdf_key is not None:
+                info["signer"] = publishing.pdf_key.name
+                info["signer_sha256"] = publishing.pdf_key.fingerprint
+        return info
+
     def _entry(self, job: Job, files: dict[str, ManifestFile], old: ManifestEntry | None,
                built: bool) -> ManifestEntry:
         pdf = files.get("pdf")
+        # The feed's memory: what the briefing prints now, and when and how
+        # its content last changed (kept while content_hash stays the same).
+        marks = passage_marks(job.selection.passages)
+        if old is None or old.get("content_hash") != job.content_hash:
+            changed_at, change = self.now, change_between(old.get("passage_hashes") if old else None, marks)
+        elif "last_change" in old:
+            changed_at, change = old.get("changed_at", self.now), old["last_change"]
+        else:  # a manifest from before the feed: unchanged since it was built
+            changed_at, change = old.get("built_at", self.now), change_between(None, marks)
         entry: ManifestEntry = {
             "id": job.id,
             "title": job.model.cover.title,
@@ -648,6 +695,9 @@ class _Build:
             "content_hash": job.content_hash,
             "pages": pdf["pages"] if pdf else None,
             "built_at": self.now if built or not old else old.get("built_at", self.now),
+            "changed_at": changed_at,
+            "passage_hashes": marks,
+            "last_change": change,
             "files": {fmt: files[fmt] for fmt in FORMATS if fmt in files},
         }
         if old != entry:
@@ -691,6 +741,11 @@ class _Build:
         entries = [e for e in self.entries.values() if e["files"]]
         # During the build it is written after a briefing was built, so it changed.
         changed, manifest = write_manifest(self.out, self.content, entries, self.now, compare=final)
+        feed = None
         if final:
             write_index(self.out, self.content, self.templates, manifest,
                         only_if_missing=not (changed or self.dirty or self.report.removed))
+            words = load_labels(self.content.document.language, self.templates)
+            feed = render_feed(manifest, words, words.text("index.title", document=self.content.document.title),
+                               self.options.publishing.base_url)
+        write_published(self.out, manifest, self.options.publishing, feed)

@@ -2,8 +2,9 @@
 place where errors become messages and exit codes:
 
     0    success
-    1    content error, selection that matches nothing, build or output error
-    2    usage error (bad option, unknown id or format, invalid marking)
+    1    content error, selection that matches nothing, build or output error,
+         unusable signing key
+    2    usage error (bad option, unknown id, format or PDF variant, invalid marking)
     130  build interrupted by Ctrl-C (SIGINT); 143 by SIGTERM
     141  the reader of standard output went away (a closed pipe)
 
@@ -31,6 +32,7 @@ from .catalogue import catalogue
 from .compose import Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
+from .publish import configure
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
 from .writers import parse_formats
@@ -91,6 +93,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--prune", action="store_true", help="with --all: remove briefings no longer in the catalogue")
     b.add_argument("--dry-run", action="store_true", help="say what would be built and removed; write nothing")
     b.add_argument("--quiet", action="store_true", help="print only errors and the summary")
+    b.add_argument("--pdf-variant", metavar="NAME",
+                   help="pdf/ua-1 (default, accessible), pdf/a-2a (archival and tagged), or another WeasyPrint "
+                        "variant: pdf/a-1b … pdf/a-4f, pdf/ua-2, pdf/x-1a … pdf/x-5g")
+    b.add_argument("--sign-key", type=Path, metavar="FILE",
+                   help="PKCS#12 key to sign PDFs with (default: $BRIEFING_SIGN_KEY; the passphrase comes from "
+                        "$BRIEFING_SIGN_PASSPHRASE or the file $BRIEFING_SIGN_PASSPHRASE_FILE)")
+    b.add_argument("--sums-key", metavar="KEYID",
+                   help="gpg key to sign SHA256SUMS with (default: $BRIEFING_GPG_KEY; keyring in $GNUPGHOME)")
+    b.add_argument("--base-url", default="", metavar="URL",
+                   help="where the folder is published, for absolute links in feed.xml (default: relative links)")
     common(b)
 
     sv = sub.add_parser("serve", help="serve a web page and HTTP API that build briefings on demand")
@@ -192,12 +204,15 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _Usage("briefing build: give --all or --matrix, or one or more of --region, --theme, --ministry")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
+    # Keys are checked before content is read or anything rendered.
+    publishing = configure(os.environ, pdf_variant=args.pdf_variant, pdf_key=args.sign_key, sums_key=args.sums_key,
+                           base_url=args.base_url)
     edition = Edition(date=build_date(), marking=args.marking, templates=args.templates)
     content = _load(args, err)
     wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
     options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
                       dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date,
-                      scheduler=args.scheduler)
+                      scheduler=args.scheduler, publishing=publishing)
     reporter = _Reporter(err, quiet=args.quiet)
     with _sigterm_interrupts():
         report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)

@@ -101,6 +101,12 @@ class OutputError(BriefingError):
     renderer failure."""
 
 
+class ConfigError(BriefingError):
+    """Raised before a build starts when its publishing configuration is
+    unusable: a signing key that is missing, locked with another passphrase
+    or outside its validity, a gpg key that is not there. Names the file."""
+
+
 class BuildFailed(BriefingError):
     """Raised at the end of a catalogue build in which some briefings failed;
     the others were written."""

@@ -51,12 +51,16 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "colophon.selection_lead": "", "colophon.selection": "subjects n", "colophon.excerpted": "k",
     "colophon.method": "", "colophon.version_lead": "", "colophon.version": "generator date",
     "colophon.maker_lead": "", "colophon.maker": "organisation",
-    "index.title": "document", "index.summary": "n citation", "index.parts": "", "index.caption": "group",
-    "index.footer": "generator content_version date",
+    "index.title": "document", "index.summary": "n citation", "index.caption": "",
+    "index.filter": "", "index.kind": "", "index.all_kinds": "", "index.shown": "n total",
+    "index.footer": "generator content_version date", "index.feed": "",
+    "signature.reason": "", "signature.location": "",
+    "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
+    "feed.changed": "changes", "feed.separator": "", "feed.other": "",
 }.items()}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {
-    "months": 12, "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 6,
+    "months": 12, "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 7,
 }
 # Mappings from kind to word, with the kinds they must cover.
 KIND_MAPS: dict[str, tuple[str, ...]] = {

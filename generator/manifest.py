@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 import jinja2
 
@@ -20,6 +20,7 @@ from .content import Content
 from .errors import TemplateError
 from .labels import load_labels
 from .outputs import atomic_write
+from .publish.feed import Change, PassageMark, summary
 from .writers.html import house_fonts_css
 
 MANIFEST = "manifest.json"
@@ -33,6 +34,11 @@ class ManifestFile(TypedDict):
     bytes: int
     pages: int | None
     input_hash: str
+    # PDF only: the variant (pdf/ua-1, pdf/a-2a, …) and, when signed, the
+    # signer's name and the SHA-256 fingerprint of its certificate.
+    variant: NotRequired[str]
+    signer: NotRequired[str]
+    signer_sha256: NotRequired[str]
 
 
 class ManifestSelector(TypedDict):
@@ -51,15 +57,32 @@ class ManifestEntry(TypedDict):
     content_hash: str
     pages: int | None
     built_at: str
+    changed_at: str  # when content_hash last changed (the feed's `updated`)
+    passage_hashes: dict[str, PassageMark]  # what the next build diffs against
+    last_change: Change  # what changed then
     files: dict[str, ManifestFile]
 
 
-class IndexSection(TypedDict):
-    """What index.html.j2 receives per group of briefings."""
+class IndexGroup(TypedDict):
+    """A kind of briefing present in the folder (index.html's kind filter)."""
 
+    id: str  # region, theme, ministry, combination
     title: str
-    id: str
-    entries: list[dict[str, Any]]
+    count: int
+
+
+class IndexRow(TypedDict):
+    """What index.html.j2 receives per briefing, besides its manifest entry:
+    what it is sorted and filtered by, and its last change in words."""
+
+    entry: dict[str, Any]
+    group: str
+    kind: str
+    order: int  # position when grouped by kind and sorted by title
+    size: int  # bytes of all its files
+    changed_at: str
+    change: str
+    search: str  # lower-case words the filter matches
 
 
 def read_manifest(out: Path) -> dict[str, ManifestEntry]:
@@ -111,22 +134,35 @@ def write_index(out: Path, content: Content, templates: Path, manifest: dict[str
     atomic_write(out / INDEX, render_index(manifest, content, templates).encode("utf-8"))
 
 
+GROUPS = ("region", "theme", "ministry", "combination")
+
+
 def render_index(manifest: dict[str, Any], content: Content, templates: Path) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for entry in manifest["briefings"]:
-        kinds = {s["kind"] for s in entry["selectors"]}
-        key = next(iter(kinds)) if len(entry["selectors"]) == 1 else "combination"
-        groups.setdefault(key, []).append(entry)
     words = load_labels(content.document.language, templates)
-    order = ("region", "theme", "ministry", "combination")
-    sections: list[IndexSection] = [{"title": words.kind(key, "kinds_plural"), "id": key,
-                                     "entries": sorted(groups[key], key=lambda e: e["title"])}
-                                    for key in order if key in groups]
+
+    def group(entry: dict[str, Any]) -> str:
+        kinds = {s["kind"] for s in entry["selectors"]}
+        return next(iter(kinds)) if len(entry["selectors"]) == 1 else "combination"
+
+    entries = sorted(manifest["briefings"], key=lambda e: (GROUPS.index(group(e)), e["title"]))
+    rows: list[IndexRow] = []
+    for order, entry in enumerate(entries):
+        key = group(entry)
+        labels = [s["label"] for s in entry["selectors"]] + [s["id"] for s in entry["selectors"]]
+        change = entry.get("last_change")
+        rows.append(IndexRow(
+            entry=entry, group=key, kind=words.kind(key), order=order,
+            size=sum(f["bytes"] for f in entry["files"].values()),
+            changed_at=entry.get("changed_at") or entry["built_at"],
+            change=summary(change, words) if change else "",
+            search=" ".join([entry["title"], entry["marking"], words.kind(key), *labels]).lower()))
+    groups = [IndexGroup(id=k, title=words.kind(k, "kinds_plural"), count=sum(1 for r in rows if r["group"] == k))
+              for k in GROUPS if any(r["group"] == k for r in rows)]
     try:
         return env.get_template(INDEX_TEMPLATE).render(
-            manifest=manifest, sections=sections, document=content.document, words=words,
+            manifest=manifest, rows=rows, groups=groups, document=content.document, words=words,
             fonts_css=house_fonts_css(templates))
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{templates / INDEX_TEMPLATE}: {exc}") from None

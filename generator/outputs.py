@@ -54,6 +54,18 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """atomic_write unless the file holds `data` already (its time, and a
+    mirror's copy, stay as they are). Returns whether it wrote."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
 def remove(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)

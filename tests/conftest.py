@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,20 @@ def defence(content: Content) -> Rendered:
     pdf = get_writer("pdf", TEMPLATES).render(briefing)
     return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
                     get_writer("html", TEMPLATES).render(briefing).data)
+
+
+def pdf_fonts(reader: Any) -> dict[str, bool]:
+    """The fonts a PDF's pages use (subset prefix dropped), each with whether
+    its file is embedded."""
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            name = str(font["/BaseFont"]).split("+")[-1]
+            fonts[name] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return fonts
 
 
 @pytest.fixture

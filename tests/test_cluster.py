@@ -187,8 +187,10 @@ class _KillOnFirst:
 
 @pytest.mark.slow
 def test_cluster_build_equals_a_local_build_and_survives_a_lost_worker(
-        content: Content, tmp_path: Path, scheduler: tuple[str, Callable[[], list[int]]]) -> None:
+        content: Content, tmp_path: Path, scheduler: tuple[str, Callable[[], list[int]]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     address, worker_pids = scheduler
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795737600")  # the same build time for both folders
     local, remote = tmp_path / "local", tmp_path / "cluster"
     options = Options(date=EDITION.date)
     report = build_briefings(content, SMALL, TEMPLATES, local, EDITION, options)

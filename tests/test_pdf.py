@@ -8,7 +8,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import TEMPLATES, Rendered, make_briefing
+from conftest import TEMPLATES, Rendered, make_briefing, pdf_fonts
 from pypdf import PdfReader
 
 from generator.content import Content
@@ -48,15 +48,9 @@ def test_tagged_pdf_ua_with_language_and_bookmarks(sahel: Rendered) -> None:
 
 
 def test_only_shipped_fonts_all_embedded(sahel: Rendered) -> None:
-    reader = PdfReader(io.BytesIO(sahel.pdf))
-    fonts = set()
-    for page in reader.pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
-            descriptor = descendant["/FontDescriptor"].get_object()
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
-            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    embedded = pdf_fonts(PdfReader(io.BytesIO(sahel.pdf)))
+    assert all(embedded.values()), embedded
+    fonts = set(embedded)
     # @font-face family "Briefing Sans" = the shipped Noto Sans files; a system font would show its own name
     assert fonts and all(name.startswith("Briefing-Sans") for name in fonts), fonts
 

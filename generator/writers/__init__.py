@@ -10,6 +10,8 @@ WeasyPrint, `docx` the only one that imports python-docx.
 
 from __future__ import annotations
 
+import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +23,8 @@ FORMATS: tuple[str, ...] = ("pdf", "docx", "html")
 # The file suffix of each format, known without loading its writer (the
 # build names and checks files before any writer is needed).
 SUFFIXES: dict[str, str] = {fmt: f".{fmt}" for fmt in FORMATS}
+# Tagged and accessible; `--pdf-variant pdf/a-2a` for an archive.
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +40,20 @@ class Writer(Protocol):
     def render(self, briefing: Briefing) -> Rendered: ...
 
 
-_cache: dict[tuple[str, Path], Writer] = {}
+_cache: dict[tuple[str, Path, str], Writer] = {}
 
 
-def get_writer(fmt: str, templates: Path) -> Writer:
-    """The (cached, warm) writer for `fmt` using the templates in `templates`."""
-    key = (fmt, templates.resolve())
+def get_writer(fmt: str, templates: Path, pdf_variant: str = DEFAULT_PDF_VARIANT) -> Writer:
+    """The (cached, warm) writer for `fmt` using the templates in `templates`
+    (for PDF, writing `pdf_variant`)."""
+    key = (fmt, templates.resolve(), pdf_variant if fmt == "pdf" else "")
     if key not in _cache:
         if fmt == "html":
             from .html import HtmlWriter
             _cache[key] = HtmlWriter(templates)
         elif fmt == "pdf":
             from .pdf import PdfWriter
-            _cache[key] = PdfWriter(templates)
+            _cache[key] = PdfWriter(templates, pdf_variant)
         elif fmt == "docx":
             from .docx import DocxWriter
             _cache[key] = DocxWriter(templates)
@@ -66,3 +71,22 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if not names:
         raise UsageError("--format needs at least one of: " + ", ".join(FORMATS))
     return names
+
+
+def unknown_variant(name: str, known: tuple[str, ...]) -> str:
+    name = name.lower()
+    # Of equally close names, the one that starts alike: 'pdf/a-2x' is 'pdf/a-2a', not 'pdf/ua-2'.
+    close = sorted(difflib.get_close_matches(name, known, n=3),
+                   key=lambda k: (-difflib.SequenceMatcher(None, name, k).ratio(), -len(os.path.commonprefix([name, k]))))
+    hint = f" — did you mean '{close[0]}'?" if close else ""
+    return f"unknown PDF variant '{name}'{hint} (one of: {', '.join(known)})"
+
+
+def check_pdf_variant(name: str) -> str:
+    """`name` as WeasyPrint knows it ('PDF/A-2a' -> 'pdf/a-2a'); a name it
+    does not know is a usage error that suggests the closest."""
+    from .pdf import PDF_VARIANTS  # loads WeasyPrint: only when a variant is asked for
+
+    if name.lower() in PDF_VARIANTS:
+        return name.lower()
+    raise UsageError(unknown_variant(name, PDF_VARIANTS))

@@ -8,9 +8,10 @@ The only module that imports WeasyPrint. Two constraints shape it:
   templates/ and data: URIs and refuses everything else. A refused or
   missing asset stops the render (a font silently replaced by a system font
   is a broken build, not a warning).
-- The PDF is tagged, PDF/UA-1, with metadata from the model. Dates come only
-  from the `dcterms` meta tags, which hold the build date, so that builds
-  with SOURCE_DATE_EPOCH are byte-identical.
+- The PDF is tagged, in the variant chosen (PDF/UA-1 by default, PDF/A-2a
+  for archives, or another of WeasyPrint's `VARIANTS`), with metadata from
+  the model. Dates come only from the `dcterms` meta tags, which hold the
+  build date, so that builds with SOURCE_DATE_EPOCH are byte-identical.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+import weasyprint.pdf
+from weasyprint.css import ColorProfile
 from weasyprint.formatting_structure import boxes
+from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from ..errors import TemplateError
+from ..errors import TemplateError, UsageError
 from ..model import Briefing
-from . import Rendered
+from . import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
 from .html import HtmlWriter
 
 
@@ -94,7 +98,25 @@ _ROUTER = _WarningRouter()
 logging.getLogger("weasyprint").addHandler(_ROUTER)
 
 
+class _ClosingColorProfile(ColorProfile):  # type: ignore[misc]
+    """WeasyPrint 70 opens its sRGB profile for the output intent of PDF/A
+    and PDF/X and never closes it: one leaked file per PDF (a
+    ResourceWarning, and a server running out of descriptors). The profile
+    is read whole when it is made, so the file is closed right after."""
+
+    def __init__(self, file_object: Any, *args: Any) -> None:
+        try:
+            super().__init__(file_object, *args)
+        finally:
+            file_object.close()
+
+
+weasyprint.pdf.ColorProfile = _ClosingColorProfile  # only where the PDF stage makes the output intent's profile
+
+
 MAX_REFLOWS = 4
+# WeasyPrint's own `debug` variant is for WeasyPrint's developers.
+PDF_VARIANTS: tuple[str, ...] = tuple(sorted(v for v in VARIANTS if v != "debug"))
 
 
 def _descendants(box: Any) -> Iterator[Any]:
@@ -129,8 +151,13 @@ class PdfWriter:
     format = "pdf"
     suffix = ".pdf"
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, variant: str = DEFAULT_PDF_VARIANT) -> None:
+        if variant not in PDF_VARIANTS:
+            raise UsageError(unknown_variant(variant, PDF_VARIANTS))
         self.templates = templates.resolve()
+        # Every variant is tagged: the archival `b` and `u` levels and PDF/X
+        # do not ask for tags, but a reader with a screen reader still needs them.
+        self.options: dict[str, Any] = {"pdf_variant": variant, "pdf_tags": True}
         self.html_writer = HtmlWriter(templates)
         # Reused across documents (loading fonts is a large part of a cold
         # render), one per thread: a writer may be shared by a server's threads.
@@ -167,7 +194,7 @@ class PdfWriter:
             # folder is published, not a path on the machine that built it.
             html = weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher)
             document: weasyprint.Document = html.render(
-                font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
+                font_config=self.font_config, **self.options)
             # WeasyPrint moves a footnote to the next page to make room for
             # the line a paragraph needs to satisfy `orphans`, and does not
             # bring the note back when that paragraph then moves on anyway.
@@ -183,7 +210,7 @@ class PdfWriter:
                     break
                 for element in late:
                     element.set("style", "orphans: 99")
-                document = html.render(font_config=self.font_config, pdf_variant="pdf/ua-1", pdf_tags=True)
+                document = html.render(font_config=self.font_config, **self.options)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TemplateError(f"{briefing.id}: {cause}") from None
@@ -192,6 +219,6 @@ class PdfWriter:
     def render(self, briefing: Briefing) -> Rendered:
         document = self.layout(briefing)
         out = io.BytesIO()
-        document.write_pdf(out, pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True,
+        document.write_pdf(out, **self.options, custom_metadata=True,
                            pdf_identifier=briefing.id.encode("utf-8"))
         return Rendered(out.getvalue(), pages=len(document.pages))

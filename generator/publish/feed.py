@@ -1,0 +1,153 @@
+"""The Atom feed (RFC 4287) of a build folder, `feed.xml`: one entry per
+briefing, updated when its content last changed, with what changed and
+links to its files.
+
+To say what changed, the manifest keeps per briefing a short hash of the
+text of each passage it prints (`passage_hashes`), and, when its content
+changes, the difference from the previous build (`last_change`: passages
+added, removed, altered, with their pages). The feed is rendered from the
+manifest alone, so a build that changes nothing writes the same bytes.
+
+Identifiers do not depend on where the folder is published: a briefing's
+entry id is a name-based UUID of its language and id. Links are relative to
+the feed unless a base URL is configured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from typing import Any, NotRequired, TypedDict
+
+from ..labels import Labels
+
+FEED = "feed.xml"
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_TYPE = "application/atom+xml"
+# Entry ids are uuid5(FEED_NAMESPACE, "<language>/<briefing id>"): stable
+# across builds, hosts and content versions. Chosen once; never change it,
+# or every subscriber sees every briefing as new.
+FEED_NAMESPACE = uuid.UUID("6f1c2b1e-5d0a-4b8e-9a43-0c7d1f3e9b52")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html",
+}
+
+
+class PassageMark(TypedDict):
+    pages: str
+    sha256: str  # of the passage's text, shortened: enough to see that it changed
+
+
+class ChangedPassage(TypedDict):
+    id: str
+    pages: str
+
+
+class Change(TypedDict):
+    """What changed in a briefing's content at its last change. `first`: it
+    was new then. A change with no passage listed changed something else it
+    shows (key messages, figures, commitments, marking)."""
+
+    first: bool
+    added: list[ChangedPassage]
+    removed: list[ChangedPassage]
+    altered: list[ChangedPassage]
+    passages: NotRequired[int]
+
+
+def passage_marks(passages: Iterable[Any]) -> dict[str, PassageMark]:
+    """`passages`: content.Passage records (id, pages, text)."""
+    return {p.id: PassageMark(pages=p.pages, sha256=hashlib.sha256(p.text.encode("utf-8")).hexdigest()[:16])
+            for p in passages}
+
+
+def change_between(old: Mapping[str, PassageMark] | None, new: Mapping[str, PassageMark]) -> Change:
+    if old is None:
+        return Change(first=True, added=[], removed=[], altered=[], passages=len(new))
+
+    def listed(ids: Iterable[str], marks: Mapping[str, PassageMark]) -> list[ChangedPassage]:
+        return [ChangedPassage(id=i, pages=marks[i]["pages"]) for i in sorted(ids, key=lambda i: _page_key(marks[i]))]
+
+    return Change(first=False,
+                  added=listed(new.keys() - old.keys(), new),
+                  removed=listed(old.keys() - new.keys(), old),
+                  altered=listed((i for i in new.keys() & old.keys() if new[i]["sha256"] != old[i]["sha256"]), new))
+
+
+def _page_key(mark: PassageMark) -> tuple[int, str]:
+    first = re.match(r"\d+", mark["pages"])
+    return (int(first.group()) if first else 0, mark["pages"])
+
+
+def summary(change: Change, words: Labels) -> str:
+    """The change in words of the label catalogue, with the pages of the
+    strategy where it is."""
+    if change["first"]:
+        return words.count("feed.first", change.get("passages", 0))
+    parts = []
+    for key in ("added", "removed", "altered"):
+        items: list[ChangedPassage] = change[key]
+        if items:
+            pages = ", ".join(dict.fromkeys(i["pages"] for i in items))
+            parts.append(words.count(f"feed.{key}", len(items), pages=words.text("citation", pages=pages)))
+    if not parts:
+        return words.text("feed.other")
+    return words.text("feed.changed", changes=words.text("feed.separator").join(parts))
+
+
+def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url: str = "") -> bytes:
+    """feed.xml as bytes. Text is set as element text and attribute values,
+    which ElementTree escapes: content is never markup in the feed."""
+    language = words.text("language")
+
+    def el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        node = ET.SubElement(parent, tag, attrs)
+        node.text = text
+        return node
+
+    def href(name: str) -> str:
+        return base_url.rstrip("/") + "/" + name if base_url else name
+
+    entries = sorted(manifest["briefings"], key=lambda e: e["id"])
+    updated = max((_changed_at(e) for e in entries), default=manifest["build_time"])
+    # Unqualified names under an xmlns on the root: the Atom namespace
+    # without ElementTree's global prefix registry.
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language})
+    el(feed, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, language + '/catalogue')}")
+    el(feed, "title", title)
+    el(feed, "subtitle", manifest["source"])
+    el(feed, "updated", updated)
+    author = el(feed, "author")
+    el(author, "name", words.text("metadata.organisation"))
+    el(feed, "generator", manifest["generator"], version=str(manifest["generator_version"]))
+    if base_url:
+        el(feed, "link", rel="self", type=FEED_TYPE, href=href(FEED))
+    el(feed, "link", rel="alternate", type="text/html", href=href("index.html"))
+    for entry in entries:
+        item = el(feed, "entry")
+        el(item, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, language + '/' + entry['id'])}")
+        el(item, "title", entry["title"])
+        el(item, "updated", _changed_at(entry))
+        change = entry.get("last_change")
+        if change:
+            el(item, "summary", summary(change, words), type="text")
+        for selector in entry["selectors"]:
+            el(item, "category", term=f"{selector['kind']}-{selector['id']}", label=selector["label"])
+        files = entry["files"]
+        if "html" in files:
+            el(item, "link", rel="alternate", type=MEDIA_TYPES["html"], href=href(files["html"]["name"]))
+        for fmt, info in sorted(files.items()):
+            el(item, "link", rel="enclosure", type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
+               length=str(info["bytes"]), href=href(info["name"]))
+    ET.indent(feed)
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+def _changed_at(entry: Mapping[str, Any]) -> str:
+    return str(entry.get("changed_at") or entry["built_at"])

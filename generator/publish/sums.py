@@ -1,0 +1,110 @@
+"""SHA256SUMS: the sha256 of every file manifest.json lists, in the format
+`sha256sum -c SHA256SUMS` reads, and optionally its detached, armoured gpg
+signature SHA256SUMS.asc (`gpg --verify SHA256SUMS.asc`).
+
+The sums come from the manifest (which records each file's sha256 as
+written), not from reading the files again, and are rewritten whenever the
+manifest is, so the two always agree. A signature is made only when the
+sums changed (or it is missing): a gpg signature holds its time, so signing
+again would change the file on every build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, OutputError
+from ..outputs import TEMP_PREFIX, remove, write_if_changed
+
+SUMS = "SHA256SUMS"
+SUMS_SIGNATURE = "SHA256SUMS.asc"
+KEY_VAR = "BRIEFING_GPG_KEY"
+PASSPHRASE_FILE_VAR = "BRIEFING_GPG_PASSPHRASE_FILE"
+
+
+def sums_text(manifest: Mapping[str, Any]) -> bytes:
+    """One line per listed file, `<sha256>  <name>` (two spaces: text mode,
+    as sha256sum writes it), sorted by name."""
+    files = sorted((info["name"], info["sha256"]) for entry in manifest["briefings"]
+                   for info in entry["files"].values())
+    return "".join(f"{sha}  {name}\n" for name, sha in files).encode("ascii")
+
+
+def write_sums(out: Path, manifest: Mapping[str, Any]) -> bool:
+    """Write SHA256SUMS if it would change; a signature of the old sums is
+    removed first (the next final write signs the new ones). Returns
+    whether it wrote."""
+    data = sums_text(manifest)
+    try:
+        if (out / SUMS).read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    remove(out / SUMS_SIGNATURE)
+    return write_if_changed(out / SUMS, data)
+
+
+@dataclass(frozen=True, slots=True)
+class GpgKey:
+    """A gpg secret key, by id, in $GNUPGHOME (or gpg's default home).
+    `passphrase_file` for a key with a passphrase and no agent to ask."""
+
+    key_id: str
+    passphrase_file: Path | None = None
+
+    def _gpg(self, *args: str) -> list[str]:
+        extra = ["--pinentry-mode", "loopback", "--passphrase-file", str(self.passphrase_file)] \
+            if self.passphrase_file else []
+        return ["gpg", "--batch", "--no-tty", *extra, *args]
+
+    def check(self) -> GpgKey:
+        """A usable secret key, or ConfigError naming it."""
+        try:
+            found = subprocess.run(self._gpg("--with-colons", "--list-secret-keys", self.key_id),
+                                   capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ConfigError(f"gpg: cannot run it to sign {SUMS} ({exc})") from None
+        records = [line.split(":") for line in found.stdout.splitlines()]
+        keys = [r for r in records if r[0] == "sec"]
+        home = os.environ.get("GNUPGHOME", "~/.gnupg")
+        if found.returncode != 0 or not keys:
+            raise ConfigError(f"{home}: no gpg secret key '{self.key_id}' to sign {SUMS} ({KEY_VAR})")
+        if keys[0][1] in ("e", "r", "d"):
+            state = {"e": "expired", "r": "revoked", "d": "disabled"}[keys[0][1]]
+            raise ConfigError(f"{home}: the gpg key '{self.key_id}' is {state}")
+        return self
+
+    def sign_sums(self, out: Path, changed: bool) -> None:
+        """Sign SHA256SUMS into SHA256SUMS.asc unless a signature of these
+        sums is there already."""
+        target = out / SUMS_SIGNATURE
+        if target.is_file() and not changed:
+            return
+        tmp = out / f"{TEMP_PREFIX}{SUMS_SIGNATURE}.{os.getpid()}"
+        try:
+            done = subprocess.run(self._gpg("--yes", "--armor", "--local-user", self.key_id, "--output", str(tmp),
+                                            "--detach-sign", str(out / SUMS)),
+                                  capture_output=True, text=True, timeout=120)
+            if done.returncode != 0:
+                last = (done.stderr.strip().splitlines() or ["failed"])[-1]
+                raise OutputError(f"{target}: gpg could not sign {SUMS}: {last}")
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        except subprocess.TimeoutExpired:
+            raise OutputError(f"{target}: gpg did not finish signing in 120 s") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def gpg_key_from_env(environ: Mapping[str, str], key_id: str | None = None) -> GpgKey | None:
+    key_id = key_id or environ.get(KEY_VAR) or None
+    if key_id is None:
+        return None
+    passphrase = environ.get(PASSPHRASE_FILE_VAR)
+    return GpgKey(key_id, Path(passphrase) if passphrase else None).check()
