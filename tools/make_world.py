@@ -99,6 +99,14 @@ def ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tupl
     return out
 
 
+def unwrap(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A ring that crosses the antimeridian (Chukotka) continued east of
+    180° instead of jumping to -180°, so that it draws as one shape."""
+    if all(abs(a[0] - b[0]) < 18000 for a, b in zip(points, points[1:])):
+        return points
+    return [(x + 36000 if x < 0 else x, y) for x, y in points]
+
+
 def area(points: list[tuple[int, int]]) -> float:
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]))) / 2e4
 
@@ -117,6 +125,8 @@ def main(argv: list[str]) -> int:
         name = geometry["properties"]["name"]
         numeric = geometry.get("id")
         record = pycountry.countries.get(numeric=numeric) if numeric else None
+        if name == "Antarctica":  # below every map's extent
+            continue
         if record is not None:
             code = record.alpha_3
             name_nl = DUTCH_SHORT.get(code) or dutch.gettext(record.name)
@@ -126,7 +136,7 @@ def main(argv: list[str]) -> int:
             print(f"{source}: skipped '{name}': no ISO code", file=sys.stderr)
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        rings = [ring(r, arcs) for polygon in polygons for r in polygon]
+        rings = [unwrap(ring(r, arcs)) for polygon in polygons for r in polygon]
         rings = [r for r in rings if len(r) >= 3]
         if not rings:
             continue
