@@ -16,13 +16,15 @@ import base64
 import re
 from functools import cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Literal, TypedDict
 
 import jinja2
 import markupsafe
 
+from .. import pictures
 from ..errors import TemplateError
-from ..model import Briefing
+from ..model import Briefing, Picture
 from . import Rendered
 
 TEMPLATE = "briefing.html.j2"
@@ -43,6 +45,7 @@ class TemplateContext(TypedDict):
     contents: list[ContentsEntry]
     inline_css: str  # screen only; "" for print
     stylesheets: tuple[str, ...]  # print only: hrefs relative to templates/
+    picture_uri: Callable[[Picture], str]  # a picture as a data: URI (SVG), in both media
 
 
 def contents_of(briefing: Briefing) -> list[ContentsEntry]:
@@ -109,6 +112,7 @@ class HtmlWriter:
             contents=contents_of(briefing),
             inline_css=self.inline_css() if media == "screen" else "",
             stylesheets=STYLESHEETS["print"] if media == "print" else (),
+            picture_uri=self.picture_uri,
         )
         try:
             return self.template().render(**context)
@@ -116,6 +120,13 @@ class HtmlWriter:
             raise TemplateError(f"{self.templates / TEMPLATE}:{_template_line(exc)}: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{self.templates / TEMPLATE}: {exc}") from None
+
+    def picture_uri(self, picture: Picture) -> str:
+        """The picture as SVG inside the page: a mailed HTML file keeps its
+        maps, and WeasyPrint reads it without fetching anything (an <img>,
+        not inline SVG, so that the ids of two pictures cannot clash)."""
+        svg = pictures.render(picture.drawing, "svg", self.templates)
+        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def render(self, briefing: Briefing) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))
