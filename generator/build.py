@@ -48,12 +48,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__
+from . import __version__, pictures
 from .compose import Edition, compose
 from .content import Content
 from .errors import BriefingError, OutputError
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
-from .model import Briefing, fingerprint_data
+from .model import Briefing, Picture, fingerprint_data
 from .outputs import OutputLock, atomic_write, describe_os_error, remove
 from .select import Selection, Selector, select
 from .writers import FORMATS, SUFFIXES, get_writer
@@ -522,6 +522,8 @@ class _Build:
         # left with a long one at the end.
         for fmt in {f for t in tasks for f in t.formats}:
             get_writer(fmt, self.templates)
+        if any(isinstance(b, Picture) for t in tasks for s in t.briefing.walk() for b in s.blocks):
+            pictures.preload(self.templates)  # matplotlib and the house fonts, once for all workers
         tasks.sort(key=lambda t: t.briefing.passage_count, reverse=True)
         pool = ProcessPoolExecutor(max_workers=min(self.options.workers, len(tasks)),
                                    mp_context=multiprocessing.get_context("fork"),

@@ -90,10 +90,11 @@ def read_world(path: Path) -> tuple[str, dict[str, Any]]:
         raise ValueError(f"cannot read file: {exc.strerror}") from None
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f"line {exc.lineno}: " if isinstance(exc, json.JSONDecodeError) else ""
-        raise ValueError(f"{where}not a country outline file (invalid JSON: "
-                         f"{getattr(exc, 'msg', None) or exc.reason}); remake it with tools/make_world.py") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"line {exc.lineno}: not a country outline file (invalid JSON: {exc.msg}); remake it with "
+                         "tools/make_world.py") from None
+    except UnicodeDecodeError:
+        raise ValueError("not a country outline file (not UTF-8); remake it with tools/make_world.py") from None
     countries = data.get("countries") if isinstance(data, dict) else None
     if not isinstance(countries, dict) or not countries:
         raise ValueError("not a country outline file (no 'countries'); remake it with tools/make_world.py")

@@ -102,13 +102,13 @@ def ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tupl
 def unwrap(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A ring that crosses the antimeridian (Chukotka) continued east of
     180° instead of jumping to -180°, so that it draws as one shape."""
-    if all(abs(a[0] - b[0]) < 18000 for a, b in zip(points, points[1:])):
+    if all(abs(a[0] - b[0]) < 18000 for a, b in zip(points, points[1:], strict=False)):
         return points
     return [(x + 36000 if x < 0 else x, y) for x, y in points]
 
 
 def area(points: list[tuple[int, int]]) -> float:
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1]))) / 2e4
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True))) / 2e4
 
 
 def main(argv: list[str]) -> int:

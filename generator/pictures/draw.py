@@ -49,7 +49,7 @@ MIN_STEP_MM = 0.25  # detail finer than this is not drawn
 FONT_DIR = "fonts"
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FAMILY = "Noto Sans"
-RC = {
+RC: dict[str, Any] = {
     "svg.hashsalt": "briefing",  # fixed ids: byte-identical SVG for the same picture
     "svg.fonttype": "path",
     "font.family": FAMILY,
@@ -86,7 +86,7 @@ def world(path: str, digest: str) -> dict[str, Any]:
 
 def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
     setup(templates)
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
         figure = _map(drawing) if isinstance(drawing, MapDrawing) else _chart(drawing)
         out = io.BytesIO()
         if fmt == "svg":
@@ -142,8 +142,9 @@ def _map(d: MapDrawing) -> Figure:
     ax.set_axis_off()
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=SEA, edgecolor="none", gid="sea"))
-    level = {}
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=SEA, edgecolor="none", gid="sea",
+                           clip_on=False))
+    level: dict[str, int] = {}
     for shade in d.shades:
         for code in shade.countries:
             level[code] = max(level.get(code, -1), shade.level)
@@ -211,7 +212,7 @@ def _path(rings: list[list[Point]]) -> MplPath:
     for ring in rings:
         vertices.extend(ring)
         vertices.append(ring[0])
-        codes.extend([MplPath.MOVETO] + [MplPath.LINETO] * len(ring))
+        codes.extend([int(MplPath.MOVETO)] + [int(MplPath.LINETO)] * len(ring))
     return MplPath(vertices, codes)
 
 
@@ -227,7 +228,7 @@ def _chart(d: ChartDrawing) -> Figure:
     ax = figure.add_axes((left, 3.0 / height, 0.86 - left, 1 - 6.0 / height))
     top = max(b.value for b in d.bars)
     for i, bar in enumerate(d.bars):
-        ax.barh(i, bar.value, height=0.62, color=LINTBLAUW, gid=f"bar-{i}")
+        ax.barh(i, bar.value, height=0.62, color=LINTBLAUW, gid=f"bar-{i}", clip_on=False)
         ax.text(bar.value + top * 0.02, i, bar.text, va="center", ha="left", fontsize=8.5, fontweight="bold",
                 color=INK)
     ax.set_yticks(range(n), [b.label for b in d.bars], fontsize=8.5, color=INK)

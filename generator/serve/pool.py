@@ -34,12 +34,15 @@ from pathlib import Path
 
 import pebble
 
+from .. import pictures
 from ..build import Rendering, Task, render
 from ..writers import FORMATS, get_writer
 
 # Modules the forkserver imports once, so every worker it forks starts
-# with them loaded (WeasyPrint's import alone takes about half a second).
-PRELOAD = ["generator.build", "generator.writers.html", "generator.writers.pdf", "generator.writers.docx"]
+# with them loaded (WeasyPrint's import alone takes about half a second;
+# matplotlib's, for the maps and charts, about as long).
+PRELOAD = ["generator.build", "generator.writers.html", "generator.writers.pdf", "generator.writers.docx",
+           "generator.pictures.draw"]
 
 
 class Busy(Exception):
@@ -57,6 +60,7 @@ class Overran(Exception):
 def _warm(templates: Path) -> None:
     for fmt in FORMATS:
         get_writer(fmt, templates)
+    pictures.preload(templates)
 
 
 def _ping() -> bool:
