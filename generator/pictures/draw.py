@@ -36,11 +36,11 @@ LINTBLAUW = "#154273"
 INK = "#1a1a1a"
 MUTED = "#555555"
 LINE = "#a9bcd4"
-LAND = "#d9dde3"
+LAND = "#e3e3e3"
 SEA = "#f4f6f9"
 BORDER = "#ffffff"
 # Level 0: a locator map's region; 1–4: a theme map's counts, light to dark.
-FILLS = {0: LINTBLAUW, 1: "#c3d1e3", 2: "#86a2c6", 3: "#4a71a3", 4: LINTBLAUW}
+FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 
 COLUMN_MM = 132.0  # the PDF's text column
 MAP_HEIGHT_MM = (48.0, 82.0)  # a map is at most a good half of a column's height
