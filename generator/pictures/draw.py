@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import io
 import re
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,9 @@ FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 
 COLUMN_MM = 132.0  # the PDF's text column
 MAP_HEIGHT_MM = (48.0, 82.0)  # a map is at most a good half of a column's height
-PNG_DPI = 250  # print resolution for Word
-MIN_STEP_MM = 0.25  # detail finer than this is not drawn
+PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
+MIN_STEP_MM = 0.35  # detail finer than this is not drawn
+MIN_ISLAND_MM = 0.6  # nor islands smaller than this
 FONT_DIR = "fonts"
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FAMILY = "Noto Sans"
@@ -123,9 +125,25 @@ def _compact(svg: str) -> str:
 # -- maps -------------------------------------------------------------------
 
 
-def _map(d: MapDrawing) -> Figure:
-    project = projection(d.projection, d.center)
-    x0, y0, x1, y1 = extent(project, d.bounds)
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """A view laid out at print size: its box in projected kilometres, the
+    picture's size in mm, and every country's rings within the box."""
+
+    box: tuple[float, float, float, float]
+    width: float
+    height: float
+    rings: dict[str, list[list[Point]]]
+
+
+@lru_cache(maxsize=16)
+def _frame(path: str, digest: str, name: str, center: tuple[float, float],
+           bounds: tuple[float, float, float, float]) -> _Frame:
+    """Projected, thinned and clipped once per view and process: the maps of
+    one view (eight regions lie in the ring around Europe; most theme maps
+    show the world) and the SVG and PNG of each share the work."""
+    project = projection(name, center)
+    x0, y0, x1, y1 = extent(project, bounds)
     width = COLUMN_MM
     height = min(max(width * (y1 - y0) / (x1 - x0), MAP_HEIGHT_MM[0]), MAP_HEIGHT_MM[1])
     # Widen the view along one axis so that it fills the picture exactly.
@@ -137,42 +155,64 @@ def _map(d: MapDrawing) -> Figure:
         grow = ((y1 - y0) / want - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
     box = (x0, y0, x1, y1)
-    figure = Figure(figsize=(width * MM, height * MM))
-    ax = figure.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=SEA, edgecolor="none", gid="sea",
-                           clip_on=False))
-    level: dict[str, int] = {}
-    for shade in d.shades:
-        for code in shade.countries:
-            level[code] = max(level.get(code, -1), shade.level)
-    # Points closer together than this (in km) cannot be told apart at
-    # print size: dropping them keeps the SVG small.
+    # Detail finer than this (in km) cannot be told apart at print size:
+    # leaving it out keeps the SVG small, and WeasyPrint quick.
     step = (x1 - x0) / width * MIN_STEP_MM
-    countries = world(d.path, d.world_digest)
-    west, south, east, north = d.bounds
-    for code in sorted(countries):
+    smallest = (x1 - x0) / width * MIN_ISLAND_MM
+    west, south, east, north = bounds
+    out: dict[str, list[list[Point]]] = {}
+    for code, country in sorted(world(path, digest).items()):
         rings = []
-        for flat in countries[code]["rings"]:
+        for flat in sorted(country["rings"], key=len, reverse=True):
             lons, lats = flat[0::2], flat[1::2]
             # Far outside the view: not worth projecting.
             if max(lats) / 100 < south - 25 or min(lats) / 100 > north + 25:
                 continue
-            if d.projection == "equal-earth" and (max(lons) / 100 < west or min(lons) / 100 > east):
+            if name == "equal-earth" and (max(lons) / 100 < west or min(lons) / 100 > east):
                 continue
             projected = [project(x / 100, y / 100) for x, y in zip(lons, lats, strict=True)]
             if any(p is None for p in projected):
                 continue
             ring = clip(_thin([p for p in projected if p is not None], step), box)
-            if len(ring) >= 3:
-                rings.append(ring)
-        if not rings:
-            continue
-        fill = FILLS[level[code]] if code in level else LAND
-        ax.add_patch(PathPatch(_path(rings), facecolor=fill, edgecolor=BORDER, linewidth=0.3, gid=code,
-                               clip_on=False))
+            if len(ring) < 3:
+                continue
+            xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+            # An islet is left out, but never a country's largest part.
+            if rings and max(xs) - min(xs) < smallest and max(ys) - min(ys) < smallest:
+                continue
+            rings.append(ring)
+        if rings:
+            out[code] = rings
+    return _Frame(box, width, height, out)
+
+
+def _map(d: MapDrawing) -> Figure:
+    frame = _frame(d.path, d.world_digest, d.projection, d.center, d.bounds)
+    project = projection(d.projection, d.center)
+    box = x0, y0, x1, y1 = frame.box
+    figure = Figure(figsize=(frame.width * MM, frame.height * MM))
+    ax = figure.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    # add_artist, not add_patch: the limits are set, and add_patch would
+    # walk every path to update them (half the drawing time).
+    ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=SEA, edgecolor="none", gid="sea",
+                            clip_on=False))
+    level: dict[str, int] = {}
+    for shade in d.shades:
+        for code in shade.countries:
+            level[code] = max(level.get(code, -1), shade.level)
+    # The countries in grey as one path, the shaded ones each as its own
+    # (with its code as id): a tenth of the artists to draw, and of the
+    # SVG elements for WeasyPrint to read.
+    land = [ring for code, rings in frame.rings.items() if code not in level for ring in rings]
+    ax.add_artist(PathPatch(_path(land), facecolor=LAND, edgecolor=BORDER, linewidth=0.3, gid="land",
+                            clip_on=False))
+    for code, rings in frame.rings.items():
+        if code in level:
+            ax.add_artist(PathPatch(_path(rings), facecolor=FILLS[level[code]], edgecolor=BORDER, linewidth=0.3,
+                                    gid=code, clip_on=False))
     for shade in d.shades:
         if shade.north_of is not None:
             parallel = [project(lon, shade.north_of) for lon in range(-180, 181, 2)]
@@ -180,11 +220,11 @@ def _map(d: MapDrawing) -> Figure:
                 parallel += [project(180, 90), project(-180, 90)]
             ring = clip([p for p in parallel if p is not None], box)
             if len(ring) >= 3:
-                ax.add_patch(PathPatch(_path([ring]), facecolor=FILLS[shade.level], alpha=0.35,
+                ax.add_artist(PathPatch(_path([ring]), facecolor=FILLS[shade.level], alpha=0.35,
                                        edgecolor=FILLS[shade.level], linewidth=0.8, linestyle=(0, (3, 2)),
                                        gid="north-of", clip_on=False))
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor=LINE, linewidth=1.0,
-                           gid="frame", clip_on=False))
+    ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor=LINE, linewidth=1.0,
+                            gid="frame", clip_on=False))
     legend = [s for s in d.shades if s.legend]
     if legend:
         handles = [Patch(facecolor=FILLS[s.level], edgecolor="none", label=s.legend) for s in legend]
