@@ -162,7 +162,7 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
     west, south, east, north = bounds
     out: dict[str, list[list[Point]]] = {}
     for code, country in sorted(world(path, digest).items()):
-        rings = []
+        rings: list[list[Point]] = []
         for flat in sorted(country["rings"], key=len, reverse=True):
             lons, lats = flat[0::2], flat[1::2]
             # Far outside the view: not worth projecting.
