@@ -41,6 +41,11 @@ MIN_AREA = 0.05  # square degrees
 # ADM0_A3 codes, and Dutch names.
 NE_CODES = {"Kosovo": ("KOS", "Kosovo"), "Somaliland": ("SOL", "Somaliland"),
             "N. Cyprus": ("CYN", "Noord-Cyprus"), "Siachen Glacier": ("KAS", "Siachengletsjer")}
+# Where the outlines follow what the Netherlands recognises rather than
+# Natural Earth's de facto line, and the change is a whole polygon: Crimea
+# (a polygon of Russia in Natural Earth 4.1.0) is drawn with Ukraine.
+# Other de facto lines stay as they are; the README lists them.
+RECOGNISED = (("RUS", "UKR", (3200, 4400, 3700, 4650), "Crimea"),)  # from, to, box of the polygon (lon/lat x100)
 # Dutch names as a sentence uses them, where the ISO list gives the
 # inverted formal name ("Korea, Republiek").
 DUTCH_SHORT = {"BOL": "Bolivia", "COD": "Congo-Kinshasa", "KOR": "Zuid-Korea", "MDA": "Moldavië",
@@ -144,14 +149,23 @@ def main(argv: list[str]) -> int:
         kept = [r for r in rings if r is largest or area(r) >= MIN_AREA]
         entry = countries.setdefault(code, {"name": name, "name_nl": name_nl, "rings": []})
         entry["rings"].extend([c for point in r for c in point] for r in kept)
+    for source_code, target, (west, south, east, north), _ in RECOGNISED:
+        moved = [r for r in countries[source_code]["rings"]
+                 if west <= min(r[0::2]) and max(r[0::2]) <= east and south <= min(r[1::2]) and max(r[1::2]) <= north]
+        if len(moved) != 1:
+            raise SystemExit(f"{source}: expected one polygon of {source_code} in {(west, south, east, north)}")
+        countries[source_code]["rings"].remove(moved[0])
+        countries[target]["rings"].append(moved[0])
     out = {
         "source": f"Natural Earth 4.1.0 Admin 0 countries, "
                   f"{'1:50m' if '50m' in source.name else '1:110m'}, via the npm package world-atlas "
                   f"{package['version']} ({source.name})",
         "licence": "Natural Earth: public domain (naturalearthdata.com/about/terms-of-use); "
                    "world-atlas: ISC, Copyright 2013-2019 Michael Bostock",
-        "boundaries": "Natural Earth's de facto boundaries (the line of actual control), not a statement "
-                      "of the Dutch government's position on any border",
+        "boundaries": "Natural Earth's de facto boundaries (the line of actual control), except "
+                      + ", ".join(f"{name} drawn with {to}" for _, to, _, name in RECOGNISED)
+                      + " as the Netherlands recognises it; not a statement of the Dutch government's "
+                        "position on any border (see README, 'Maps and charts')",
         "made_by": f"tools/make_world.py, Douglas-Peucker {TOLERANCE} degrees, rings under {MIN_AREA} square "
                    "degrees dropped",
         "coordinates": "rings as flat lists of longitude, latitude in hundredths of a degree",
