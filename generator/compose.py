@@ -57,8 +57,6 @@ RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", 
 CHARS_PER_PAGE = 3000
 CONTENTS_MIN_PAGES = 8
 RELATED_MAX = 5
-# A picture takes about as much of a page as this much running text.
-PICTURE_CHARS = 1200
 # A theme map's classes: passages per region from which a class starts
 # (the label catalogue's pictures.where.classes names them in this order).
 WHERE_CLASSES = (1, 2, 4, 8)
@@ -275,7 +273,9 @@ def _texts(sections: Iterable[Section]) -> Iterable[str]:
                 elif isinstance(block, Box):
                     yield from (part.text + " " * 20 for part in block.blocks)
                 elif isinstance(block, Picture):
-                    yield " " * PICTURE_CHARS
+                    # A picture is not text to find one's way in: whether a
+                    # briefing needs a contents page does not change with it.
+                    continue
                 else:
                     yield from (" ".join(row).ljust(200) for row in block.rows)
 

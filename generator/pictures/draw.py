@@ -44,7 +44,7 @@ BORDER = "#ffffff"
 FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 
 COLUMN_MM = 132.0  # the PDF's text column
-MAP_HEIGHT_MM = (48.0, 82.0)  # a map is at most a good half of a column's height
+MAP_HEIGHT_MM = (45.0, 68.0)  # a map is a quarter of a page at most: briefings stay compact
 PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
 MIN_STEP_MM = 0.35  # detail finer than this is not drawn
 MIN_ISLAND_MM = 0.6  # nor islands smaller than this
