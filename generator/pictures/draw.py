@@ -46,7 +46,7 @@ FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 COLUMN_MM = 132.0  # the PDF's text column
 MAP_HEIGHT_MM = (45.0, 68.0)  # a map is a quarter of a page at most: briefings stay compact
 PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
-MIN_STEP_MM = 0.35  # detail finer than this is not drawn
+MIN_STEP_MM = 0.45  # detail finer than this is not drawn
 MIN_ISLAND_MM = 0.6  # nor islands smaller than this
 FONT_DIR = "fonts"
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
@@ -170,6 +170,8 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
                 continue
             if name == "equal-earth" and (max(lons) / 100 < west or min(lons) / 100 > east):
                 continue
+            if name == "laea" and min(abs((lon / 100 - center[0] + 180) % 360 - 180) for lon in lons) > 100:
+                continue  # the far side of the globe
             projected = [project(x / 100, y / 100) for x, y in zip(lons, lats, strict=True)]
             if any(p is None for p in projected):
                 continue
