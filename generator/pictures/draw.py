@@ -170,8 +170,9 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
                 continue
             if name == "equal-earth" and (max(lons) / 100 < west or min(lons) / 100 > east):
                 continue
-            if name == "laea" and min(abs((lon / 100 - center[0] + 180) % 360 - 180) for lon in lons) > 100:
-                continue  # the far side of the globe
+            if (name == "laea" and abs(center[1]) < 45
+                    and min(abs((lon / 100 - center[0] + 180) % 360 - 180) for lon in lons) > 100):
+                continue  # the far side of the globe (seen from above a pole, longitude says nothing)
             projected = [project(x / 100, y / 100) for x, y in zip(lons, lats, strict=True)]
             if any(p is None for p in projected):
                 continue
