@@ -256,3 +256,13 @@ def test_svg_is_what_weasyprint_draws(content: Content) -> None:
             assert "<text" not in svg and "<image" not in svg and "clip-path" not in svg, subject
             assert base64.b64encode(svg.encode())  # embeddable as a data: URI
     assert CONTENT.is_dir()
+
+
+def test_the_arctic_seen_from_the_pole_shows_all_around_it(content: Content) -> None:
+    from generator.pictures import draw
+
+    (_, picture), = list(pictures_of(make_briefing(content, ("region", "arctic"))))
+    d = picture.drawing
+    assert isinstance(d, MapDrawing) and d.shades[0].north_of == 66.56
+    frame = draw._frame(d.path, d.world_digest, d.projection, d.center, d.bounds)
+    assert {"USA", "CAN", "GRL", "NOR", "RUS"} <= set(frame.rings)
