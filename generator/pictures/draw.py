@@ -48,6 +48,7 @@ MAP_HEIGHT_MM = (45.0, 68.0)  # a map is a quarter of a page at most: briefings 
 PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
 MIN_STEP_MM = 0.45  # detail finer than this is not drawn
 MIN_ISLAND_MM = 0.6  # nor islands smaller than this
+TOLERANCE_MM = 0.12  # a line simplified no further than this from the outline
 FONT_DIR = "fonts"
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FAMILY = "Noto Sans"
@@ -159,6 +160,7 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
     # leaving it out keeps the SVG small, and WeasyPrint quick.
     step = (x1 - x0) / width * MIN_STEP_MM
     smallest = (x1 - x0) / width * MIN_ISLAND_MM
+    tolerance = (x1 - x0) / width * TOLERANCE_MM
     west, south, east, north = bounds
     out: dict[str, list[list[Point]]] = {}
     for code, country in sorted(world(path, digest).items()):
@@ -176,7 +178,7 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
             projected = [project(x / 100, y / 100) for x, y in zip(lons, lats, strict=True)]
             if any(p is None for p in projected):
                 continue
-            ring = clip(_thin([p for p in projected if p is not None], step), box)
+            ring = clip(_simplify(_thin([p for p in projected if p is not None], step), tolerance), box)
             if len(ring) < 3:
                 continue
             xs, ys = [p[0] for p in ring], [p[1] for p in ring]
@@ -245,6 +247,30 @@ def _thin(ring: list[Point], step: float) -> list[Point]:
         if abs(point[0] - last[0]) > step or abs(point[1] - last[1]) > step:
             kept.append(point)
     return kept
+
+
+def _simplify(ring: list[Point], tolerance: float) -> list[Point]:
+    """Douglas–Peucker at print scale: the points a reader could tell apart."""
+    if len(ring) < 4:
+        return ring
+    keep = [False] * len(ring)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(ring) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (ax, ay), (bx, by) = ring[a], ring[b]
+        dx, dy = bx - ax, by - ay
+        norm = (dx * dx + dy * dy) ** 0.5
+        best, index = 0.0, -1
+        for i in range(a + 1, b):
+            px, py = ring[i]
+            d = abs(dy * (px - ax) - dx * (py - ay)) / norm if norm else abs(px - ax) + abs(py - ay)
+            if d > best:
+                best, index = d, i
+        if best > tolerance:
+            keep[index] = True
+            stack.extend(((a, index), (index, b)))
+    return [p for p, k in zip(ring, keep, strict=True) if k]
 
 
 def _path(rings: list[list[Point]]) -> MplPath:
