@@ -32,6 +32,11 @@ from ..model import ChartDrawing, Drawing, MapDrawing
 from . import Format
 from .project import Point, clip, extent, projection
 
+# No screen: should anything in the process import pyplot, it must not look
+# for a GUI toolkit (and warn when there is none). The figures here are
+# saved through the Agg and SVG canvases directly.
+matplotlib.use("Agg")
+
 # The house palette (templates/base.css).
 LINTBLAUW = "#154273"
 INK = "#1a1a1a"
