@@ -34,6 +34,8 @@ from typing import Any
 
 import pycountry
 
+from generator.pictures.project import simplify
+
 OUT = Path(__file__).resolve().parent.parent / "content" / "geo" / "world.json"
 TOLERANCE = 0.06  # degrees
 MIN_AREA = 0.05  # square degrees
@@ -67,30 +69,6 @@ def decode_arcs(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:
             points.append((x * sx + tx, y * sy + ty))
         arcs.append(points)
     return arcs
-
-
-def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
-    """Douglas–Peucker, iterative; keeps both ends of the arc."""
-    if len(points) < 3:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        a, b = stack.pop()
-        (ax, ay), (bx, by) = points[a], points[b]
-        dx, dy = bx - ax, by - ay
-        norm = (dx * dx + dy * dy) ** 0.5
-        best, index = 0.0, -1
-        for i in range(a + 1, b):
-            px, py = points[i]
-            d = abs(dy * (px - ax) - dx * (py - ay)) / norm if norm else ((px - ax) ** 2 + (py - ay) ** 2) ** 0.5
-            if d > best:
-                best, index = d, i
-        if best > tolerance:
-            keep[index] = True
-            stack.extend(((a, index), (index, b)))
-    return [p for p, k in zip(points, keep, strict=True) if k]
 
 
 def ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ from ..errors import TemplateError
 from ..geo import read_world
 from ..model import ChartDrawing, Drawing, MapDrawing
 from . import Format
-from .project import Point, clip, extent, projection
+from .project import Point, clip, extent, projection, simplify
 
 # No screen: should anything in the process import pyplot, it must not look
 # for a GUI toolkit (and warn when there is none). The figures here are
@@ -183,7 +183,7 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
             projected = [project(x / 100, y / 100) for x, y in zip(lons, lats, strict=True)]
             if any(p is None for p in projected):
                 continue
-            ring = clip(_simplify(_thin([p for p in projected if p is not None], step), tolerance), box)
+            ring = clip(simplify(_thin([p for p in projected if p is not None], step), tolerance), box)
             if len(ring) < 3:
                 continue
             xs, ys = [p[0] for p in ring], [p[1] for p in ring]
@@ -252,30 +252,6 @@ def _thin(ring: list[Point], step: float) -> list[Point]:
         if abs(point[0] - last[0]) > step or abs(point[1] - last[1]) > step:
             kept.append(point)
     return kept
-
-
-def _simplify(ring: list[Point], tolerance: float) -> list[Point]:
-    """Douglas–Peucker at print scale: the points a reader could tell apart."""
-    if len(ring) < 4:
-        return ring
-    keep = [False] * len(ring)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(ring) - 1)]
-    while stack:
-        a, b = stack.pop()
-        (ax, ay), (bx, by) = ring[a], ring[b]
-        dx, dy = bx - ax, by - ay
-        norm = (dx * dx + dy * dy) ** 0.5
-        best, index = 0.0, -1
-        for i in range(a + 1, b):
-            px, py = ring[i]
-            d = abs(dy * (px - ax) - dx * (py - ay)) / norm if norm else abs(px - ax) + abs(py - ay)
-            if d > best:
-                best, index = d, i
-        if best > tolerance:
-            keep[index] = True
-            stack.extend(((a, index), (index, b)))
-    return [p for p, k in zip(ring, keep, strict=True) if k]
 
 
 def _path(rings: list[list[Point]]) -> MplPath:

@@ -98,3 +98,29 @@ def clip(ring: Sequence[Point], box: tuple[float, float, float, float]) -> list[
                 out.append(cross(previous, point))
             previous = point
     return out
+
+
+def simplify(points: Sequence[Point], tolerance: float) -> list[Point]:
+    """Douglas–Peucker: the points no further than `tolerance` from the
+    line they are dropped from; both ends kept. Used on longitude/latitude
+    by tools/make_world.py and on kilometres at print scale by the maps."""
+    if len(points) < 3:
+        return list(points)
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        a, b = stack.pop()
+        (ax, ay), (bx, by) = points[a], points[b]
+        dx, dy = bx - ax, by - ay
+        norm = (dx * dx + dy * dy) ** 0.5
+        best, index = 0.0, -1
+        for i in range(a + 1, b):
+            px, py = points[i]
+            d = abs(dy * (px - ax) - dx * (py - ay)) / norm if norm else ((px - ax) ** 2 + (py - ay) ** 2) ** 0.5
+            if d > best:
+                best, index = d, i
+        if best > tolerance:
+            keep[index] = True
+            stack.extend(((a, index), (index, b)))
+    return [p for p, k in zip(points, keep, strict=True) if k]
