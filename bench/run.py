@@ -12,6 +12,10 @@ table (see bench/README.md for what each row means and what was found):
    PDF in one warm process, divided by the cores used
 6. the peer: pandoc turning the same briefing, as Markdown, into DOCX and
    into PDF with --pdf-engine=weasyprint
+7. the pictures: the cold catalogue build without them (a copy of content/
+   without geo/ and charts.yaml), the time to draw every distinct map and
+   chart of the catalogue as SVG and PNG in one warm process, and the
+   import of matplotlib in a fresh process
 
 7. `briefing serve` (see bench_serve)
 8. the matrix catalogue on the local process pool and on a 2-worker Dask
@@ -41,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from generator.catalogue import catalogue  # noqa: E402
 from generator.compose import Edition, compose  # noqa: E402
 from generator.content import load_content  # noqa: E402
-from generator.model import Box, Briefing, BulletList, Paragraph, Table  # noqa: E402
+from generator.model import Box, Briefing, BulletList, Paragraph, Picture, Table  # noqa: E402
 from generator.select import Selector, parse_selectors, select  # noqa: E402
 from generator.writers import get_writer  # noqa: E402
 from generator.writers.html import HtmlWriter  # noqa: E402
@@ -142,6 +146,13 @@ def main() -> None:
     def empty_out() -> None:
         shutil.rmtree(work / "cat", ignore_errors=True)
 
+    # The same catalogue without pictures: content without maps or charts.
+    bare = work / "content-without-pictures"
+    shutil.copytree(ROOT / "content", bare)
+    shutil.rmtree(bare / "geo")
+    (bare / "charts.yaml").unlink()
+    bare_cmd = [*build_cmd, "--content", str(bare)]
+
     # The floor: plain WeasyPrint on the catalogue's own print HTML, warm.
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -164,14 +175,18 @@ def main() -> None:
     plain(sources[0])
     # This machine's speed drifts from minute to minute: the builds and the
     # floor are measured in alternation, and the best of each is kept.
-    cold_j2, cold_j1, totals = [], [], []
+    cold_j2, cold_j1, totals, bare_j2 = [], [], [], []
     for _ in range(1 if args.quick else 3):
         empty_out()
         cold_j2.append(measure([*build_cmd, "-j", str(cores)]))
         totals.append(floor_once())
         empty_out()
         cold_j1.append(measure([*build_cmd, "-j", "1"]))
+        empty_out()
+        bare_j2.append(measure([*bare_cmd, "-j", str(cores)]))
     results["cold_j2"] = min(cold_j2, key=lambda r: r["wall"])
+    results["cold_j2_without_pictures"] = min(bare_j2, key=lambda r: r["wall"])
+    results["pictures"] = bench_pictures(briefings)
     results["cold_j1"] = min(cold_j1, key=lambda r: r["wall"])
     results["noop"] = best_of(3, [*build_cmd, "-j", str(cores)])
     floor_total = min(totals)
@@ -223,6 +238,7 @@ def main() -> None:
         # CPU seconds of the whole build over the floor's: overhead without scheduling and idle time
         "catalogue_cpu_vs_floor_cpu": results["cold_j2"]["cpu"] / results["floor"]["render_all_one_core"],
         "j1_vs_j2_speedup": results["cold_j1"]["wall"] / results["cold_j2"]["wall"],
+        "catalogue_with_vs_without_pictures": results["cold_j2"]["wall"] / results["cold_j2_without_pictures"]["wall"],
         "on_demand_warm_vs_floor": results["on_demand_warm"]["wall"] / results["floor_on_demand"]["wall"],
         "on_demand_fresh_vs_pandoc": results["on_demand_fresh"]["wall"] / results["pandoc"]["wall"],
         "on_demand_warm_vs_pandoc": results["on_demand_warm"]["wall"] / results["pandoc"]["wall"],
@@ -257,6 +273,7 @@ def main() -> None:
     print(f"{len(briefings)} briefing(s), {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print(f"{'measurement':<44}{'wall s':>9}{'cpu s':>9}{'max RSS MB':>12}")
     for key, label in (("cold_j2", "cold catalogue build, -j 2"), ("cold_j1", "cold catalogue build, -j 1"),
+                       ("cold_j2_without_pictures", "cold catalogue build without pictures, -j 2"),
                        ("noop", "no-op rebuild"), ("on_demand_fresh", "on demand, fresh process (pdf+docx)"),
                        ("on_demand_warm", "on demand, warm library call (pdf+docx)"),
                        ("floor", "floor: WeasyPrint alone, catalogue / 2 cores"),
@@ -266,6 +283,11 @@ def main() -> None:
         cpu = f"{r['cpu']:.2f}" if "cpu" in r else ""
         rss = f"{r['max_rss_mb']:.0f}" if "max_rss_mb" in r else ""
         print(f"{label:<44}{r['wall']:>9.2f}{cpu:>9}{rss:>12}")
+    pc = results["pictures"]
+    print(f"\npictures: {pc['distinct']} distinct in {pc['briefings_with']} briefings; drawn cold in one process "
+          f"{pc['draw_s']:.2f} s (SVG {pc['svg_s']:.2f} s, PNG {pc['png_s']:.2f} s), "
+          f"{pc['per_briefing_s'] * 1000:.0f} ms per briefing with pictures; matplotlib import "
+          f"{pc['import_s']:.2f} s once per build")
     sv = results["serve"]
     print(f"\nserve: cached hit p50 {sv['hit_p50_ms']:.1f} ms, p95 {sv['hit_p95_ms']:.1f} ms (concurrency 16); "
           f"uncached PDF {sv['uncached_single_s']:.2f} s; {sv['throughput_per_s']:.2f} uncached PDFs/s at "
@@ -281,6 +303,42 @@ def main() -> None:
     for key, t in results["targets"].items():
         print(f"{key:<30}{t['value']:>10.2f}  {t['target']:<8} {'yes' if t['met'] else 'NO'}")
     print(f"\nwritten to {target}")
+
+
+def bench_pictures(briefings: list[Briefing]) -> dict[str, Any]:
+    """Every distinct map and chart of the catalogue drawn as SVG and PNG in
+    one warm process (matplotlib imported, caches empty), and matplotlib's
+    import in a fresh one."""
+    from generator import pictures
+    from generator.pictures import draw
+
+    found = {}
+    with_pictures = 0
+    for briefing in briefings:
+        mine = [b for s in briefing.walk() for b in s.blocks if isinstance(b, Picture)]
+        with_pictures += bool(mine)
+        found.update({pictures.drawing_key(p.drawing): p.drawing for p in mine})
+    pictures.preload(TEMPLATES)
+    pictures.cache_clear()
+    draw._frame.cache_clear()
+    spent = {"svg": 0.0, "png": 0.0}
+    for drawing in found.values():
+        for fmt in ("svg", "png"):
+            start = time.perf_counter()
+            pictures.render(drawing, fmt, TEMPLATES)  # type: ignore[arg-type]
+            spent[fmt] += time.perf_counter() - start
+    imports = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import generator.pictures.draw"], cwd=ROOT, check=True)
+        imports.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import generator"], cwd=ROOT, check=True)
+    python = time.perf_counter() - start
+    total = spent["svg"] + spent["png"]
+    return {"distinct": len(found), "briefings_with": with_pictures, "svg_s": spent["svg"], "png_s": spent["png"],
+            "draw_s": total, "per_briefing_s": total / max(with_pictures, 1),
+            "import_s": max(min(imports) - python, 0.0), "wall": total}
 
 
 def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, floor_single: float,

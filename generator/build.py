@@ -54,13 +54,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__
+from . import __version__, pictures
 from .compose import Edition, compose
 from .content import Content
 from .errors import BriefingError, OutputError
 from .labels import load_labels
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
-from .model import Briefing, fingerprint_data
+from .model import Briefing, Picture, fingerprint_data
 from .outputs import OutputLock, atomic_write, describe_os_error, remove
 from .publish import Publishing, write_published
 from .publish.feed import change_between, passage_marks, render_feed
@@ -350,9 +350,12 @@ class LocalRunner:
 
     lost: tuple[type[BaseException], ...] = (concurrent.futures.process.BrokenProcessPool,)
 
-    def __init__(self, workers: int, formats: set[str], templates: Path, pdf_variant: str, lock_fd: int) -> None:
+    def __init__(self, workers: int, formats: set[str], templates: Path, pdf_variant: str, lock_fd: int,
+                 preload_pictures: bool = False) -> None:
         for fmt in sorted(formats):
             get_writer(fmt, templates, pdf_variant)
+        if preload_pictures:
+            pictures.preload(templates)  # matplotlib and the house fonts, once for all workers
         # What the workers inherit stays out of the garbage collector's walks
         # (and is not copied page by page as collections touch it).
         gc.collect()
@@ -600,7 +603,9 @@ class _Build:
         if self.options.workers <= 1 or len(tasks) <= 1:
             return None
         return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
-                           self.templates, self.options.publishing.pdf_variant, self.lock_fd)
+                           self.templates, self.options.publishing.pdf_variant, self.lock_fd,
+                           preload_pictures=any(isinstance(b, Picture) for t in tasks for s in t.briefing.walk()
+                                                for b in s.blocks))
 
     def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
         # The largest briefings go first, so no worker is left with a long

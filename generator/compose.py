@@ -22,19 +22,25 @@ from pathlib import Path
 from . import __version__
 from .content import Content, Passage
 from .errors import UsageError
+from .geo import Geo, Place, View
 from .labels import DEFAULT_TEMPLATES, Labels, load_labels
 from .model import (
     Block,
     Box,
     Briefing,
     BulletList,
+    ChartBar,
+    ChartDrawing,
     Cover,
     Fact,
     Footnote,
     Furniture,
+    MapDrawing,
     Metadata,
     Paragraph,
+    Picture,
     Section,
+    Shade,
     SourceRef,
     Span,
     Table,
@@ -51,6 +57,13 @@ RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", 
 CHARS_PER_PAGE = 3000
 CONTENTS_MIN_PAGES = 8
 RELATED_MAX = 5
+# A theme map's classes: passages per region from which a class starts
+# (the label catalogue's pictures.where.classes names them in this order).
+WHERE_CLASSES = (1, 2, 4, 8)
+# A map names the countries it highlights up to this many; beyond, it counts them.
+MAX_NAMED_COUNTRIES = 8
+# How far (degrees) a region may reach past a view's bounds and still be held by it.
+VIEW_SLACK = 4.0
 MAX_MARKING_LENGTH = 60
 
 
@@ -210,6 +223,9 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         _key_messages(content, selection, anchors, words),
         _in_brief(content, selection, anchors, words),
     ]
+    where = _where(content, selection, anchors, words)
+    if where is not None:
+        sections.append(where)
     if selection.full:
         sections.append(_strategy_text(content, selection, anchors, words, phrase))
     if selection.excerpted:
@@ -256,6 +272,10 @@ def _texts(sections: Iterable[Section]) -> Iterable[str]:
                     yield from (item.text + " " * 20 for item in block.items)
                 elif isinstance(block, Box):
                     yield from (part.text + " " * 20 for part in block.blocks)
+                elif isinstance(block, Picture):
+                    # A picture is not text to find one's way in: whether a
+                    # briefing needs a contents page does not change with it.
+                    continue
                 else:
                     yield from (" ".join(row).ljust(200) for row in block.rows)
 
@@ -282,12 +302,15 @@ def _key_messages(content: Content, selection: Selection, anchors: _Anchors, wor
                 for m in selection.key_messages if m.kind == entry.kind and m.subject == entry.id]
 
     intro = Paragraph(words.text("key_messages.intro"), style="intro")
+    # A briefing about a region shows where it lies, beside what matters there.
+    locator = _locator(content, selection, words)
+    maps: tuple[Block, ...] = (locator,) if locator is not None else ()
     if len(selection.subjects) == 1:
         items = messages_of(selection.subjects[0])
         if not items:
-            return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.missing"), style="note"),),
-                           role="key-messages")
-        return Section(title, anchor, 1, blocks=(intro, BulletList(tuple(items))), role="key-messages")
+            return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.missing"), style="note"),
+                                                     *maps), role="key-messages")
+        return Section(title, anchor, 1, blocks=(intro, BulletList(tuple(items)), *maps), role="key-messages")
     # In a combination a subject's message stands only when the passages it
     # rests on are in this briefing (select drops the others); a subject left
     # without any gets no heading.
@@ -296,9 +319,9 @@ def _key_messages(content: Content, selection: Selection, anchors: _Anchors, wor
                 anchors(f"kern-{e.id}"), 2, blocks=(BulletList(tuple(messages_of(e))),))
         for e in selection.subjects if messages_of(e))
     if not children:
-        return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.none_here"), style="note"),),
-                       role="key-messages")
-    return Section(title, anchor, 1, blocks=(intro,), children=children, role="key-messages")
+        return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.none_here"), style="note"),
+                                                 *maps), role="key-messages")
+    return Section(title, anchor, 1, blocks=(intro, *maps), children=children, role="key-messages")
 
 
 def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
@@ -524,7 +547,131 @@ def _figures(content: Content, selection: Selection, anchors: _Anchors, words: L
     blocks: list[Block] = [_table(words.text("figures.caption"), words.list("figures.columns"), rows)]
     if _dates_now([*rows, *((f.quote,) for f in selection.figures)]):
         blocks.append(Paragraph(words.text("tables.now_note"), style="note"))
+    blocks.extend(_charts(content, selection, words))
     return Section(title, anchors(title), 1, blocks=tuple(blocks), role="figures")
+
+
+def _charts(content: Content, selection: Selection, words: Labels) -> list[Picture]:
+    """A chart for each set of comparable figures (content/charts.yaml) of
+    which this briefing holds two or more; a figure alone stays a row."""
+    held = {f.id: f for f in selection.figures}
+    pictures = []
+    for chart in content.charts:
+        bars = [(bar, held[bar.figure]) for bar in chart.bars if bar.figure in held]
+        if len(bars) < 2:
+            continue
+        drawn = tuple(ChartBar(bar.label, bar.value, figure.value) for bar, figure in bars)
+        passages = list(dict.fromkeys(figure.passage for _, figure in bars))
+        source = _cite(",".join(passages), _pages(*(content.by_id[p] for p in passages)), str(chart.location.path),
+                       chart.location.line, words)
+        pictures.append(Picture(
+            ChartDrawing(drawn), caption=words.text("pictures.chart.caption", title=chart.title),
+            alt=words.text("pictures.chart.alt", title=chart.title, bars=", ".join(
+                words.text("pictures.chart.bar", label=b.label, value=b.text) for b in drawn)),
+            source=source))
+    return pictures
+
+
+# -- maps -------------------------------------------------------------------
+
+
+def _country_names(geo: Geo, codes: Iterable[str], words: Labels) -> str:
+    english = words.text("language") == "en"
+    names = sorted((geo.countries[c].name_en if english else geo.countries[c].name_nl) for c in codes)
+    if len(names) > MAX_NAMED_COUNTRIES:
+        return words.text("pictures.locator.many", n=len(names))
+    return _join(names, words.text("and"))
+
+
+def _reach(geo: Geo, place: Place) -> tuple[float, float, float, float]:
+    """The longitude/latitude box of a region's countries (each by its
+    largest part, so that an overseas territory does not stretch it)."""
+    boxes = [geo.countries[c].extent for c in place.countries]
+    if place.north_of is not None:
+        boxes.append((-180.0, place.north_of, 180.0, min(place.north_of + 1, 90.0)))
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _view_for(geo: Geo, places: Sequence[Place]) -> View:
+    """The regions' own view when they share one; else the first theme
+    view that holds them all; else the last, widest."""
+    own = {p.view for p in places}
+    if len(own) == 1:
+        return geo.views[own.pop()]
+    for name in geo.theme_views:
+        west, south, east, north = geo.views[name].bounds
+        if all(w >= west - VIEW_SLACK and s >= south - VIEW_SLACK and e <= east + VIEW_SLACK
+               and n <= north + VIEW_SLACK for w, s, e, n in (_reach(geo, p) for p in places)):
+            return geo.views[name]
+    return geo.views[geo.theme_views[-1]]
+
+
+def _map(geo: Geo, view: View, shades: tuple[Shade, ...], legend: str = "") -> MapDrawing:
+    return MapDrawing(view.projection, view.center, view.bounds, shades, legend, geo.digest, str(geo.world))
+
+
+def _view_name(view: View, words: Labels) -> str:
+    return view.label_en if words.text("language") == "en" else view.label_nl
+
+
+def _locator(content: Content, selection: Selection, words: Labels) -> Picture | None:
+    """The briefing's regions highlighted in the house colour, in the
+    context their view shows."""
+    geo = content.geo
+    regions = [e for e in selection.subjects if e.kind == "region"]
+    if geo is None or not regions:
+        return None
+    places = [geo.places[e.id] for e in regions]
+    codes = tuple(sorted({c for p in places for c in p.countries}))
+    north_of = next((p.north_of for p in places if p.north_of is not None), None)
+    countries = _country_names(geo, codes, words) if codes else ""
+    if north_of is not None:
+        area = words.text("pictures.locator.north_of", latitude=f"{north_of:g}".replace(".", ","))
+        countries = _join([countries, area] if countries else [area], words.text("and"))
+    view = _view_for(geo, places)
+    name = _join([_name(e, words) for e in regions], words.text("and"))
+    phrase = _join([e.phrase for e in regions], words.text("and"))
+    return Picture(
+        _map(geo, view, (Shade(0, codes, north_of=north_of),)),
+        caption=words.text("pictures.locator.caption", region=name, countries=countries,
+                           credit=words.text("pictures.credit")),
+        alt=words.text("pictures.locator.alt", view=_view_name(view, words), region=phrase, countries=countries))
+
+
+def _where(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section | None:
+    """For a briefing not about a region: the regions its passages concern,
+    shaded by how many; none when fewer than two regions are involved."""
+    geo = content.geo
+    if geo is None or any(e.kind == "region" for e in selection.subjects):
+        return None
+    counts: Counter[str] = Counter()
+    for passage in selection.passages:
+        counts.update(r for r in passage.tags("region") if r in geo.places)
+    if len(counts) < 2:
+        return None
+    taxonomy = content.taxonomies["region"]
+    order = {e.id: i for i, e in enumerate(taxonomy.entries)}
+    ranked = sorted(counts, key=lambda r: (-counts[r], order[r]))
+    classes = words.list("pictures.where.classes")
+
+    def level(n: int) -> int:
+        return max(i + 1 for i, start in enumerate(WHERE_CLASSES) if n >= start)
+
+    shades = []
+    for lvl in sorted({level(counts[r]) for r in ranked}):
+        members = [geo.places[r] for r in ranked if level(counts[r]) == lvl]
+        shades.append(Shade(lvl, tuple(sorted({c for p in members for c in p.countries})), classes[lvl - 1],
+                            next((p.north_of for p in members if p.north_of is not None), None)))
+    view = _view_for(geo, [geo.places[r] for r in ranked])
+    regions = "; ".join(words.count("pictures.where.region", counts[r], region=_name(taxonomy[r], words))
+                        for r in ranked)
+    picture = Picture(
+        _map(geo, view, tuple(shades), words.text("pictures.where.legend")),
+        caption=words.text("pictures.where.caption", credit=words.text("pictures.credit")),
+        alt=words.text("pictures.where.alt", view=_view_name(view, words), regions=regions))
+    title = words.text("pictures.where.title")
+    return Section(title, anchors(title), 1, blocks=(Paragraph(words.text("pictures.where.intro"), style="intro"),
+                                                     picture), role="where")
 
 
 def _related(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section | None:

@@ -14,6 +14,8 @@ Layout of content/ (see README, "Content format"):
     commitments.yaml       Dutch commitments and instruments, likewise
     key-messages.yaml      3–6 kernboodschappen per region, theme, ministry
     catalogue.yaml         the combined briefings a full build adds
+    charts.yaml            key figures a reader compares, drawn as bars (optional)
+    geo/                   country outlines and where regions lie (optional; see geo.py)
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Location, Problem
+from .geo import Geo, load_geo
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
 from .yamlio import LocatedDict, read_yaml
@@ -129,6 +132,23 @@ class Commitment:
 
 
 @dataclass(frozen=True, slots=True)
+class Bar:
+    figure: str  # id of a key figure
+    label: str  # beside the bar: "Marokko"
+    value: float  # the figure's value as a number, for the bar's length
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """Key figures of one unit that a reader compares: drawn as bars."""
+
+    id: str
+    title: str
+    bars: tuple[Bar, ...]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class KeyMessage:
     kind: str  # region, theme, ministry
     subject: str
@@ -184,6 +204,8 @@ class Content:
     matrix: Matrix | None
     digest: str  # sha256 of every content file, for the colophon and manifest
     warnings: tuple[Problem, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    geo: Geo | None = None  # None: content without maps
     by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -346,6 +368,8 @@ def load_content(root: Path) -> Content:
                                  problems)
     key_messages = _load_key_messages(root / "key-messages.yaml", taxonomies, by_id, problems)
     catalogue, matrix = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
+    charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
+    geo = load_geo(root, taxonomies["region"], problems)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors or document is None:
@@ -363,6 +387,8 @@ def load_content(root: Path) -> Content:
         matrix=matrix,
         digest=_digest(root),
         warnings=tuple(problems),
+        charts=tuple(charts),
+        geo=geo,
     )
 
 
@@ -756,3 +782,58 @@ def _load_matrix(top: _Fields, path: Path, problems: list[Problem]) -> Matrix | 
         f.error("min_full", "'min_full' must be at least 1 (a briefing needs a passage printed in full)")
     f.finish()
     return Matrix(tuple(pairs), min_full, f.at())
+
+
+# A value a bar can be drawn for: digits as printed, with an optional
+# percent sign ("33%", "18", "2.500"); a range or a word is not one number.
+_BAR_VALUE = re.compile(r"^(\d{1,3}(?:\.\d{3})*|\d+)(?:,(\d+))?\s*%?$")
+
+
+def bar_value(text: str) -> float | None:
+    """'33%' -> 33.0; Dutch digits ('2.500' thousands, '1,5' decimals)."""
+    match = _BAR_VALUE.match(text.strip())
+    if not match:
+        return None
+    return float(match.group(1).replace(".", "") + ("." + match.group(2) if match.group(2) else ""))
+
+
+def _load_charts(path: Path, figures: dict[str, Figure], problems: list[Problem]) -> list[Chart]:
+    if not path.exists():
+        return []
+    charts: list[Chart] = []
+    seen: set[str] = set()
+    for item in _items(read_yaml(path, problems), path, "chart", problems):
+        f = _Fields(item, path, "chart", problems)
+        chart_id, title = f.ident(), f.text("title")
+        raw = f._get("bars", True)
+        f.finish()
+        if chart_id in seen:
+            f.error("id", f"duplicate chart id '{chart_id}'")
+        seen.add(chart_id)
+        bars: list[Bar] = []
+        units: dict[str, str] = {}
+        for bar_item in _items(raw, path, "bar", problems):
+            b = _Fields(bar_item, path, f"bar of chart '{chart_id}'", problems)
+            figure_id, label = b.text("figure"), b.text("label")
+            b.finish()
+            figure = figures.get(figure_id)
+            if figure_id and figure is None:
+                b.error("figure", f"chart '{chart_id}': unknown figure '{figure_id}'{_hint(figure_id, figures)}")
+                continue
+            if figure is None:
+                continue
+            value = bar_value(figure.value)
+            if value is None:
+                b.error("figure", f"chart '{chart_id}': figure '{figure_id}' has the value '{figure.value}', "
+                                  "not a number a bar can show (digits, as the strategy prints them)")
+                continue
+            units[figure_id] = figure.unit
+            bars.append(Bar(figure_id, label, value))
+        if len(set(units.values())) > 1:
+            f.error("bars", f"chart '{chart_id}' compares figures of different units ("
+                            + "; ".join(f"{k}: '{v}'" for k, v in units.items())
+                            + "): only numbers of one kind go in one chart")
+        if len(bars) < 2 and raw is not None:
+            f.error("bars", f"chart '{chart_id}' needs at least two figures to compare")
+        charts.append(Chart(chart_id, title, tuple(bars), f.at()))
+    return charts

@@ -46,6 +46,12 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "also_named.title": "", "also_named.intro": "n subject named",
     "commitments.title": "", "commitments.intro": "", "commitments.caption": "", "commitments.empty": "",
     "figures.title": "", "figures.caption": "", "tables.now_note": "",
+    "pictures.locator.caption": "region countries credit", "pictures.locator.alt": "view region countries",
+    "pictures.locator.many": "n", "pictures.locator.north_of": "latitude",
+    "pictures.where.title": "", "pictures.where.intro": "", "pictures.where.legend": "",
+    "pictures.where.caption": "credit", "pictures.where.alt": "view regions", "pictures.where.region": "n region",
+    "pictures.credit": "", "pictures.chart.caption": "title", "pictures.chart.alt": "title bars",
+    "pictures.chart.bar": "label value",
     "related.title": "", "related.intro": "", "related.item": "n label kind",
     "colophon.title": "", "colophon.source_lead": "", "colophon.source": "citation date sender",
     "colophon.selection_lead": "", "colophon.selection": "subjects n", "colophon.excerpted": "k",
@@ -61,6 +67,7 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {
     "months": 12, "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 7,
+    "pictures.where.classes": 4,
 }
 # Mappings from kind to word, with the kinds they must cover.
 KIND_MAPS: dict[str, tuple[str, ...]] = {

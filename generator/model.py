@@ -106,11 +106,68 @@ class Table:
     widths: tuple[int, ...] = ()  # relative column widths, summing to 100
 
 
-Block = Paragraph | BulletList | Box | Table
+@dataclass(frozen=True, slots=True)
+class Shade:
+    """Countries filled alike on a map, with their line in the legend.
+    `level` 0 is the house colour of a locator map's region; 1 to 4 are
+    ever darker tints of it for a theme map's counts."""
+
+    level: int
+    countries: tuple[str, ...]
+    legend: str = ""  # "" on a locator map, which has no legend
+    north_of: float | None = None  # also the area north of this latitude (the Arctic)
+
+
+@dataclass(frozen=True, slots=True)
+class MapDrawing:
+    """A map: countries of `shades` filled, the rest in grey, within a view.
+    `world` and `world_digest` name the country outlines (content/geo/
+    world.json); the digest is what a fingerprint sees, the path is not."""
+
+    projection: str  # "laea" or "equal-earth"
+    center: tuple[float, float]
+    bounds: tuple[float, float, float, float]
+    shades: tuple[Shade, ...]
+    legend_title: str
+    world_digest: str
+    path: str = field(default="", compare=False)  # of world.json; "path" is left out of fingerprints
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    label: str  # "Marokko"
+    value: float  # the bar's length
+    text: str  # the value as the strategy prints it: "33%"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartDrawing:
+    """Bars of figures of one unit, in the order given."""
+
+    bars: tuple[ChartBar, ...]
+
+
+Drawing = MapDrawing | ChartDrawing
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A map or chart with its caption and alternative text. Writers draw
+    `drawing` (as SVG or PNG, through `generator.pictures`) and tag the
+    picture as a figure that says `alt`."""
+
+    kind: ClassVar[str] = "picture"
+    drawing: Drawing
+    caption: str
+    alt: str
+    source: SourceRef | None = None
+
+
+Block = Paragraph | BulletList | Box | Table | Picture
 
 # What a top-level section is for, so that writers can treat it as such
 # (the colophon is kept on one page) without recognising it by its title.
-Role = Literal["", "key-messages", "in-brief", "strategy-text", "also-named", "commitments", "figures", "related",
+Role = Literal["", "key-messages", "in-brief", "where", "strategy-text", "also-named", "commitments", "figures", "related",
                "colophon"]
 
 

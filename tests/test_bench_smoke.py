@@ -16,7 +16,8 @@ def test_bench_runs_on_one_briefing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["briefings"] == 1
-    for key in ("cold_j2", "cold_j1", "noop", "on_demand_fresh", "on_demand_warm", "floor", "pandoc"):
+    for key in ("cold_j2", "cold_j1", "cold_j2_without_pictures", "noop", "on_demand_fresh", "on_demand_warm",
+                "floor", "pandoc"):
         assert results[key]["wall"] > 0, key
     assert set(results["targets"]) >= {"catalogue_vs_floor", "j1_vs_j2_speedup", "noop_seconds", "peak_rss_mb",
                                        "on_demand_warm_vs_floor", "on_demand_fresh_vs_pandoc", "serve_hit_p50_ms",
@@ -25,6 +26,7 @@ def test_bench_runs_on_one_briefing(tmp_path: Path) -> None:
     cluster = results["cluster"]
     assert cluster["briefings"] == 1 and cluster["local"]["wall"] > 0 and cluster["cluster"]["wall"] > 0
     assert cluster["cluster_vs_local"] > 0 and set(cluster["estimate_2000"]) >= {"1", "8"}
+    assert results["pictures"]["distinct"] == 1 and results["pictures"]["draw_s"] > 0  # the Sahel's map
     assert results["serve"]["hit_p50_ms"] > 0 and results["serve"]["peak_rss_mb"] > 0
     assert "catalogue_vs_floor" in done.stdout
     assert (tmp_path / "peer.pdf").stat().st_size > 0 and (tmp_path / "peer.docx").stat().st_size > 0

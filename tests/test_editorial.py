@@ -284,9 +284,12 @@ def test_catalogue_pdfs_lose_no_sentence_and_keep_to_their_length(
     # full. Two more run to six pages since the print measure was brought to
     # 65-75 characters (issue 9): piracy off the Horn of Africa (its box and
     # footnotes are printed whole) and cyber security at Justice and Security.
-    # Each is held to its own measured budget.
+    # Natural resources at Economic Affairs went from 8 to 9 pages with the
+    # pictures (issue 12): it is the one combination with both a map of its
+    # regions and a chart (the phosphate reserves). Each is held to its own
+    # measured budget.
     larger = {"region-europe-transatlantic+theme-defence-cooperation": 9,
-              "theme-natural-resources+ministry-economic-affairs": 8,
+              "theme-natural-resources+ministry-economic-affairs": 9,
               "region-horn-of-africa+theme-piracy": 6,
               "theme-cyber-security+ministry-security-justice": 6}
     for bid, n in pages.items():

@@ -28,11 +28,12 @@ CASES = {
 
 
 def readable(html: str) -> str:
-    """The page with each inlined font (120 kB of base64) replaced by its
-    digest, so that a golden diff shows what changed in the page."""
+    """The page with each inlined font (120 kB of base64) and picture
+    replaced by its digest, so that a golden diff shows what changed in
+    the page."""
     def digest(match: re.Match[str]) -> str:
         return f"{match.group(1)};sha256={hashlib.sha256(match.group(2).encode()).hexdigest()[:16]}"
-    return re.sub(r"(data:font/woff2);base64,([A-Za-z0-9+/=]+)", digest, html)
+    return re.sub(r"(data:font/woff2|data:image/svg\+xml);base64,([A-Za-z0-9+/=]+)", digest, html)
 
 
 @pytest.fixture(scope="module")

@@ -312,6 +312,18 @@ def build(path: Path) -> None:
     caption.paragraph_format.space_after = Pt(4)
     _indent(caption, 0)
 
+    # A map or chart in the text column, kept with its caption below it;
+    # single line spacing, so that an exact spacing does not crop it.
+    figure = _paragraph_style(doc, "Figure")
+    figure.paragraph_format.keep_with_next = True
+    figure.paragraph_format.space_before = Pt(6)
+    figure.paragraph_format.space_after = Pt(3)
+    figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    figure_caption = _paragraph_style(doc, "Figure Caption")
+    figure_caption.font.size = Pt(8.5)
+    figure_caption.font.color.rgb = MUTED
+    figure_caption.paragraph_format.space_after = Pt(10)
+
     for level in (1, 2):
         toc = _paragraph_style(doc, f"TOC {level}") if f"TOC {level}" not in [s.name for s in styles] \
             else styles[f"TOC {level}"]

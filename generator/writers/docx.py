@@ -47,8 +47,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from .. import pictures
 from ..errors import TemplateError
-from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Section, Table
+from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Picture, Section, Table
 from . import Rendered
 
 REFERENCE = "reference.docx"
@@ -57,7 +58,7 @@ REQUIRED_STYLES = (
     "TOC 1", "TOC 2", "Cover Kicker", "Cover Fact", "Cover Source", "Intro", "Note", "Signature",
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
     "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table", "Foreign Term",
-    "Cover Band", "Cover Marking", "Cover Foot", "Colophon",
+    "Cover Band", "Cover Marking", "Cover Foot", "Colophon", "Figure", "Figure Caption",
 )
 FONT_NAME = "Noto Sans"  # the family the reference document's styles name
 FONT_FACES = {"embedRegular": "Regular", "embedBold": "Bold", "embedItalic": "Italic",
@@ -77,6 +78,8 @@ COVER_SECTION = ('<w:sectPr {ns}><w:pgSz w:w="11906" w:h="16838"/>'
 FOREIGN_STYLES = {"en": "Foreign Term"}  # language -> character style with that w:lang
 PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature", "context": "Intro"}
 PAGE_BREAK = "<w:r><w:br w:type=\"page\"/></w:r>"
+PICTURE_WIDTH_EMU = 132 * 36000  # the text column, as in the PDF
+PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 
 def _text(text: str) -> str:
@@ -103,6 +106,7 @@ class DocxWriter:
     suffix = ".docx"
 
     def __init__(self, templates: Path) -> None:
+        self.templates = templates
         path = templates / REFERENCE
         try:
             self.reference = path.read_bytes()
@@ -138,7 +142,8 @@ class _Document:
 
     def __init__(self, writer: DocxWriter) -> None:
         self.reference, self.style_ids, self.fonts = writer.reference, writer.style_ids, writer.fonts
-        self.text_width, self.suffix = writer.text_width, writer.suffix
+        self.text_width, self.suffix, self.templates = writer.text_width, writer.suffix, writer.templates
+        self.pictures = 0  # pictures so far: each needs a document-wide id
         self.bookmarks: dict[str, tuple[int, str]] = {}
         self.notes: list[str] = []  # footnote bodies, in order of their calls
 
@@ -170,7 +175,7 @@ class _Document:
             self.contents(body, briefing)
         for section in briefing.sections:
             self.section(body, section)
-        fragment = parse_xml(f"<w:body {nsdecls('w', 'r')}>{''.join(body)}</w:body>")
+        fragment = parse_xml(f"<w:body {nsdecls('w', 'r', 'wp', 'a', 'pic')}>{''.join(body)}</w:body>")
         target = doc.element.body
         anchor = target.find(qn("w:sectPr"))
         for child in list(fragment):
@@ -231,6 +236,8 @@ class _Document:
                 body.extend(self.box(block))
             elif isinstance(block, Table):
                 body.extend(self.table(block))
+            elif isinstance(block, Picture):
+                body.extend(self.picture(block))
         for child in section.children:
             self.section(body, child)
 
@@ -275,6 +282,31 @@ class _Document:
                  f"<w:tblGrid>{grid}</w:tblGrid>{row(node.columns, True)}"
                  f"{''.join(row(r, False) for r in node.rows)}</w:tbl>")
         return [self.para("Caption", self.run(node.caption)), table]
+
+    def picture(self, node: Picture) -> list[str]:
+        """The picture as PNG at print resolution, inline in a paragraph
+        kept with its caption; `descr` is the alternative text Word shows
+        and reads out."""
+        png = pictures.render(node.drawing, "png", self.templates)
+        rel_id, _ = self.doc.part.get_or_add_image(io.BytesIO(png))
+        width, height = pictures.png_size(png)
+        cx, cy = PICTURE_WIDTH_EMU, PICTURE_WIDTH_EMU * height // width
+        self.pictures += 1
+        n, alt = self.pictures, quoteattr(node.alt)
+        drawing = (
+            f"<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">"
+            f"<wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"Picture {n}\" descr={alt}/>"
+            "<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
+            f"<a:graphic><a:graphicData uri=\"{PICTURE_URI}\"><pic:pic>"
+            f"<pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"picture{n}.png\" descr={alt}/><pic:cNvPicPr/></pic:nvPicPr>"
+            f"<pic:blipFill><a:blip r:embed={quoteattr(rel_id)}/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+            f"<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm>"
+            "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>"
+            "</wp:inline></w:drawing></w:r>")
+        caption = self.run(node.caption)
+        if node.source is not None:
+            caption += self.run(" ") + self.run(node.source.citation, "Source Reference")
+        return [self.para("Figure", drawing), self.para("Figure Caption", caption)]
 
     def footnote_calls(self, notes: tuple[Footnote, ...]) -> str:
         """Real Word footnotes that keep the strategy's own numbers (a

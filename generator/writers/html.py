@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Literal, TypedDict
@@ -21,8 +22,9 @@ from typing import Literal, TypedDict
 import jinja2
 import markupsafe
 
+from .. import pictures
 from ..errors import TemplateError
-from ..model import Briefing
+from ..model import Briefing, Picture
 from . import Rendered
 
 TEMPLATE = "briefing.html.j2"
@@ -43,6 +45,7 @@ class TemplateContext(TypedDict):
     contents: list[ContentsEntry]
     inline_css: str  # screen only; "" for print
     stylesheets: tuple[str, ...]  # print only: file: URLs of the stylesheets in templates/
+    picture_uri: Callable[[Picture], str]  # a picture as a data: URI (SVG), in both media
 
 
 def contents_of(briefing: Briefing) -> list[ContentsEntry]:
@@ -110,6 +113,7 @@ class HtmlWriter:
             inline_css=self.inline_css() if media == "screen" else "",
             stylesheets=tuple(f"{self.templates.resolve().as_uri()}/{name}" for name in STYLESHEETS["print"])
             if media == "print" else (),
+            picture_uri=self.picture_uri,
         )
         try:
             return self.template().render(**context)
@@ -117,6 +121,13 @@ class HtmlWriter:
             raise TemplateError(f"{self.templates / TEMPLATE}:{_template_line(exc)}: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(f"{self.templates / TEMPLATE}: {exc}") from None
+
+    def picture_uri(self, picture: Picture) -> str:
+        """The picture as SVG inside the page: a mailed HTML file keeps its
+        maps, and WeasyPrint reads it without fetching anything (an <img>,
+        not inline SVG, so that the ids of two pictures cannot clash)."""
+        svg = pictures.render(picture.drawing, "svg", self.templates)
+        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def render(self, briefing: Briefing) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))

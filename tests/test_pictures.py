@@ -1,0 +1,268 @@
+"""Maps and charts: facts about what each shows, in every format, and how a
+broken geo file is reported. Rendering reuses the session's Sahel
+briefing; everything else is checked on the model or a single picture."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CONTENT, ROOT, TEMPLATES, Rendered, make_briefing
+
+from generator import pictures
+from generator.content import Content, load_content
+from generator.errors import ContentError
+from generator.model import Briefing, ChartDrawing, MapDrawing, Picture
+from generator.pictures.draw import FILLS, LINTBLAUW
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pictures_of(briefing: Briefing) -> Iterator[tuple[str, Picture]]:
+    for section in briefing.walk():
+        for block in section.blocks:
+            if isinstance(block, Picture):
+                yield section.role, block
+
+
+def fills(svg: bytes) -> dict[str, str]:
+    """Country code -> fill colour of its path in a map's SVG."""
+    out = {}
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        code = group.get("id", "")
+        path = group.find(f"{SVG}path")
+        if re.fullmatch(r"[A-Z]{3}", code) and path is not None:
+            match = re.search(r"fill:\s*(#[0-9a-f]{6})", path.get("style", ""))
+            if match:
+                out[code] = match.group(1)
+    return out
+
+
+# -- every format ------------------------------------------------------------
+
+
+def test_region_briefing_has_a_locator_map_with_alt_text_in_every_format(sahel: Rendered) -> None:
+    (role, picture), = list(pictures_of(sahel.briefing))
+    assert role == "key-messages" and isinstance(picture.drawing, MapDrawing)
+    assert "Sahel" in picture.alt and "Mali" in picture.alt
+
+    html = sahel.html.decode("utf-8")
+    figures = re.findall(r'<figure class="picture">\s*<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)">'
+                         r"\s*<figcaption>", html)
+    assert figures == [picture.alt]
+
+    from docx import Document
+    doc = Document(io.BytesIO(sahel.docx))
+    described = [e.get("descr") for e in doc.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    assert described == [picture.alt]
+    styles = [p.style.name for p in doc.paragraphs if p._p.xpath(".//w:drawing")]
+    assert styles == ["Figure"]
+
+    from pypdf import PdfReader
+    reader = PdfReader(io.BytesIO(sahel.pdf))
+
+    def figures_in(node: Any) -> Iterator[Any]:
+        node = node.get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                yield node
+            kids = node.get("/K")
+            if kids is not None:
+                yield from figures_in(kids)
+        elif isinstance(node, list):
+            for kid in node:
+                yield from figures_in(kid)
+
+    tagged = list(figures_in(reader.trailer["/Root"]["/StructTreeRoot"]))
+    assert [str(f["/Alt"]) for f in tagged] == [picture.alt]
+
+
+def test_the_sahel_map_highlights_the_sahel_and_nothing_else(content: Content) -> None:
+    (_, picture), = list(pictures_of(make_briefing(content, ("region", "sahel"))))
+    svg = pictures.render(picture.drawing, "svg", TEMPLATES)
+    colours = fills(svg)
+    assert content.geo is not None
+    sahel = set(content.geo.places["sahel"].countries)
+    assert {"MLI", "NER", "TCD"} <= sahel
+    # Each highlighted country is a path of its own in the house colour;
+    # the rest of the world is one grey path.
+    assert colours == {code: LINTBLAUW for code in sahel}
+    land = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == "land")
+    assert LINTBLAUW not in ET.tostring(land, encoding="unicode")
+
+
+def test_every_region_has_a_map_of_its_own_countries(content: Content) -> None:
+    assert content.geo is not None
+    for entry in content.taxonomies["region"].entries:
+        (_, picture), = list(pictures_of(make_briefing(content, ("region", entry.id))))
+        drawing = picture.drawing
+        assert isinstance(drawing, MapDrawing)
+        place = content.geo.places[entry.id]
+        assert drawing.shades[0].countries == tuple(sorted(place.countries)), entry.id
+        assert picture.alt and picture.caption, entry.id
+
+
+def test_pictures_are_the_same_bytes_in_another_process(content: Content) -> None:
+    (_, picture), = list(pictures_of(make_briefing(content, ("region", "horn-of-africa"))))
+    here = {fmt: pictures.render(picture.drawing, fmt, TEMPLATES) for fmt in ("svg", "png")}
+    script = ("import sys; sys.path.insert(0, 'tests'); from conftest import *; from generator import pictures\n"
+              "from generator.model import Picture\n"
+              "b = make_briefing(load_content(CONTENT), ('region', 'horn-of-africa'))\n"
+              "p = next(x for s in b.walk() for x in s.blocks if isinstance(x, Picture))\n"
+              "sys.stdout.buffer.write(pictures.render(p.drawing, 'svg', TEMPLATES) + b'\\0' + "
+              "pictures.render(p.drawing, 'png', TEMPLATES))")
+    svg, png = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True
+                              ).stdout.split(b"\0", 1)
+    assert (svg, png) == (here["svg"], here["png"])
+    assert b"<dc:date>" not in svg and b"Matplotlib v" not in svg
+    assert pictures.png_size(png)[0] / (132 / 25.4) >= 200  # print resolution: at least 200 dpi
+
+
+# -- theme and ministry maps -------------------------------------------------
+
+
+def test_theme_map_shades_its_regions_with_a_legend(content: Content) -> None:
+    briefing = make_briefing(content, ("theme", "cyber-security"))
+    (role, picture), = [(r, p) for r, p in pictures_of(briefing) if isinstance(p.drawing, MapDrawing)]
+    assert role == "where"
+    where = next(s for s in briefing.walk() if s.role == "where")
+    assert where.title == "Waar de strategie dit plaatst"
+    drawing = picture.drawing
+    assert isinstance(drawing, MapDrawing) and drawing.legend_title
+    assert all(s.legend and 1 <= s.level <= 4 for s in drawing.shades)
+    svg = pictures.render(drawing, "svg", TEMPLATES)
+    shaded = {c for c, fill in fills(svg).items() if fill in {FILLS[s.level] for s in drawing.shades}}
+    assert {"CHN", "NLD"} <= shaded  # Asia and Europe, where the strategy places cyber security
+    assert "FRA" in shaded and "AUS" not in shaded
+
+
+def test_theme_map_left_out_when_fewer_than_two_regions(content: Content) -> None:
+    fixture = load_content(ROOT / "tests" / "fixtures" / "content")
+    briefing = make_briefing(fixture, ("ministry", "defence"))
+    regions = {r for p in briefing_passages(fixture, briefing) for r in p.regions}
+    assert len(regions) < 2
+    assert not list(pictures_of(briefing)) and not any(s.role == "where" for s in briefing.walk())
+    # A region briefing shows its locator map instead.
+    assert not any(s.role == "where" for s in make_briefing(content, ("region", "asia")).walk())
+
+
+def briefing_passages(content: Content, briefing: Briefing) -> list[Any]:
+    from generator.select import parse_selectors, select
+    kind, subject = briefing.id.split("-", 1)
+    return list(select(content, parse_selectors(content, [(kind, subject)])).passages)
+
+
+# -- charts ------------------------------------------------------------------
+
+
+def charts_of(briefing: Briefing) -> list[Picture]:
+    return [p for _, p in pictures_of(briefing) if isinstance(p.drawing, ChartDrawing)]
+
+
+def test_phosphate_shares_are_a_chart_with_the_figures_as_printed(content: Content) -> None:
+    chart, = charts_of(make_briefing(content, ("theme", "natural-resources")))
+    assert isinstance(chart.drawing, ChartDrawing)
+    assert [(b.label, b.value, b.text) for b in chart.drawing.bars] == [("Marokko", 33.0, "33%"),
+                                                                        ("China", 25.0, "25%")]
+    passage = content.by_id["belangen-23"]
+    assert all(b.text in passage.text for b in chart.drawing.bars)  # verbatim from the passage
+    assert chart.source is not None and chart.source.citation == "p. 13–14"
+    assert "33%" in chart.alt and "China" in chart.alt
+
+
+def test_no_chart_for_a_number_that_stands_alone(content: Content) -> None:
+    # North Africa holds only Morocco's share; piracy's cost and ships are not of one unit.
+    assert not charts_of(make_briefing(content, ("region", "north-africa")))
+    assert not charts_of(make_briefing(content, ("theme", "piracy")))
+
+
+def test_a_chart_of_figures_in_different_units_is_refused(content_copy: Path) -> None:
+    charts = content_copy / "charts.yaml"
+    charts.write_text(charts.read_text(encoding="utf-8").replace("fosfaat-china", "kosten-piraterij"),
+                      encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy)
+    messages = info.value.messages()
+    assert any("charts.yaml:" in m and "'18 miljard', not a number a bar can show" in m for m in messages)
+
+
+# -- errors ------------------------------------------------------------------
+
+
+def test_missing_or_corrupt_map_file_is_one_clear_error(cli: Callable[..., Any], content_copy: Path,
+                                                        tmp_path: Path) -> None:
+    world = content_copy / "geo" / "world.json"
+    out = tmp_path / "out"
+    world.write_text('{"countries": {"MLI": ', encoding="utf-8")
+    run = cli("build", "--region", "sahel", "--content", str(content_copy), "--out", str(out))
+    assert run.code == 1
+    assert run.err.strip().splitlines() == [f"{world}: line 1: not a country outline file (invalid JSON: "
+                                            "Expecting value); remake it with tools/make_world.py"]
+    assert "Traceback" not in run.err and not out.exists()
+    world.unlink()
+    run = cli("check", "--content", str(content_copy))
+    assert run.code == 1 and f"{world}: file not found" in run.err and "Traceback" not in run.err
+
+
+def test_region_mapping_errors_say_where_and_suggest(content_copy: Path) -> None:
+    places = content_copy / "geo" / "regions.yaml"
+    text = places.read_text(encoding="utf-8")
+    text = text.replace("countries: [BFA, MLI, MRT, NER, TCD]", "countries: [BFA, Mali, MRT, NER, TCX]")
+    text = text.replace("countries: [GEO, ARM, AZE]", "countries: []")
+    places.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy)
+    messages = [m.replace(str(content_copy), "content") for m in info.value.messages()]
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "BFA, Mali" in t)
+    assert f"content/geo/regions.yaml:{line}: region 'sahel': unknown country 'Mali' — did you mean 'MLI' " \
+           "(Mali)? (ISO 3166-1 alpha-3 codes, as in world.json)" in messages
+    assert any(m.startswith(f"content/geo/regions.yaml:{line}: region 'sahel': unknown country 'TCX' — did you "
+                            "mean 'TCD'") for m in messages)
+    assert any("region 'caucasus' has no countries" in m for m in messages)
+
+
+def test_a_region_without_a_place_is_an_error(content_copy: Path) -> None:
+    places = content_copy / "geo" / "regions.yaml"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(re.sub(r"  arctic:\n(    .*\n)+", "", text), encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy)
+    assert any("region 'arctic' has no place on the maps" in m for m in info.value.messages())
+
+
+def test_content_without_geo_has_no_maps(tmp_path: Path) -> None:
+    fixture = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content", fixture)
+    shutil.rmtree(fixture / "geo")
+    assert not list(pictures_of(make_briefing(load_content(fixture), ("region", "sahel"))))
+
+
+def test_svg_is_what_weasyprint_draws(content: Content) -> None:
+    """Paths and rectangles, text as paths: no <text>, no clip paths, no
+    images inside the picture."""
+    for subject in (("region", "arctic"), ("theme", "natural-resources")):
+        for _, picture in pictures_of(make_briefing(content, subject)):
+            svg = pictures.render(picture.drawing, "svg", TEMPLATES).decode("utf-8")
+            assert "<text" not in svg and "<image" not in svg and "clip-path" not in svg, subject
+            assert base64.b64encode(svg.encode())  # embeddable as a data: URI
+    assert CONTENT.is_dir()
+
+
+def test_the_arctic_seen_from_the_pole_shows_all_around_it(content: Content) -> None:
+    from generator.pictures import draw
+
+    (_, picture), = list(pictures_of(make_briefing(content, ("region", "arctic"))))
+    d = picture.drawing
+    assert isinstance(d, MapDrawing) and d.shades[0].north_of == 66.56
+    frame = draw._frame(d.path, d.world_digest, d.projection, d.center, d.bounds)
+    assert {"USA", "CAN", "GRL", "NOR", "RUS"} <= set(frame.rings)
