@@ -1,4 +1,6 @@
-"""The benchmark script runs (on one briefing). Not a timed test."""
+"""The benchmark script runs (on one briefing). Not a timed test; slow
+(about 40 s: every part of the benchmark, a server and a Dask cluster
+included), so it runs with `make slow`."""
 
 from __future__ import annotations
 
@@ -7,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 
+@pytest.mark.slow
 def test_bench_runs_on_one_briefing(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--work", str(tmp_path)],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
