@@ -93,15 +93,22 @@ def build_date() -> dt.date:
 NOT_BRIEFING_TEMPLATES = frozenset({"index.html.j2", "serve.html.j2"})
 
 
-def templates_digest(templates: Path) -> str:
-    """Hash of every template file a briefing's rendering may read (fonts,
-    CSS, the Word reference document included)."""
-    sha = hashlib.sha256()
+def template_files(templates: Path) -> dict[str, bytes]:
+    """Every template file a briefing's rendering may read (fonts, CSS, the
+    Word reference document included), by path relative to `templates`."""
     try:
-        for path in sorted(p for p in templates.rglob("*") if p.is_file() and p.name not in NOT_BRIEFING_TEMPLATES):
-            sha.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
+        return {path.relative_to(templates).as_posix(): path.read_bytes()
+                for path in sorted(p for p in templates.rglob("*")
+                                   if p.is_file() and p.name not in NOT_BRIEFING_TEMPLATES)}
     except OSError as exc:
         raise describe_os_error(templates, exc, "read templates") from None
+
+
+def templates_digest(templates: Path, files: dict[str, bytes] | None = None) -> str:
+    """Hash of the template files (read now unless given)."""
+    sha = hashlib.sha256()
+    for name, data in (files if files is not None else template_files(templates)).items():
+        sha.update(name.encode() + b"\0" + data)
     return sha.hexdigest()
 
 

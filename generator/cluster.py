@@ -33,7 +33,6 @@ The design, and why:
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import os
 import shutil
 import tempfile
@@ -43,9 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import NOT_BRIEFING_TEMPLATES, Rendering, Task, render
+from .build import Rendering, Task, render, template_files, templates_digest
 from .errors import OutputError, UsageError
-from .outputs import describe_os_error
 
 try:
     from distributed import Client
@@ -66,17 +64,8 @@ class TemplateBundle:
 
     @classmethod
     def of(cls, templates: Path) -> TemplateBundle:
-        files: dict[str, bytes] = {}
-        try:
-            for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-                if path.name not in NOT_BRIEFING_TEMPLATES:
-                    files[path.relative_to(templates).as_posix()] = path.read_bytes()
-        except OSError as exc:
-            raise describe_os_error(templates, exc, "read templates") from None
-        sha = hashlib.sha256()
-        for name, data in files.items():
-            sha.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        return cls(sha.hexdigest(), files)
+        files = template_files(templates)
+        return cls(templates_digest(templates, files), files)
 
 
 def unpacked(digest: str) -> Path:
