@@ -33,6 +33,7 @@ The design, and why:
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import os
 import shutil
 import tempfile
@@ -41,9 +42,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, pictures
 from .build import Rendering, Task, render, template_files, templates_digest
 from .errors import OutputError, UsageError
+from .writers import FORMATS, get_writer
 
 try:
     from distributed import Client
@@ -96,8 +98,11 @@ def unpack(bundle: TemplateBundle) -> Path:
 
 class Templates(WorkerPlugin):
     """Installs a templates bundle on every worker, including workers that
-    join (or are restarted) during the build. Idempotent: a second build
-    with the same templates does not ship them again."""
+    join (or are restarted) during the build, and warms the worker with it:
+    writers loaded, matplotlib and the house fonts registered (what a local
+    build does before it forks), so no worker pays that inside its first
+    render. Idempotent: a second build with the same templates does not
+    ship them again."""
 
     idempotent = True
 
@@ -106,7 +111,12 @@ class Templates(WorkerPlugin):
         self.name = f"briefing-templates-{bundle.digest[:24]}"
 
     def setup(self, worker: Any) -> None:
-        unpack(self.bundle)
+        folder = unpack(self.bundle)
+        for fmt in FORMATS:
+            get_writer(fmt, folder)
+        pictures.preload(folder)
+        gc.collect()
+        gc.freeze()  # as in the local workers: collections walk only what renders allocate
 
 
 def render_remote(task: Task, digest: str, version: str) -> Rendering:
