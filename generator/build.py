@@ -47,7 +47,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -337,6 +337,22 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(0.5)
 
 
+def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
+         with_pictures: bool = True) -> None:
+    """Load once in this process what renders need: the writers, and for
+    pictures matplotlib with the house fonts. Then freeze everything alive
+    out of the garbage collector's walks: collections walk only what a
+    render allocates, and do not write to (and so copy) pages a worker
+    shares with the process it was forked from. Used by the build before it
+    forks, the server's workers and the cluster's workers alike."""
+    for fmt in sorted(formats):
+        get_writer(fmt, templates, pdf_variant)
+    if with_pictures:
+        pictures.preload(templates)
+    gc.collect()
+    gc.freeze()
+
+
 class Runner(Protocol):
     """Runs render tasks in parallel and hands back concurrent.futures
     futures. `lost` are the exceptions by which a future reports that the
@@ -359,14 +375,7 @@ class LocalRunner:
 
     def __init__(self, workers: int, formats: set[str], templates: Path, pdf_variant: str, lock_fd: int,
                  preload_pictures: bool = False) -> None:
-        for fmt in sorted(formats):
-            get_writer(fmt, templates, pdf_variant)
-        if preload_pictures:
-            pictures.preload(templates)  # matplotlib and the house fonts, once for all workers
-        # What the workers inherit stays out of the garbage collector's walks
-        # (and is not copied page by page as collections touch it).
-        gc.collect()
-        gc.freeze()
+        warm(templates, formats, pdf_variant, with_pictures=preload_pictures)  # once, for all workers it forks
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                         initializer=_init_worker, initargs=(os.getpid(), lock_fd))
 

@@ -33,7 +33,6 @@ The design, and why:
 from __future__ import annotations
 
 import concurrent.futures
-import gc
 import os
 import shutil
 import tempfile
@@ -42,10 +41,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, pictures
-from .build import Rendering, Task, render, template_files, templates_digest
+from . import __version__
+from .build import Rendering, Task, render, template_files, templates_digest, warm
 from .errors import OutputError, UsageError
-from .writers import FORMATS, get_writer
 
 try:
     from distributed import Client
@@ -111,12 +109,7 @@ class Templates(WorkerPlugin):
         self.name = f"briefing-templates-{bundle.digest[:24]}"
 
     def setup(self, worker: Any) -> None:
-        folder = unpack(self.bundle)
-        for fmt in FORMATS:
-            get_writer(fmt, folder)
-        pictures.preload(folder)
-        gc.collect()
-        gc.freeze()  # as in the local workers: collections walk only what renders allocate
+        warm(unpack(self.bundle))
 
 
 def render_remote(task: Task, digest: str, version: str) -> Rendering:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import math
 import multiprocessing
 import time
@@ -35,9 +34,7 @@ from pathlib import Path
 
 import pebble
 
-from .. import pictures
-from ..build import Rendering, Task, render
-from ..writers import FORMATS, get_writer
+from ..build import Rendering, Task, render, warm
 
 # Modules the forkserver imports once, so every worker it forks starts
 # with them loaded (WeasyPrint's import alone takes about half a second;
@@ -56,20 +53,6 @@ class Busy(Exception):
 
 class Overran(Exception):
     """A render took longer than the deadline; its worker was replaced."""
-
-
-def _warm(templates: Path) -> None:
-    """Runs first in every worker: load the writers and the picture code,
-    then move everything alive so far (modules, writers, fonts) out of the
-    garbage collector's reach. Collections then walk only what a render
-    allocates, and do not write to (and so copy) the pages the worker shares
-    with the forkserver (measured on a busy machine: renders in a worker
-    about 5 % faster)."""
-    for fmt in FORMATS:
-        get_writer(fmt, templates)
-    pictures.preload(templates)
-    gc.collect()
-    gc.freeze()
 
 
 def _ping() -> bool:
@@ -126,7 +109,7 @@ class RenderPool:
     def _start(self) -> pebble.ProcessPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks, initializer=_warm,
+        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks, initializer=warm,
                                   initargs=(self._templates,), context=context)
 
     def _restart(self, broken: pebble.ProcessPool) -> None:
