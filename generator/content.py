@@ -57,8 +57,19 @@ class Chapter:
         return f"{self.number} {self.title}".strip()
 
 
+class Tagged:
+    """A record tagged with subjects: `tags('region')` is its region ids
+    (passages, key figures and commitments alike)."""
+
+    __slots__ = ()
+
+    def tags(self, kind: str) -> tuple[str, ...]:
+        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
+        return value
+
+
 @dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(Tagged):
     """One paragraph, list item, box part or footnote of the strategy."""
 
     id: str
@@ -83,10 +94,6 @@ class Passage:
     mentions: tuple[str, ...] = ()
     repeats: str = ""  # id of an earlier passage this one repeats nearly word for word
 
-    def tags(self, kind: str) -> tuple[str, ...]:
-        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
-        return value
-
     @property
     def pages(self) -> str:
         """'12' or '9–10', as cited."""
@@ -94,7 +101,7 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(Tagged):
     id: str
     value: str
     unit: str
@@ -107,13 +114,9 @@ class Figure:
     themes: tuple[str, ...] = ()
     ministries: tuple[str, ...] = ()
 
-    def tags(self, kind: str) -> tuple[str, ...]:
-        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
-        return value
-
 
 @dataclass(frozen=True, slots=True)
-class Commitment:
+class Commitment(Tagged):
     id: str
     what: str
     who: str
@@ -125,10 +128,6 @@ class Commitment:
     regions: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     ministries: tuple[str, ...] = ()
-
-    def tags(self, kind: str) -> tuple[str, ...]:
-        value: tuple[str, ...] = getattr(self, TAG_FIELDS[kind])
-        return value
 
 
 @dataclass(frozen=True, slots=True)
