@@ -45,21 +45,23 @@ class Rendered:
     html: bytes
 
 
-@pytest.fixture(scope="session")
-def sahel(content: Content) -> Rendered:
-    briefing = make_briefing(content, ("region", "sahel"))
+def render_all(content: Content, pair: tuple[str, str]) -> Rendered:
+    """One briefing in all three formats."""
+    briefing = make_briefing(content, pair)
     pdf = get_writer("pdf", TEMPLATES).render(briefing)
     return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
                     get_writer("html", TEMPLATES).render(briefing).data)
+
+
+@pytest.fixture(scope="session")
+def sahel(content: Content) -> Rendered:
+    return render_all(content, ("region", "sahel"))
 
 
 @pytest.fixture(scope="session")
 def defence(content: Content) -> Rendered:
     """A long briefing: contents page, chapter footnotes."""
-    briefing = make_briefing(content, ("ministry", "defence"))
-    pdf = get_writer("pdf", TEMPLATES).render(briefing)
-    return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
-                    get_writer("html", TEMPLATES).render(briefing).data)
+    return render_all(content, ("ministry", "defence"))
 
 
 def pdf_fonts(reader: Any) -> dict[str, bool]:
