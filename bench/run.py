@@ -321,6 +321,7 @@ def bench_pictures(briefings: list[Briefing]) -> dict[str, Any]:
     pictures.preload(TEMPLATES)
     pictures.cache_clear()
     draw._frame.cache_clear()
+    draw.layout.cache_clear()
     spent = {"svg": 0.0, "png": 0.0}
     for drawing in found.values():
         for fmt in ("svg", "png"):

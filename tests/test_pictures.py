@@ -266,3 +266,35 @@ def test_the_arctic_seen_from_the_pole_shows_all_around_it(content: Content) -> 
     assert isinstance(d, MapDrawing) and d.shades[0].north_of == 66.56
     frame = draw._frame(d.path, d.world_digest, d.projection, d.center, d.bounds)
     assert {"USA", "CAN", "GRL", "NOR", "RUS"} <= set(frame.rings)
+
+
+def test_the_png_is_the_svg_drawn(content: Content) -> None:
+    """Word's PNG and the PDF's SVG are one layout: same size, the Sahel's
+    countries in the house colour where the SVG puts them, sea around."""
+    from PIL import Image
+
+    from generator.pictures import draw
+
+    (_, picture), = list(pictures_of(make_briefing(content, ("region", "sahel"))))
+    svg, png = (pictures.render(picture.drawing, fmt, TEMPLATES) for fmt in ("svg", "png"))
+    root = ET.fromstring(svg)
+    width_pt = float(root.get("width", "").removesuffix("pt"))
+    height_pt = float(root.get("height", "").removesuffix("pt"))
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    scale = draw.PNG_DPI / 72
+    assert image.size == (round(width_pt * scale), round(height_pt * scale))
+
+    def colour(x_pt: float, y_pt: float) -> str:
+        return "#{:02x}{:02x}{:02x}".format(*image.getpixel((int(x_pt * scale), int(y_pt * scale))))
+
+    # The SVG's path data, in hundredths of a point: Mali's first ring.
+    mali = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "MLI").find(f"{SVG}path")
+    assert mali is not None
+    numbers = [int(n) for n in re.findall(r"-?\d+", mali.get("d", "").split("z")[0])]
+    x, y, points = numbers[0], numbers[1], [(numbers[0], numbers[1])]
+    for dx, dy in zip(numbers[2::2], numbers[3::2], strict=True):
+        x, y = x + dx, y + dy
+        points.append((x, y))
+    middle = (sum(p[0] for p in points) / len(points) / 100, sum(p[1] for p in points) / len(points) / 100)
+    assert colour(*middle) == LINTBLAUW
+    assert colour(3, 3) == draw.SEA  # the top left corner, inside the frame

@@ -2,19 +2,21 @@
 SVG (for the PDF and HTML) or PNG (for Word).
 
 compose decides what a picture shows (which countries in which colour,
-which bars, the words); this package only draws it, like a writer. It is
-the only place that imports matplotlib, and does so lazily (`draw`), so a
-run that draws nothing never pays for the import; a build imports it once
-in the coordinator before forking its workers, and the server's
-forkserver preloads it.
+which bars, the words); this package only draws it, like a writer: `draw`
+lays the picture out as a scene of shapes at print size, and `scene`
+writes that as SVG or rasterises it as PNG. They are the only modules
+that import matplotlib (for its fonts and its Agg renderer), and are
+imported lazily, so a run that draws nothing never pays for the import; a
+build imports them once in the coordinator before forking its workers,
+and the server's forkserver preloads them.
 
 A picture is drawn once per process for each distinct drawing and format:
 the result is memoised by a hash of the drawing (what it shows, never
 where it came from) and the format. One briefing's PDF and HTML share
 their SVGs, and briefings that show the same map (a region's briefing and
 its combinations) share them in the worker that draws both. The output is
-byte-for-byte the same for the same drawing: SVG ids come from a fixed
-salt, no dates or software versions are written.
+byte-for-byte the same for the same drawing: no dates, software versions
+or generated ids are written.
 """
 
 from __future__ import annotations

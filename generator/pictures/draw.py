@@ -1,11 +1,11 @@
-"""Drawing with matplotlib: the only module that imports it.
+"""Laying a map or chart out as a `scene.Scene`: every shape at print
+size, text turned into glyph outlines of the house font.
 
-No pyplot (no global figure registry, nothing shared between threads):
-each picture is a `matplotlib.figure.Figure` saved through the Agg (PNG)
-or SVG canvas. Text is set in the house font from templates/fonts/ and
-turned into paths in SVG, so that WeasyPrint and a browser draw the same
-letters without a font lookup of their own. Colours are the house
-palette of templates/base.css.
+This and `scene` are the only modules that import matplotlib: here for
+its fonts (FontManager, TextPath), there for its Agg renderer. The layout
+itself (the view, the legend, the bars) is ours, so that the SVG and the
+PNG of a picture are one layout. Colours are the house palette of
+templates/base.css.
 
 Sizes are the PDF's: a picture is as wide as the text column (132 mm),
 so it prints at 100 % and its text at the size given here.
@@ -13,29 +13,23 @@ so it prints at 100 % and its text at the size given here.
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
 from matplotlib import font_manager
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch, PathPatch, Rectangle
-from matplotlib.path import Path as MplPath
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath, text_to_path
+from matplotlib.transforms import Affine2D
 
 from ..errors import TemplateError
 from ..geo import read_world
 from ..model import ChartDrawing, Drawing, MapDrawing
 from . import Format
 from .project import Point, clip, extent, projection, simplify
-
-# No screen: should anything in the process import pyplot, it must not look
-# for a GUI toolkit (and warn when there is none). The figures here are
-# saved through the Agg and SVG canvases directly.
-matplotlib.use("Agg")
+from .scene import Outline, Scene, Shape, png, rectangle, svg
 
 # The house palette (templates/base.css).
 LINTBLAUW = "#154273"
@@ -45,6 +39,7 @@ LINE = "#a9bcd4"
 LAND = "#e3e3e3"
 SEA = "#f4f6f9"
 BORDER = "#ffffff"
+PAPER = "#ffffff"
 # Level 0: a locator map's region; 1–4: a theme map's counts, light to dark.
 FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 
@@ -54,17 +49,12 @@ PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
 MIN_STEP_MM = 0.45  # detail finer than this is not drawn
 MIN_ISLAND_MM = 0.6  # nor islands smaller than this
 TOLERANCE_MM = 0.12  # a line simplified no further than this from the outline
+BORDER_PT = 0.3  # the white line between countries
 FONT_DIR = "fonts"
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FAMILY = "Noto Sans"
-RC: dict[str, Any] = {
-    "svg.hashsalt": "briefing",  # fixed ids: byte-identical SVG for the same picture
-    "svg.fonttype": "path",
-    "font.family": FAMILY,
-    "font.size": 7.5,
-    "axes.unicode_minus": False,
-}
-MM = 1 / 25.4
+CAP_HEIGHT = 0.714  # Noto Sans, in ems: a label is centred on its capitals
+PT = 72 / 25.4  # points per millimetre
 
 
 @cache
@@ -93,39 +83,39 @@ def world(path: str, digest: str) -> dict[str, Any]:
 
 
 def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
+    return svg(layout(drawing, templates)) if fmt == "svg" else png(layout(drawing, templates), PNG_DPI)
+
+
+@lru_cache(maxsize=8)
+def layout(drawing: Drawing, templates: Path) -> Scene:
+    """The picture laid out (kept for a while: a briefing's Word file
+    draws as PNG what its PDF and HTML drew as SVG)."""
     setup(templates)
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
-        figure = _map(drawing) if isinstance(drawing, MapDrawing) else _chart(drawing)
-        out = io.BytesIO()
-        if fmt == "svg":
-            figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-            return _compact(out.getvalue().decode("utf-8")).encode("utf-8")
-        figure.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    return out.getvalue()
+    return _map(drawing) if isinstance(drawing, MapDrawing) else _chart(drawing)
 
 
-PATH_DATA = re.compile(r'(?<= d=")[^"]*')
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-COMMAND = re.compile(r"([A-Za-z])([^A-Za-z]*)")
+# -- text -------------------------------------------------------------------
 
 
-def _compact(svg: str) -> str:
-    """Path data with two decimals (a hundredth of a point) and without
-    the 'L' that SVG implies after a move or a line: about half the size
-    of matplotlib's, which WeasyPrint and a mailed HTML file both feel."""
-    def number(match: re.Match[str]) -> str:
-        text = f"{float(match.group(0)):.2f}".rstrip("0").rstrip(".")
-        return "0" if text == "-0" else text
+@cache
+def _font(bold: bool) -> FontProperties:
+    return FontProperties(family=FAMILY, weight="bold" if bold else "normal")
 
-    def data(match: re.Match[str]) -> str:
-        out, previous = [], ""
-        for command, args in COMMAND.findall(match.group(0)):
-            numbers = " ".join(NUMBER.sub(number, a) for a in args.split())
-            out.append(numbers if command == "L" and previous in ("L", "M") else f"{command} {numbers}".rstrip())
-            previous = command
-        return " ".join(out)
 
-    return PATH_DATA.sub(data, svg)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The advance of `text` in points (with the font's kerning)."""
+    prop = _font(bold).copy()
+    prop.set_size(size)
+    return float(text_to_path.get_text_width_height_descent(text, prop, ismath=False)[0])
+
+
+def _text(id: str, text: str, x: float, baseline: float, size: float, bold: bool = False,
+          anchor: str = "start", fill: str = INK) -> Shape:
+    """`text` as glyph outlines, from x (its start, middle or end, as
+    `anchor` says) on the baseline."""
+    x -= {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * text_width(text, size, bold)
+    glyphs = TextPath((0, 0), text, size=size, prop=_font(bold))
+    return Shape(id, Outline.of_path(glyphs.transformed(Affine2D().scale(1, -1).translate(x, baseline))), fill=fill)
 
 
 # -- maps -------------------------------------------------------------------
@@ -134,20 +124,28 @@ def _compact(svg: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _Frame:
     """A view laid out at print size: its box in projected kilometres, the
-    picture's size in mm, and every country's rings within the box."""
+    picture's size in points, the scale between them, and every country
+    within the box as an outline in points."""
 
     box: tuple[float, float, float, float]
     width: float
     height: float
-    rings: dict[str, list[list[Point]]]
+    scale: float  # points per kilometre
+    rings: dict[str, Outline]
+
+    def points(self, ring: list[Point]) -> np.ndarray:
+        x0, _, _, y1 = self.box
+        xy = np.asarray(ring, dtype=float)
+        return np.column_stack(((xy[:, 0] - x0) * self.scale, (y1 - xy[:, 1]) * self.scale))
 
 
 @lru_cache(maxsize=16)
 def _frame(path: str, digest: str, name: str, center: tuple[float, float],
            bounds: tuple[float, float, float, float]) -> _Frame:
-    """Projected, thinned and clipped once per view and process: the maps of
-    one view (eight regions lie in the ring around Europe; most theme maps
-    show the world) and the SVG and PNG of each share the work."""
+    """Projected, thinned, clipped and formatted once per view and
+    process: the maps of one view (eight regions lie in the ring around
+    Europe; most theme maps show the world) and the SVG and PNG of each
+    share the work."""
     project = projection(name, center)
     x0, y0, x1, y1 = extent(project, bounds)
     width = COLUMN_MM
@@ -167,7 +165,7 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
     smallest = (x1 - x0) / width * MIN_ISLAND_MM
     tolerance = (x1 - x0) / width * TOLERANCE_MM
     west, south, east, north = bounds
-    out: dict[str, list[list[Point]]] = {}
+    frame = _Frame(box, width * PT, height * PT, width * PT / (x1 - x0), {})
     for code, country in sorted(world(path, digest).items()):
         rings: list[list[Point]] = []
         for flat in sorted(country["rings"], key=len, reverse=True):
@@ -192,56 +190,61 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
                 continue
             rings.append(ring)
         if rings:
-            out[code] = rings
-    return _Frame(box, width, height, out)
+            frame.rings[code] = Outline.of_rings([frame.points(r) for r in rings])
+    return frame
 
 
-def _map(d: MapDrawing) -> Figure:
+def _map(d: MapDrawing) -> Scene:
     frame = _frame(d.path, d.world_digest, d.projection, d.center, d.bounds)
     project = projection(d.projection, d.center)
-    box = x0, y0, x1, y1 = frame.box
-    figure = Figure(figsize=(frame.width * MM, frame.height * MM))
-    ax = figure.add_axes((0, 0, 1, 1))
-    ax.set_axis_off()
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    # add_artist, not add_patch: the limits are set, and add_patch would
-    # walk every path to update them (half the drawing time).
-    ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=SEA, edgecolor="none", gid="sea",
-                            clip_on=False))
+    width, height = frame.width, frame.height
     level: dict[str, int] = {}
     for shade in d.shades:
         for code in shade.countries:
             level[code] = max(level.get(code, -1), shade.level)
     # The countries in grey as one path, the shaded ones each as its own
-    # (with its code as id): a tenth of the artists to draw, and of the
-    # SVG elements for WeasyPrint to read.
-    land = [ring for code, rings in frame.rings.items() if code not in level for ring in rings]
-    ax.add_artist(PathPatch(_path(land), facecolor=LAND, edgecolor=BORDER, linewidth=0.3, gid="land",
-                            clip_on=False))
-    for code, rings in frame.rings.items():
-        if code in level:
-            ax.add_artist(PathPatch(_path(rings), facecolor=FILLS[level[code]], edgecolor=BORDER, linewidth=0.3,
-                                    gid=code, clip_on=False))
+    # (with its code as id): a tenth of the shapes to draw, and of the SVG
+    # elements for WeasyPrint to read.
+    shapes = [Shape("sea", rectangle(0, 0, width, height), fill=SEA),
+              Shape("land", Outline.join([o for code, o in frame.rings.items() if code not in level]),
+                    fill=LAND, stroke=BORDER, width=BORDER_PT)]
+    shapes += [Shape(code, outline, fill=FILLS[level[code]], stroke=BORDER, width=BORDER_PT)
+               for code, outline in frame.rings.items() if code in level]
     for shade in d.shades:
         if shade.north_of is not None:
             parallel = [project(lon, shade.north_of) for lon in range(-180, 181, 2)]
             if d.projection == "equal-earth":  # the pole is a line along the top: close the cap there
                 parallel += [project(180, 90), project(-180, 90)]
-            ring = clip([p for p in parallel if p is not None], box)
+            ring = clip([p for p in parallel if p is not None], frame.box)
             if len(ring) >= 3:
-                ax.add_artist(PathPatch(_path([ring]), facecolor=FILLS[shade.level], alpha=0.35,
-                                       edgecolor=FILLS[shade.level], linewidth=0.8, linestyle=(0, (3, 2)),
-                                       gid="north-of", clip_on=False))
-    ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor=LINE, linewidth=1.0,
-                            gid="frame", clip_on=False))
+                shapes.append(Shape("north-of", Outline.of_rings([frame.points(ring)]), fill=FILLS[shade.level],
+                                    stroke=FILLS[shade.level], width=0.8, dash=(2.4, 1.6), opacity=0.35))
+    shapes.append(Shape("frame", rectangle(0.25, 0.25, width - 0.5, height - 0.5), stroke=LINE, width=0.5))
     legend = [s for s in d.shades if s.legend]
     if legend:
-        handles = [Patch(facecolor=FILLS[s.level], edgecolor="none", label=s.legend) for s in legend]
-        ax.legend(handles=handles, loc="lower left", title=d.legend_title, fontsize=7, title_fontsize=7,
-                  frameon=True, framealpha=1.0, edgecolor=LINE, fancybox=False, borderpad=0.6,
-                  handlelength=1.4, handleheight=1.0, alignment="left").get_frame().set_linewidth(0.5)
-    return figure
+        shapes += _legend(d.legend_title, [(FILLS[s.level], s.legend) for s in legend], height)
+    return Scene(width, height, tuple(shapes))
+
+
+LEGEND_PT = 7.0
+
+
+def _legend(title: str, entries: list[tuple[str, str]], bottom: float) -> list[Shape]:
+    """A key in the lower left corner: the title, then a swatch and its
+    words for each shade."""
+    size = LEGEND_PT
+    pad, row, swatch, gap = 0.6 * size + 1.5, 1.9 * size, (1.4 * size, 0.95 * size), 0.8 * size
+    inner = max([text_width(title, size)] + [swatch[0] + gap + text_width(t, size) for _, t in entries])
+    box_w, box_h = inner + 2 * pad, pad * 2 + row * (len(entries) + 1) - (row - size * 1.2)
+    left, top = 0.5 * size, bottom - 0.5 * size - box_h
+    shapes = [Shape("legend", rectangle(left, top, box_w, box_h), fill=PAPER, stroke=LINE, width=0.5),
+              _text("legend-title", title, left + pad, top + pad + size, size)]
+    for i, (fill, words) in enumerate(entries, start=1):
+        middle = top + pad + size * 0.6 + row * i
+        shapes.append(Shape(f"legend-{i}", rectangle(left + pad, middle - swatch[1] / 2, *swatch), fill=fill))
+        shapes.append(_text(f"legend-{i}-text", words, left + pad + swatch[0] + gap,
+                            middle + CAP_HEIGHT * size / 2, size))
+    return shapes
 
 
 def _thin(ring: list[Point], step: float) -> list[Point]:
@@ -254,40 +257,31 @@ def _thin(ring: list[Point], step: float) -> list[Point]:
     return kept
 
 
-def _path(rings: list[list[Point]]) -> MplPath:
-    # Closed by returning to the first point rather than with CLOSEPOLY,
-    # which would keep matplotlib from simplifying the path.
-    vertices: list[Point] = []
-    codes: list[int] = []
-    for ring in rings:
-        vertices.extend(ring)
-        vertices.append(ring[0])
-        codes.extend([int(MplPath.MOVETO)] + [int(MplPath.LINETO)] * len(ring))
-    return MplPath(vertices, codes)
-
-
 # -- charts -----------------------------------------------------------------
 
 
-def _chart(d: ChartDrawing) -> Figure:
+CHART_PT = 8.5
+
+
+def _chart(d: ChartDrawing) -> Scene:
+    """Horizontal bars on a common scale, labelled on the left and with
+    the figure as printed at each bar's end."""
     n = len(d.bars)
-    width, height = COLUMN_MM, 8.0 + 8.0 * n
-    figure = Figure(figsize=(width * MM, height * MM))
-    longest = max(len(b.label) for b in d.bars)
-    left = (3.0 + 1.7 * longest) / width  # room for the labels at 8.5 pt
-    ax = figure.add_axes((left, 3.0 / height, 0.86 - left, 1 - 6.0 / height))
-    top = max(b.value for b in d.bars)
+    width, height = COLUMN_MM * PT, (8.0 + 8.0 * n) * PT
+    left = max(text_width(b.label, CHART_PT) for b in d.bars) + 3.0 * PT
+    right = 0.86 * width
+    top_y, bottom_y = 3.0 * PT, height - 3.0 * PT
+    row = (bottom_y - top_y) / n
+    most = max(b.value for b in d.bars)
+    scale = (right - left) / (most * 1.15)
+    shapes = [Shape("background", rectangle(0, 0, width, height), fill=PAPER),
+              Shape("axis", rectangle(left - 0.3, top_y, 0.6, bottom_y - top_y), fill=MUTED)]
     for i, bar in enumerate(d.bars):
-        ax.barh(i, bar.value, height=0.62, color=LINTBLAUW, gid=f"bar-{i}", clip_on=False)
-        ax.text(bar.value + top * 0.02, i, bar.text, va="center", ha="left", fontsize=8.5, fontweight="bold",
-                color=INK)
-    ax.set_yticks(range(n), [b.label for b in d.bars], fontsize=8.5, color=INK)
-    ax.tick_params(axis="y", length=0, pad=4)
-    ax.set_xticks([])
-    ax.set_xlim(0, top * 1.15)
-    ax.set_ylim(n - 0.5, -0.5)
-    for side in ("top", "right", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.spines["left"].set_color(MUTED)
-    ax.spines["left"].set_linewidth(0.6)
-    return figure
+        middle = top_y + row * (i + 0.5)
+        baseline = middle + CAP_HEIGHT * CHART_PT / 2
+        length = bar.value * scale
+        shapes.append(Shape(f"bar-{i}", rectangle(left, middle - 0.31 * row, length, 0.62 * row), fill=LINTBLAUW))
+        shapes.append(_text(f"bar-{i}-label", bar.label, left - 4.0, baseline, CHART_PT, anchor="end"))
+        shapes.append(_text(f"bar-{i}-value", bar.text, left + length + most * 0.02 * scale, baseline, CHART_PT,
+                            bold=True))
+    return Scene(width, height, tuple(shapes))
