@@ -105,14 +105,17 @@ class HtmlWriter:
             raise TemplateError(f"{self.templates / STYLESHEETS['screen'][-1]}: '</' in a stylesheet")
         return markupsafe.Markup(css)
 
-    def html(self, briefing: Briefing, media: Literal["screen", "print"]) -> str:
+    def html(self, briefing: Briefing, media: Literal["screen", "print"], linked: bool = True) -> str:
+        """The page for `media`. Print HTML links its stylesheets, unless
+        `linked` is false: then whoever renders it brings them (the PDF
+        writer, which parses them once rather than for every document)."""
         context = TemplateContext(
             briefing=briefing,
             media=media,
             contents=contents_of(briefing),
             inline_css=self.inline_css() if media == "screen" else "",
             stylesheets=tuple(f"{self.templates.resolve().as_uri()}/{name}" for name in STYLESHEETS["print"])
-            if media == "print" else (),
+            if media == "print" and linked else (),
             picture_uri=self.picture_uri,
         )
         try:

@@ -36,7 +36,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
 from . import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
-from .html import HtmlWriter
+from .html import STYLESHEETS, HtmlWriter
 
 
 class AssetRefused(ValueError):
@@ -115,6 +115,7 @@ weasyprint.pdf.ColorProfile = _ClosingColorProfile  # only where the PDF stage m
 
 
 MAX_REFLOWS = 4
+IMAGES_KEPT = 128  # parsed pictures kept per thread: a catalogue has about forty distinct ones
 # WeasyPrint's own `debug` variant is for WeasyPrint's developers.
 PDF_VARIANTS: tuple[str, ...] = tuple(sorted(v for v in VARIANTS if v != "debug"))
 
@@ -147,6 +148,53 @@ def _paragraphs_pushing_notes(document: weasyprint.Document) -> list[Any]:
             if note_page.get(note, page) != page and page + 1 in first_block]
 
 
+class _ImageCache(dict[str, Any]):
+    """WeasyPrint's image cache (its `cache` option: a dict it reads and
+    fills by URL), bounded: the oldest pictures go first."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        while len(self) >= IMAGES_KEPT:
+            del self[next(iter(self))]
+        super().__setitem__(key, value)
+
+
+class _Tools:
+    """What every render in one thread reuses: the font configuration
+    (loading fonts is a large part of a cold render), the print
+    stylesheets parsed once (WeasyPrint would fetch and parse linked ones
+    for every document, and again for every reflow), and the pictures
+    parsed once (a map's SVG is the same in a reflow and in every briefing
+    that shows it)."""
+
+    def __init__(self, templates: Path) -> None:
+        self.font_config = FontConfiguration()
+        self.images = _ImageCache()
+        fetcher = TemplatesOnlyFetcher(templates)
+        with _ROUTER.collect() as warnings:
+            self.stylesheets = [_stylesheet(templates / name, fetcher, self.font_config)
+                                for name in STYLESHEETS["print"]]
+        _check(templates.name, fetcher, warnings)
+
+
+def _stylesheet(path: Path, fetcher: TemplatesOnlyFetcher, font_config: FontConfiguration) -> weasyprint.CSS:
+    if not path.is_file():
+        raise TemplateError(f"{path}: stylesheet not found")
+    try:
+        return weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
+    except FatalURLFetchingError as exc:
+        raise TemplateError(f"{path}: {exc.__cause__ or exc}") from None
+
+
+def _check(what: str, fetcher: TemplatesOnlyFetcher, warnings: list[str]) -> None:
+    """A refused or missing asset, an unusable font or ignored CSS is a
+    broken build: WeasyPrint reports the last two only as warnings."""
+    if fetcher.refused:
+        raise TemplateError(f"{what}: refused or missing asset(s): {', '.join(fetcher.refused)}")
+    serious = [m for m in warnings if "font" in m.lower() or "ignored" in m.lower()]
+    if serious:
+        raise TemplateError(f"{what}: WeasyPrint: {'; '.join(serious)}")
+
+
 class PdfWriter:
     format = "pdf"
     suffix = ".pdf"
@@ -159,42 +207,37 @@ class PdfWriter:
         # do not ask for tags, but a reader with a screen reader still needs them.
         self.options: dict[str, Any] = {"pdf_variant": variant, "pdf_tags": True}
         self.html_writer = HtmlWriter(templates)
-        # Reused across documents (loading fonts is a large part of a cold
-        # render), one per thread: a writer may be shared by a server's threads.
-        self._fonts = threading.local()
+        # One set of tools per thread: a writer may be shared by a server's threads.
+        self._local = threading.local()
 
     @property
-    def font_config(self) -> FontConfiguration:
-        config: FontConfiguration | None = getattr(self._fonts, "config", None)
-        if config is None:
-            config = self._fonts.config = FontConfiguration()
-        return config
+    def tools(self) -> _Tools:
+        tools: _Tools | None = getattr(self._local, "tools", None)
+        if tools is None:
+            tools = self._local.tools = _Tools(self.templates)
+        return tools
 
     def layout(self, briefing: Briefing) -> weasyprint.Document:
         """The laid-out pages, before they are written: what the typography
         tests read (which line is on which page, and what it belongs to)."""
-        source = self.html_writer.html(briefing, "print")
+        tools = self.tools
+        source = self.html_writer.html(briefing, "print", linked=False)
         fetcher = TemplatesOnlyFetcher(self.templates)
         with _ROUTER.collect() as warnings:
-            document = self._layout(briefing, source, fetcher)
-        if fetcher.refused:
-            raise TemplateError(f"{briefing.id}: refused or missing asset(s): {', '.join(fetcher.refused)}")
-        # WeasyPrint reports unusable fonts and CSS only as warnings; for a
-        # house style those are bugs, so they fail the build.
-        serious = [m for m in warnings if "font" in m.lower() or "ignored" in m.lower()]
-        if serious:
-            raise TemplateError(f"{briefing.id}: WeasyPrint: {'; '.join(serious)}")
+            document = self._layout(briefing, source, fetcher, tools)
+        _check(briefing.id, fetcher, warnings)
         return document
 
-    def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher) -> weasyprint.Document:
+    def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher,
+                tools: _Tools) -> weasyprint.Document:
         try:
-            # No base URL: the stylesheets are linked by absolute file: URL,
-            # and links to related briefings (`theme-migration.pdf`) must stay
-            # relative, so they open the file next to this one wherever the
-            # folder is published, not a path on the machine that built it.
+            # No base URL: the stylesheets come parsed, and links to related
+            # briefings (`theme-migration.pdf`) must stay relative, so they
+            # open the file next to this one wherever the folder is
+            # published, not a path on the machine that built it.
             html = weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher)
-            document: weasyprint.Document = html.render(
-                font_config=self.font_config, **self.options)
+            options = {**self.options, "stylesheets": tools.stylesheets, "cache": tools.images}
+            document: weasyprint.Document = html.render(font_config=tools.font_config, **options)
             # WeasyPrint moves a footnote to the next page to make room for
             # the line a paragraph needs to satisfy `orphans`, and does not
             # bring the note back when that paragraph then moves on anyway.
@@ -210,7 +253,7 @@ class PdfWriter:
                     break
                 for element in late:
                     element.set("style", "orphans: 99")
-                document = html.render(font_config=self.font_config, **self.options)
+                document = html.render(font_config=tools.font_config, **options)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TemplateError(f"{briefing.id}: {cause}") from None
