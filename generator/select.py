@@ -20,6 +20,7 @@ import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
@@ -399,10 +400,13 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
 
 def _matching(original: Passage, indices: set[int], repeat: Passage) -> set[int]:
     """Indices in `original` of the sentences of `repeat` at `indices`."""
-    theirs = split_sentences(original.text)
     mine = split_sentences(repeat.text)
-    out: set[int] = set()
-    for i in indices:
-        ratios = [difflib.SequenceMatcher(None, mine[i], t).ratio() for t in theirs]
-        out.add(ratios.index(max(ratios)))
-    return out
+    return {_closest_sentence(original.text, mine[i]) for i in indices}
+
+
+@lru_cache(maxsize=256)
+def _closest_sentence(text: str, sentence: str) -> int:
+    """The index of the sentence of `text` most like `sentence` (the same
+    repeat is matched for every briefing that shows both passages)."""
+    ratios = [difflib.SequenceMatcher(None, sentence, t).ratio() for t in split_sentences(text)]
+    return ratios.index(max(ratios))

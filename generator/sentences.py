@@ -11,6 +11,7 @@ abbreviations before a capital are initials ("F.C.G.M. Timmermans").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _BOUNDARY = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9«“‘(\[ÀÁÉÈÖÜ])")
 _INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.)+$")
@@ -36,9 +37,11 @@ REFERRING_WORDS = frozenset({
 _WORD = re.compile(r"[\w’'-]+")
 
 
+@lru_cache(maxsize=4096)
 def split(text: str) -> tuple[str, ...]:
     """The sentences of `text`, in order; joined with single spaces they
-    give the text back (whitespace normalised)."""
+    give the text back (whitespace normalised). Remembered: a passage is
+    split by every briefing that shows it."""
     flat = " ".join(text.split())
     out: list[str] = []
     start = 0
