@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from generator.catalogue import catalogue  # noqa: E402
 from generator.compose import Edition, compose  # noqa: E402
 from generator.content import load_content  # noqa: E402
-from generator.model import Box, Briefing, BulletList, Paragraph, Picture, Table  # noqa: E402
+from generator.model import Box, Briefing, BulletList, Paragraph, Table  # noqa: E402
 from generator.select import Selector, parse_selectors, select  # noqa: E402
 from generator.writers import get_writer  # noqa: E402
 from generator.writers.html import HtmlWriter  # noqa: E402
@@ -315,7 +315,7 @@ def bench_pictures(briefings: list[Briefing]) -> dict[str, Any]:
     found = {}
     with_pictures = 0
     for briefing in briefings:
-        mine = [b for s in briefing.walk() for b in s.blocks if isinstance(b, Picture)]
+        mine = list(briefing.pictures())
         with_pictures += bool(mine)
         found.update({pictures.drawing_key(p.drawing): p.drawing for p in mine})
     pictures.preload(TEMPLATES)

@@ -60,8 +60,8 @@ from .content import Content
 from .errors import BriefingError, OutputError
 from .labels import load_labels
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
-from .model import Briefing, Picture, fingerprint_data
-from .outputs import OutputLock, atomic_write, describe_os_error, remove
+from .model import Briefing, fingerprint_data
+from .outputs import PICTURE_STORE, OutputLock, atomic_write, describe_os_error, remove
 from .publish import Publishing, write_published
 from .publish.feed import change_between, passage_marks, render_feed
 from .select import Selection, Selector, select
@@ -338,13 +338,17 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
-         with_pictures: bool = True) -> None:
+         with_pictures: bool = True, picture_store: Path | None = None) -> None:
     """Load once in this process what renders need: the writers, and for
     pictures matplotlib with the house fonts. Then freeze everything alive
     out of the garbage collector's walks: collections walk only what a
     render allocates, and do not write to (and so copy) pages a worker
     shares with the process it was forked from. Used by the build before it
-    forks, the server's workers and the cluster's workers alike."""
+    forks, the server's workers and the cluster's workers alike.
+    `picture_store` is where drawn pictures are kept on disk (see
+    `pictures.use_store`)."""
+    if picture_store is not None:
+        pictures.use_store(picture_store)
     for fmt in sorted(formats):
         get_writer(fmt, templates, pdf_variant)
     if with_pictures:
@@ -479,6 +483,8 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     seen = read_manifest(out)
     jobs = plan(content, wanted, templates, edition, manifest_dates(seen), options)
     lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
+    store = out / PICTURE_STORE
+    pictures.use_store(store)  # for this process and the workers it forks
     try:
         if lock.stale_owner:
             reporter.note(f"taking over the lock of build pid {lock.stale_owner}, which stopped without "
@@ -491,6 +497,8 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         previous = _verified(current, out)
         return _Build(content, jobs, previous, out, templates, options, reporter, lock.fileno).run()
     finally:
+        pictures.use_store(None)
+        pictures.trim_store(store)
         lock.release()
 
 
@@ -620,8 +628,8 @@ class _Build:
             return None
         return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
                            self.templates, self.options.publishing.pdf_variant, self.lock_fd,
-                           preload_pictures=any(isinstance(b, Picture) for t in tasks for s in t.briefing.walk()
-                                                for b in s.blocks))
+                           preload_pictures=not all(pictures.stored(p.drawing, pictures.FOR_OUTPUT[f], self.templates)
+                                                    for t in tasks for p in t.briefing.pictures() for f in t.formats))
 
     def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
         # The largest briefings go first, so no worker is left with a long

@@ -256,6 +256,10 @@ class Briefing:
         for section in self.sections:
             yield from section.walk()
 
+    def pictures(self) -> Iterator[Picture]:
+        for section in self.walk():
+            yield from (block for block in section.blocks if isinstance(block, Picture))
+
 
 def fingerprint_data(node: Any) -> Any:
     """A JSON-ready view of a model node for hashing: everything a reader

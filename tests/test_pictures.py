@@ -298,3 +298,25 @@ def test_the_png_is_the_svg_drawn(content: Content) -> None:
     middle = (sum(p[0] for p in points) / len(points) / 100, sum(p[1] for p in points) / len(points) / 100)
     assert colour(*middle) == LINTBLAUW
     assert colour(3, 3) == draw.SEA  # the top left corner, inside the frame
+
+
+def test_a_build_keeps_its_pictures_for_the_next(tmp_path: Path) -> None:
+    """Pictures drawn by one build are kept with its output; the next build
+    (a fresh process, everything forced) reads them instead of drawing, so
+    it never imports matplotlib, and writes the same bytes."""
+    out = tmp_path / "out"
+    script = ("import sys\nfrom generator.cli import main\n"
+              f"code = main(['build', '--region', 'sahel', '--format', 'pdf,docx', '--out', {str(out)!r}, "
+              "'--quiet', '--force', '--date', '2026-11-27'])\n"
+              "print('matplotlib' in sys.modules, code)")
+
+    def build() -> tuple[str, dict[str, bytes]]:
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+        return done.stdout.split()[-2], {p.name: p.read_bytes() for p in out.glob("region-sahel.*")}
+
+    drew, first = build()
+    assert drew == "True"
+    kept = sorted(p.suffix for p in (out / ".briefing-pictures").iterdir())
+    assert kept == [".png", ".svg"]  # the locator map, for the PDF and for Word
+    drew, second = build()
+    assert drew == "False" and second == first and len(first) == 2

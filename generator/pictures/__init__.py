@@ -10,31 +10,47 @@ imported lazily, so a run that draws nothing never pays for the import; a
 build imports them once in the coordinator before forking its workers,
 and the server's forkserver preloads them.
 
-A picture is drawn once per process for each distinct drawing and format:
-the result is memoised by a hash of the drawing (what it shows, never
-where it came from) and the format. One briefing's PDF and HTML share
-their SVGs, and briefings that show the same map (a region's briefing and
-its combinations) share them in the worker that draws both. The output is
-byte-for-byte the same for the same drawing: no dates, software versions
-or generated ids are written.
+A picture is drawn once for each distinct drawing and format: the result
+is memoised in the process by a hash of the drawing (what it shows, never
+where it came from) and the format, so one briefing's PDF and HTML share
+their SVGs. With a store (`use_store`: a build keeps one in its output
+folder, the server in its cache) it is also kept on disk, under a key
+that adds what else the bytes depend on (this package's code, the house
+fonts, matplotlib's and Pillow's versions): the workers of one build, the
+builds after it and a fresh `briefing build` for one briefing then draw
+nothing that was drawn before, and do not even import matplotlib. The
+output is byte-for-byte the same for the same drawing: no dates, software
+versions or generated ids are written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import threading
+import time
 from collections import OrderedDict
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Literal
 
+from ..errors import OutputError
 from ..model import Drawing, fingerprint_data
+from ..outputs import TEMP_PREFIX, atomic_write
 
 Format = Literal["svg", "png"]
+FOR_OUTPUT: dict[str, Format] = {"pdf": "svg", "html": "svg", "docx": "png"}  # what each output format embeds
 CACHE_SIZE = 64  # drawings kept per process; the catalogue has about forty distinct ones
+STORE_SIZE = 512  # pictures kept in a store on disk (about 150 kB per map: SVG and PNG)
+FONT_DIR = "fonts"
+FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")  # the house font, in which pictures set their words
 
 _cache: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _lock = threading.Lock()
+_store: Path | None = None
 
 
 def drawing_key(drawing: Drawing) -> str:
@@ -50,14 +66,89 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    from . import draw  # matplotlib: only when a picture is drawn
+    store = _store
+    kept = store / f"{_stored_name(key[0], templates)}.{fmt}" if store is not None else None
+    data = _read(kept) if kept is not None else None
+    if data is None:
+        from . import draw  # matplotlib: only when a picture is drawn
 
-    data = draw.render(drawing, fmt, templates)
+        data = draw.render(drawing, fmt, templates)
+        if kept is not None:
+            _keep(kept, data)
     with _lock:
         _cache[key] = data
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return data
+
+
+def stored(drawing: Drawing, fmt: Format, templates: Path) -> bool:
+    """Whether the picture is in memory or in the store already (then
+    drawing it needs no matplotlib)."""
+    key = drawing_key(drawing)
+    with _lock:
+        if (key, fmt, str(templates)) in _cache:
+            return True
+    return _store is not None and (_store / f"{_stored_name(key, templates)}.{fmt}").is_file()
+
+
+def use_store(folder: Path | None) -> None:
+    """Keep pictures in `folder` (made when the first is kept), or in
+    this process's memory only (None). Forked workers inherit the choice."""
+    global _store
+    _store = folder
+
+
+def trim_store(folder: Path, keep: int = STORE_SIZE) -> None:
+    """Remove the least recently used pictures beyond `keep`, and what is
+    left of writes cut off more than an hour ago."""
+    try:
+        found = sorted(((entry.stat().st_mtime, entry.path) for entry in os.scandir(folder) if entry.is_file()),
+                       reverse=True)
+    except OSError:
+        return
+    pictures = [(when, path) for when, path in found if not os.path.basename(path).startswith(TEMP_PREFIX)]
+    stale = [(when, path) for when, path in found if (when, path) not in pictures and when < time.time() - 3600]
+    for _, path in pictures[keep:] + stale:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+@cache
+def _recipe(templates: Path) -> str:
+    """What a picture's bytes depend on besides its drawing: the code that
+    draws (this package), the house fonts and the libraries that draw."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for part in sorted(here.glob("*.py")) + [templates / FONT_DIR / name for name in FONTS]:
+        try:
+            digest.update(part.read_bytes())
+        except OSError:
+            digest.update(b"missing " + part.name.encode())  # drawing will say so
+    digest.update(f"matplotlib {version('matplotlib')} pillow {version('pillow')}".encode())
+    return digest.hexdigest()
+
+
+def _stored_name(drawing: str, templates: Path) -> str:
+    return hashlib.sha256(f"{drawing} {_recipe(templates)}".encode()).hexdigest()[:40]
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+        os.utime(path)  # recently used: kept when the store is trimmed
+    except OSError:
+        return None
+    return data or None
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Best effort: a store that cannot be written is only a slower build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data, durable=False)
+    except (OSError, OutputError):
+        pass
 
 
 def preload(templates: Path) -> None:

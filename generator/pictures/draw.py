@@ -27,7 +27,7 @@ from matplotlib.transforms import Affine2D
 from ..errors import TemplateError
 from ..geo import read_world
 from ..model import ChartDrawing, Drawing, MapDrawing
-from . import Format
+from . import FONT_DIR, FONTS, Format
 from .project import Point, clip, extent, projection, simplify
 from .scene import Outline, Scene, Shape, png, rectangle, svg
 
@@ -50,8 +50,6 @@ MIN_STEP_MM = 0.45  # detail finer than this is not drawn
 MIN_ISLAND_MM = 0.6  # nor islands smaller than this
 TOLERANCE_MM = 0.12  # a line simplified no further than this from the outline
 BORDER_PT = 0.3  # the white line between countries
-FONT_DIR = "fonts"
-FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")
 FAMILY = "Noto Sans"
 CAP_HEIGHT = 0.714  # Noto Sans, in ems: a label is centred on its capitals
 PT = 72 / 25.4  # points per millimetre

@@ -26,6 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .. import pictures
 from ..content import Content
 from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..labels import Labels, load_labels
@@ -69,7 +70,9 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = RenderPool(templates, workers=workers, queue=queue, deadline=deadline, max_tasks=max_tasks)
+        pictures.trim_store(cache.pictures)
+        pool = RenderPool(templates, workers=workers, queue=queue, deadline=deadline, max_tasks=max_tasks,
+                          picture_store=cache.pictures)
         state["service"] = BriefingService(content, templates, cache, pool)
         try:
             yield

@@ -67,6 +67,12 @@ class Cache:
                 if info.get("input_hash") and info.get("sha256"):
                     self._warm_files[info["input_hash"]] = (warm / info["name"], info["sha256"])
 
+    @property
+    def pictures(self) -> Path:
+        """Where the workers keep drawn pictures (outside the size limit:
+        `pictures.trim_store` bounds them by number)."""
+        return self.folder / "pictures"
+
     def _path(self, key: str, suffix: str) -> Path:
         return self.folder / key[:2] / f"{key}{suffix}"
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import math
 import multiprocessing
 import time
@@ -61,9 +62,9 @@ def _ping() -> bool:
 
 class RenderPool:
     def __init__(self, templates: Path, workers: int = 2, queue: int = 16, deadline: float = 60.0,
-                 max_tasks: int = 200) -> None:
+                 max_tasks: int = 200, picture_store: Path | None = None) -> None:
         self.workers, self.queue, self.deadline = workers, queue, deadline
-        self._templates, self._max_tasks = templates, max_tasks
+        self._templates, self._max_tasks, self._picture_store = templates, max_tasks, picture_store
         self._pool = self._start()
         self._admitted = 0
         self._inflight: dict[str, asyncio.Future[Rendering]] = {}
@@ -109,7 +110,8 @@ class RenderPool:
     def _start(self) -> pebble.ProcessPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks, initializer=warm,
+        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks,
+                                  initializer=functools.partial(warm, picture_store=self._picture_store),
                                   initargs=(self._templates,), context=context)
 
     def _restart(self, broken: pebble.ProcessPool) -> None:
