@@ -115,7 +115,6 @@ weasyprint.pdf.ColorProfile = _ClosingColorProfile  # only where the PDF stage m
 
 
 MAX_REFLOWS = 4
-IMAGES_KEPT = 128  # parsed pictures kept per thread: a catalogue has about forty distinct ones
 # WeasyPrint's own `debug` variant is for WeasyPrint's developers.
 PDF_VARIANTS: tuple[str, ...] = tuple(sorted(v for v in VARIANTS if v != "debug"))
 
@@ -148,27 +147,17 @@ def _paragraphs_pushing_notes(document: weasyprint.Document) -> list[Any]:
             if note_page.get(note, page) != page and page + 1 in first_block]
 
 
-class _ImageCache(dict[str, Any]):
-    """WeasyPrint's image cache (its `cache` option: a dict it reads and
-    fills by URL), bounded: the oldest pictures go first."""
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        while len(self) >= IMAGES_KEPT:
-            del self[next(iter(self))]
-        super().__setitem__(key, value)
-
-
 class _Tools:
     """What every render in one thread reuses: the font configuration
-    (loading fonts is a large part of a cold render), the print
-    stylesheets parsed once (WeasyPrint would fetch and parse linked ones
-    for every document, and again for every reflow), and the pictures
-    parsed once (a map's SVG is the same in a reflow and in every briefing
-    that shows it)."""
+    (loading fonts is a large part of a cold render) and the print
+    stylesheets, parsed once (WeasyPrint would fetch and parse linked ones
+    for every document, and again for every reflow). Parsed pictures are
+    not kept (WeasyPrint's image cache): a parsed map holds megabytes, and
+    keeping the catalogue's doubled a worker's memory for no measurable
+    time."""
 
     def __init__(self, templates: Path) -> None:
         self.font_config = FontConfiguration()
-        self.images = _ImageCache()
         fetcher = TemplatesOnlyFetcher(templates)
         with _ROUTER.collect() as warnings:
             self.stylesheets = [_stylesheet(templates / name, fetcher, self.font_config)
@@ -236,7 +225,7 @@ class PdfWriter:
             # open the file next to this one wherever the folder is
             # published, not a path on the machine that built it.
             html = weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher)
-            options = {**self.options, "stylesheets": tools.stylesheets, "cache": tools.images}
+            options = {**self.options, "stylesheets": tools.stylesheets}
             document: weasyprint.Document = html.render(font_config=tools.font_config, **options)
             # WeasyPrint moves a footnote to the next page to make room for
             # the line a paragraph needs to satisfy `orphans`, and does not
