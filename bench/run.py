@@ -159,6 +159,11 @@ def main() -> None:
 
     html_writer = HtmlWriter(TEMPLATES)
     sources = [html_writer.html(b, "print") for b in briefings]
+    # The floor of the catalogue without pictures: what the maps and charts
+    # cost WeasyPrint, against what they cost the build.
+    bare_content = load_content(bare)
+    bare_sources = [html_writer.html(compose(bare_content, select(bare_content, s), edition), "print")
+                    for s in (wanted if args.quick else catalogue(bare_content))]
     fonts = FontConfiguration()
     base = TEMPLATES.as_uri() + "/"
 
@@ -166,24 +171,25 @@ def main() -> None:
         return weasyprint.HTML(string=source, base_url=base).write_pdf(  # type: ignore[no-any-return]
             font_config=fonts, pdf_variant="pdf/ua-1", pdf_tags=True)
 
-    def floor_once() -> float:
+    def floor_once(of: list[str]) -> float:
         start = time.perf_counter()
-        for source in sources:
+        for source in of:
             plain(source)
         return time.perf_counter() - start
 
     plain(sources[0])
     # This machine's speed drifts from minute to minute: the builds and the
     # floor are measured in alternation, and the best of each is kept.
-    cold_j2, cold_j1, totals, bare_j2 = [], [], [], []
+    cold_j2, cold_j1, totals, bare_j2, bare_totals = [], [], [], [], []
     for _ in range(1 if args.quick else 3):
         empty_out()
         cold_j2.append(measure([*build_cmd, "-j", str(cores)]))
-        totals.append(floor_once())
+        totals.append(floor_once(sources))
         empty_out()
         cold_j1.append(measure([*build_cmd, "-j", "1"]))
         empty_out()
         bare_j2.append(measure([*bare_cmd, "-j", str(cores)]))
+        bare_totals.append(floor_once(bare_sources))
     results["cold_j2"] = min(cold_j2, key=lambda r: r["wall"])
     results["cold_j2_without_pictures"] = min(bare_j2, key=lambda r: r["wall"])
     results["pictures"] = bench_pictures(briefings)
@@ -211,6 +217,7 @@ def main() -> None:
     results["on_demand_warm"] = {"wall": min(warm)}
 
     results["floor"] = {"render_all_one_core": floor_total, "wall": floor_total / cores, "cores": cores}
+    results["floor_without_pictures"] = {"render_all_one_core": min(bare_totals), "wall": min(bare_totals) / cores}
     sahel_source = html_writer.html(sahel, "print")
     singles = []
     for _ in range(5):
@@ -239,6 +246,12 @@ def main() -> None:
         "catalogue_cpu_vs_floor_cpu": results["cold_j2"]["cpu"] / results["floor"]["render_all_one_core"],
         "j1_vs_j2_speedup": results["cold_j1"]["wall"] / results["cold_j2"]["wall"],
         "catalogue_with_vs_without_pictures": results["cold_j2"]["wall"] / results["cold_j2_without_pictures"]["wall"],
+        "catalogue_without_pictures_vs_its_floor":
+            results["cold_j2_without_pictures"]["wall"] / results["floor_without_pictures"]["wall"],
+        # What the pictures add to the build, over what they add to WeasyPrint alone.
+        "pictures_build_cost_vs_floor_cost":
+            (results["cold_j2"]["wall"] - results["cold_j2_without_pictures"]["wall"])
+            / max(results["floor"]["wall"] - results["floor_without_pictures"]["wall"], 1e-3),
         "on_demand_warm_vs_floor": results["on_demand_warm"]["wall"] / results["floor_on_demand"]["wall"],
         "on_demand_fresh_vs_pandoc": results["on_demand_fresh"]["wall"] / results["pandoc"]["wall"],
         "on_demand_warm_vs_pandoc": results["on_demand_warm"]["wall"] / results["pandoc"]["wall"],
@@ -277,6 +290,7 @@ def main() -> None:
                        ("noop", "no-op rebuild"), ("on_demand_fresh", "on demand, fresh process (pdf+docx)"),
                        ("on_demand_warm", "on demand, warm library call (pdf+docx)"),
                        ("floor", "floor: WeasyPrint alone, catalogue / 2 cores"),
+                       ("floor_without_pictures", "floor without pictures, catalogue / 2 cores"),
                        ("floor_on_demand", "floor: WeasyPrint alone, one briefing"),
                        ("pandoc", "pandoc: md -> docx + md -> pdf (weasyprint)")):
         r = results[key]
@@ -288,6 +302,9 @@ def main() -> None:
           f"{pc['draw_s']:.2f} s (SVG {pc['svg_s']:.2f} s, PNG {pc['png_s']:.2f} s), "
           f"{pc['per_briefing_s'] * 1000:.0f} ms per briefing with pictures; matplotlib import "
           f"{pc['import_s']:.2f} s once per build")
+    print(f"catalogue ÷ floor without pictures {ratios['catalogue_without_pictures_vs_its_floor']:.2f}; what the "
+          f"pictures add to the build ÷ what they add to WeasyPrint alone "
+          f"{ratios['pictures_build_cost_vs_floor_cost']:.2f}")
     sv = results["serve"]
     print(f"\nserve: cached hit p50 {sv['hit_p50_ms']:.1f} ms, p95 {sv['hit_p95_ms']:.1f} ms (concurrency 16); "
           f"uncached PDF {sv['uncached_single_s']:.2f} s; {sv['throughput_per_s']:.2f} uncached PDFs/s at "
