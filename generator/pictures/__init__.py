@@ -50,6 +50,7 @@ FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")  # the house font, in whic
 
 _cache: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _lock = threading.Lock()
+_drawing = threading.Lock()
 _store: Path | None = None
 
 
@@ -72,7 +73,8 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
     if data is None:
         from . import draw  # matplotlib: only when a picture is drawn
 
-        data = draw.render(drawing, fmt, templates)
+        with _drawing:  # matplotlib's fonts and renderer are not made for threads
+            data = draw.render(drawing, fmt, templates)
         if kept is not None:
             _keep(kept, data)
     with _lock:
