@@ -320,3 +320,16 @@ def test_a_build_keeps_its_pictures_for_the_next(tmp_path: Path) -> None:
     assert kept == [".png", ".svg"]  # the locator map, for the PDF and for Word
     drew, second = build()
     assert drew == "False" and second == first and len(first) == 2
+
+
+def test_the_store_keeps_the_most_recently_used(tmp_path: Path) -> None:
+    import os
+
+    for i in range(6):
+        (tmp_path / f"{i}.svg").write_text("x")
+        os.utime(tmp_path / f"{i}.svg", (1000 + i, 1000 + i))
+    (tmp_path / ".briefing-tmp-cut-off").write_text("x")
+    os.utime(tmp_path / ".briefing-tmp-cut-off", (1000, 1000))
+    (tmp_path / ".briefing-tmp-being-written").write_text("x")
+    pictures.trim_store(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".briefing-tmp-being-written", "3.svg", "4.svg", "5.svg"]

@@ -7,8 +7,8 @@ lays the picture out as a scene of shapes at print size, and `scene`
 writes that as SVG or rasterises it as PNG. They are the only modules
 that import matplotlib (for its fonts and its Agg renderer), and are
 imported lazily, so a run that draws nothing never pays for the import; a
-build imports them once in the coordinator before forking its workers,
-and the server's forkserver preloads them.
+build that will draw imports them once in the coordinator before forking
+its workers, and the server's forkserver preloads them.
 
 A picture is drawn once for each distinct drawing and format: the result
 is memoised in the process by a hash of the drawing (what it shows, never
@@ -109,11 +109,16 @@ def trim_store(folder: Path, keep: int = STORE_SIZE) -> None:
                        reverse=True)
     except OSError:
         return
-    pictures = [(when, path) for when, path in found if not os.path.basename(path).startswith(TEMP_PREFIX)]
-    stale = [(when, path) for when, path in found if (when, path) not in pictures and when < time.time() - 3600]
-    for _, path in pictures[keep:] + stale:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    cut_off, kept = time.time() - 3600, 0
+    for when, path in found:
+        if os.path.basename(path).startswith(TEMP_PREFIX):
+            stale = when < cut_off
+        else:
+            kept += 1
+            stale = kept > keep
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 @cache
