@@ -45,7 +45,7 @@ from .model import (
     Span,
     Table,
 )
-from .select import Excerpt, Selection
+from .select import Excerpt, PageRange, Selection, excerpt_pages
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, slugify
 
@@ -130,8 +130,14 @@ def foreign_spans(text: str, words: Labels) -> tuple[Span, ...]:
                  for m in pattern.finditer(text))
 
 
-def _ref(passage: Passage, words: Labels) -> SourceRef:
-    return _cite(passage.id, passage.pages, str(passage.location.path), passage.location.line, words)
+def _ref(passage: Passage, words: Labels, pages: PageRange | None = None, also: Iterable[PageRange] = (),
+         reworded: Iterable[PageRange] = ()) -> SourceRef:
+    """The citation of words of `passage` that stand on `pages` (default:
+    the passage's), word for word also on `also`, in other words on
+    `reworded`."""
+    own = pages or (passage.page, passage.page_end)
+    return _cite(passage.id, _ranges((own, *also)), str(passage.location.path), passage.location.line, words,
+                 _ranges(reworded))
 
 
 class _Anchors:
@@ -216,7 +222,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
                Fact(words.text("cover.date"), date),
                Fact(words.text("cover.marking"), marking)),
         marking=marking,
-        source_line=words.text("cover.source", citation=doc.citation),
+        source_line=words.text("cover.source", citation=tie(doc.citation)),
         disclaimer=words.text("disclaimer"),
     )
     sections = [
@@ -280,16 +286,42 @@ def _texts(sections: Iterable[Section]) -> Iterable[str]:
                     yield from (" ".join(row).ljust(200) for row in block.rows)
 
 
-def _pages_of(content: Content, ids: Iterable[str]) -> str:
-    pages: list[int] = []
+def _pages_of(content: Content, selection: Selection, ids: Iterable[str]) -> str:
+    """The pages a key message rests on: where the briefing prints the
+    words of its passages (a passage printed in part, in part)."""
+    ranges: list[PageRange] = []
     for pid in ids:
+        depth = selection.depths.get(selection.repeated.get(pid, pid))
         p = content.by_id[pid]
-        pages.extend(range(p.page, p.page_end + 1))
-    return ", ".join(str(n) for n in sorted(set(pages)))
+        ranges.extend((depth.pages, *depth.also) if depth is not None else ((p.page, p.page_end),))
+    return _ranges(ranges)
 
 
-def _cite(passage: str, pages: str, path: str, line: int, words: Labels) -> SourceRef:
-    return SourceRef(passage, pages, path, line, citation=words.text("citation", pages=pages))
+def _ranges(ranges: Iterable[PageRange]) -> str:
+    """'9–10' for one range, '2, 24' for several places (a range within
+    or overlapping another is one place)."""
+    merged: list[PageRange] = []
+    for first, last in sorted(set(ranges)):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in merged)
+
+
+# A reference is never broken over two lines: "p. 7", "33 694", "nr. 1".
+_TIES = re.compile(r"(?<=\b[pP]\.) |(?<=\bnr\.) |(?<=\d) (?=\d)")
+
+
+def tie(text: str) -> str:
+    """`text` with no-break spaces inside its page and Kamerstuk references."""
+    return _TIES.sub("\u00a0", text)
+
+
+def _cite(passage: str, pages: str, path: str, line: int, words: Labels, reworded: str = "") -> SourceRef:
+    citation = (words.text("citation_reworded", pages=pages, reworded=reworded) if reworded
+                else words.text("citation", pages=pages))
+    return SourceRef(passage, pages, path, line, citation=tie(citation), reworded=reworded)
 
 
 def _key_messages(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
@@ -297,7 +329,7 @@ def _key_messages(content: Content, selection: Selection, anchors: _Anchors, wor
     anchor = anchors(title)
 
     def messages_of(entry: Entry) -> list[Paragraph]:
-        return [Paragraph(m.text, _cite(",".join(m.sources), _pages_of(content, m.sources), str(m.location.path),
+        return [Paragraph(m.text, _cite(",".join(m.sources), _pages_of(content, selection, m.sources), str(m.location.path),
                                         m.location.line, words), foreign=foreign_spans(m.text, words))
                 for m in selection.key_messages if m.kind == entry.kind and m.subject == entry.id]
 
@@ -346,12 +378,6 @@ def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: 
                                                      Paragraph(here)), role="in-brief")
 
 
-def _pages(*passages: Passage, also: Iterable[int] = ()) -> str:
-    """'9–10' for one passage, '2, 24' for several places."""
-    ranges = sorted({(p.page, p.page_end) for p in passages} | {(n, n) for n in also})
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in ranges)
-
-
 def _excerpt_text(excerpt: Excerpt, words: Labels) -> str:
     """The chosen sentences, with '[…]' wherever text is left out."""
     sentences = split_sentences(excerpt.passage.text)
@@ -371,7 +397,8 @@ def _context(excerpt: Excerpt, words: Labels) -> Paragraph:
     # A bullet brought as context keeps its bullet, so it reads as one.
     bullet = "• " if excerpt.passage.list_item else ""
     text = bullet + _excerpt_text(excerpt, words)
-    return Paragraph(text, _ref(excerpt.passage, words), style="context", foreign=foreign_spans(text, words))
+    return Paragraph(text, _ref(excerpt.passage, words, excerpt_pages(excerpt)), style="context",
+                     foreign=foreign_spans(text, words))
 
 
 def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
@@ -405,11 +432,27 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
                    and _adjacent(content, items[-1], passages[i + 1])):
                 i += 1
                 items.append(passages[i])
-            blocks.append(BulletList(tuple(_paragraph(q, content, selection, words) for q in items)))
+            blocks.append(BulletList(_list_items(items, content, selection, words)))
         else:
             blocks.append(_paragraph(p, content, selection, words))
         i += 1
     return tuple(blocks)
+
+
+def _list_items(items: Sequence[Passage], content: Content, selection: Selection,
+                words: Labels) -> tuple[Paragraph, ...]:
+    """The bullets of one list, with "[…]" where the strategy's list has
+    items this briefing leaves out."""
+    gap = Paragraph(words.text("excerpt.left_out"))
+    out: list[Paragraph] = []
+    for item in items:
+        depth = selection.depths[item.id]
+        if depth.gap_before and (not out or out[-1] != gap):
+            out.append(gap)
+        out.append(_paragraph(item, content, selection, words))
+        if depth.gap_after:
+            out.append(gap)
+    return tuple(out)
 
 
 def _adjacent(content: Content, a: Passage, b: Passage) -> bool:
@@ -426,9 +469,9 @@ def _footnote(content: Content, ref: str, words: Labels) -> Footnote:
 
 def _paragraph(p: Passage, content: Content, selection: Selection, words: Labels) -> Paragraph:
     depth = selection.depths.get(p.id)
-    ref = _ref(p, words)
-    if depth is not None and depth.also_pages:  # a repeated passage, printed once: both places
-        ref = _cite(p.id, _pages(p, also=depth.also_pages), ref.path, ref.line, words)
+    # A repeated passage, printed once, cites its repeats too: as the same
+    # words where they are, as other words where they are not.
+    ref = _ref(p, words, depth.pages, depth.also, depth.reworded) if depth is not None else _ref(p, words)
     return Paragraph(p.text, ref, footnotes=tuple(_footnote(content, f, words) for f in p.footnotes),
                      style="signature" if p.kind == "signature" else "", foreign=foreign_spans(p.text, words))
 
@@ -438,7 +481,7 @@ def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, wo
     title = words.text("strategy_text.title")
     full = selection.full
     intro_text = words.count("strategy_text.intro", len(full), count=words.number(len(full)), subject=subject,
-                             kamerstuk=content.document.kamerstuk)
+                             kamerstuk=tie(content.document.kamerstuk))
     if any(selection.depths[p.id].context for p in full):
         intro_text += " " + words.text("strategy_text.context_note")
     intro = Paragraph(intro_text, style="intro")
@@ -470,15 +513,24 @@ def _also_named(content: Content, selection: Selection, anchors: _Anchors, words
     """Passages that only name the subject: the sentences naming it, each
     after the context it needs, with the pages they stand on."""
     items: list[Paragraph] = []
+    gap = words.text("excerpt.left_out")
     for p in selection.excerpted:
         depth = selection.depths[p.id]
         assert depth.excerpt is not None
-        pieces = [_excerpt_text(ctx, words) for ctx in depth.context]
-        pieces.append(_excerpt_text(depth.excerpt, words))
-        text = " ".join(pieces)
-        pages = _pages(p, *(ctx.passage for ctx in depth.context), also=depth.also_pages)
-        items.append(Paragraph(text, _cite(p.id, pages, str(p.location.path), p.location.line, words),
-                               style="excerpt", foreign=foreign_spans(text, words)))
+        # Each piece of strategy text carries its own citation: a lead-in
+        # may stand on another page than the sentence it introduces.
+        text, cites = "", []
+        for ctx in depth.context:
+            text += _excerpt_text(ctx, words)
+            cites.append((len(text), _ref(ctx.passage, words, excerpt_pages(ctx))))
+            text += " "
+        if depth.gap_before and depth.context:
+            text += gap + " "
+        text += _excerpt_text(depth.excerpt, words)
+        if depth.gap_after and depth.context and not text.endswith(gap):
+            text += " " + gap
+        items.append(Paragraph(text, _ref(p, words, depth.pages, depth.also, depth.reworded), style="excerpt",
+                               foreign=foreign_spans(text, words), cites=tuple(cites)))
     title = words.text("also_named.title")
     # Each excerpt names one subject or another, also in an intersection.
     named = _join([e.phrase for e in selection.subjects], words.text("or"))
@@ -517,6 +569,11 @@ def _table(caption: str, columns: Sequence[str], rows: Sequence[tuple[str, ...]]
     return Table(caption, tuple(columns), tuple(rows), widths=tuple(widths))
 
 
+def _quote_citation(content: Content, passage: str, quote: str, words: Labels) -> str:
+    """The citation of a table row: the pages its quotation stands on."""
+    return _ref(content.by_id[passage], words, content.by_id[passage].quote_pages(quote)).citation
+
+
 def _dates_now(rows: Iterable[Sequence[str]]) -> bool:
     text = " ".join(" ".join(r) for r in rows).lower() + " "
     return any(word in text for word in RELATIVE_TIME)
@@ -528,7 +585,7 @@ def _commitments(content: Content, selection: Selection, anchors: _Anchors, word
     # a column saying only that is dropped.
     only_nl = all(c.who == "Nederland" for c in selection.commitments)
     rows = [(c.what, "" if only_nl else c.who, c.when, c.where,
-             words.text("citation", pages=content.by_id[c.passage].pages)) for c in selection.commitments]
+             _quote_citation(content, c.passage, c.quote, words)) for c in selection.commitments]
     quotes = [c.quote for c in selection.commitments]
     blocks: list[Block] = [
         Paragraph(words.text("commitments.intro"), style="intro"),
@@ -542,7 +599,7 @@ def _commitments(content: Content, selection: Selection, anchors: _Anchors, word
 
 def _figures(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
     title = words.text("figures.title")
-    rows = [(f"{f.value} {f.unit}".strip(), f.label, words.text("citation", pages=content.by_id[f.passage].pages))
+    rows = [(f"{f.value} {f.unit}".strip(), f.label, _quote_citation(content, f.passage, f.quote, words))
             for f in selection.figures]
     blocks: list[Block] = [_table(words.text("figures.caption"), words.list("figures.columns"), rows)]
     if _dates_now([*rows, *((f.quote,) for f in selection.figures)]):
@@ -562,8 +619,8 @@ def _charts(content: Content, selection: Selection, words: Labels) -> list[Pictu
             continue
         drawn = tuple(ChartBar(bar.label, bar.value, figure.value) for bar, figure in bars)
         passages = list(dict.fromkeys(figure.passage for _, figure in bars))
-        source = _cite(",".join(passages), _pages(*(content.by_id[p] for p in passages)), str(chart.location.path),
-                       chart.location.line, words)
+        pages = _ranges(content.by_id[figure.passage].quote_pages(figure.quote) for _, figure in bars)
+        source = _cite(",".join(passages), pages, str(chart.location.path), chart.location.line, words)
         pictures.append(Picture(
             ChartDrawing(drawn), caption=words.text("pictures.chart.caption", title=chart.title),
             alt=words.text("pictures.chart.alt", title=chart.title, bars=", ".join(
@@ -715,7 +772,7 @@ def _colophon(content: Content, selection: Selection, edition: Edition, anchors:
     if selection.excerpted:
         counted = counted.rstrip(".") + words.text("colophon.excerpted", k=len(selection.excerpted)) + "."
     lines = (
-        Paragraph(words.text("colophon.source", citation=doc.citation, sender=doc.sender,
+        Paragraph(words.text("colophon.source", citation=tie(doc.citation), sender=doc.sender,
                              date=format_date(dt.date.fromisoformat(doc.date), words)),
                   lead=words.text("colophon.source_lead")),
         Paragraph(counted + " " + words.text("colophon.method"), lead=words.text("colophon.selection_lead")),

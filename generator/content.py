@@ -92,12 +92,51 @@ class Passage(Tagged):
     # passing: a briefing for one of them prints the sentences naming it as
     # an excerpt, not the whole passage. See README, "Two depths".
     mentions: tuple[str, ...] = ()
-    repeats: str = ""  # id of an earlier passage this one repeats nearly word for word
+    # The id of an earlier passage this one repeats: printed once, there.
+    # Every sentence must be one of the other's, word for word, unless
+    # `reworded` says why the two wordings may stand for each other; a
+    # citation then never claims one wording for the other's page.
+    repeats: str = ""
+    reworded: str = ""
+    # The first words on `page_end` when the passage runs over a page: with
+    # it, every sentence (and so every excerpt) is cited by its own page.
+    page_break: str = ""
 
     @property
     def pages(self) -> str:
         """'12' or '9–10', as cited."""
         return str(self.page) if self.page_end == self.page else f"{self.page}–{self.page_end}"
+
+    @property
+    def flat(self) -> str:
+        """The text with whitespace normalised, as sentences are cut from it."""
+        return " ".join(self.text.split())
+
+    def span_pages(self, start: int, end: int) -> tuple[int, int]:
+        """The pages on which `flat[start:end]` stands."""
+        if self.page_end == self.page:
+            return self.page, self.page
+        at = self.flat.find(" ".join(self.page_break.split()))
+        if at < 0:  # validation reports it; cite the whole range rather than guess
+            return self.page, self.page_end
+        return (self.page if start < at else self.page_end), (self.page_end if end > at else self.page)
+
+    def sentence_pages(self, indices: Iterable[int]) -> tuple[int, int]:
+        """The pages on which the sentences at `indices` stand."""
+        sentences = split_sentences(self.text)
+        starts = [0]
+        for sentence in sentences:
+            starts.append(starts[-1] + len(sentence) + 1)
+        spans = [self.span_pages(starts[i], starts[i] + len(sentences[i])) for i in indices]
+        if not spans:
+            return self.page, self.page_end
+        return min(a for a, _ in spans), max(b for _, b in spans)
+
+    def quote_pages(self, quote: str) -> tuple[int, int]:
+        """The pages on which `quote`, a stretch of this passage, stands."""
+        flat, needle = self.flat, " ".join(quote.split())
+        at = flat.find(needle)
+        return (self.page, self.page_end) if at < 0 else self.span_pages(at, at + len(needle))
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,8 +506,8 @@ def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
     return taxonomy
 
 
-_PASSAGE_FIELDS = ("id", "chapter", "section", "page", "page_end", "kind", "list_item", "box",
-                   "footnotes", "mentions", "repeats", "text", *TAG_FIELDS.values())
+_PASSAGE_FIELDS = ("id", "chapter", "section", "page", "page_end", "page_break", "kind", "list_item", "box",
+                   "footnotes", "mentions", "repeats", "reworded", "text", *TAG_FIELDS.values())
 
 
 def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, Taxonomy],
@@ -545,7 +584,26 @@ def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
         location=f.at(), list_item=f.flag("list_item"), box=f.text("box", required=False),
         footnotes=f.strings("footnotes", required=False),
         mentions=f.strings("mentions", required=False), repeats=f.text("repeats", required=False),
+        reworded=f.text("reworded", required=False), page_break=f.text("page_break", required=False),
     )
+    if page_end > page + 1:
+        f.error("page_end", f"passage '{pid}' runs over {page_end - page + 1} pages; split it at the page breaks "
+                            "(a passage may run over one)")
+    elif page_end > page and not passage.page_break:
+        f.error("page_end", f"passage '{pid}' runs from page {page} to {page_end}; give page_break: the first "
+                            f"words on page {page_end}, so that each sentence is cited by its own page")
+    elif passage.page_break and page_end == page:
+        f.error("page_break", f"passage '{pid}' has a page_break but stands on one page ({page})")
+    elif passage.page_break:
+        count = passage.flat.count(" ".join(passage.page_break.split()))
+        if count != 1:
+            f.error("page_break", f"page_break '{passage.page_break}' occurs {count} times in passage '{pid}'; "
+                                  "give the first words on the next page, enough of them to occur once")
+        elif passage.flat.startswith(" ".join(passage.page_break.split())):
+            f.error("page_break", f"page_break '{passage.page_break}' opens passage '{pid}'; the passage then "
+                                  f"starts on page {page_end}")
+    if passage.reworded and not passage.repeats:
+        f.error("reworded", f"passage '{pid}' says why it is reworded, but repeats no passage")
     f.finish()
     return passage
 
@@ -590,27 +648,39 @@ def _check_mentions(passage: Passage, item: LocatedDict, path: Path,
 
 def _check_repeats(passages: list[Passage], problems: list[Problem]) -> None:
     """A passage that `repeats` another is printed once, under the other's
-    text; that is only honest when every sentence of it is, give or take a
-    word, a sentence of the other, or a shortening of one (all its words
-    are in it: "vergroten onze veiligheid" of "vergroten onze nationale
-    veiligheid en ...")."""
+    text, and cited with the other's page too. That is only honest where
+    its sentences are the other's word for word. Where they are not, content
+    says why the two wordings may still be printed once (`reworded`), and
+    briefings cite the repeat as another wording ("elders herhaald, anders
+    verwoord"), never as the same words. Even then each sentence must be
+    close to one of the other's: the same give or take a word (90 % alike),
+    or a shortening of one (all its words are in it)."""
     seen: dict[str, Passage] = {}
     for passage in passages:
-        if passage.repeats:
-            original = seen.get(passage.repeats)
-            if original is None:
-                problems.append(Problem(passage.location, f"passage '{passage.id}' repeats '{passage.repeats}', "
-                                                          "which is not an earlier passage"))
-            else:
-                theirs = split_sentences(original.text)
-                for sentence in split_sentences(passage.text):
-                    if sentence in theirs or any(Words(sentence).words <= Words(t).words for t in theirs):
-                        continue  # the same, or shortened (the costly comparison below is for the rest)
-                    if max(difflib.SequenceMatcher(None, sentence, t).ratio() for t in theirs) < 0.9:
-                        problems.append(Problem(passage.location, f"passage '{passage.id}' repeats "
-                                                f"'{original.id}', but its sentence '{sentence[:60]}…' is not "
-                                                "in it"))
+        original = seen.get(passage.repeats) if passage.repeats else None
         seen[passage.id] = passage
+        if passage.repeats and original is None:
+            problems.append(Problem(passage.location, f"passage '{passage.id}' repeats '{passage.repeats}', "
+                                                      "which is not an earlier passage"))
+        if original is None:
+            continue
+        theirs = split_sentences(original.text)
+        differing = [s for s in split_sentences(passage.text) if s not in theirs]
+        if differing and not passage.reworded:
+            problems.append(Problem(passage.location, f"passage '{passage.id}' repeats '{original.id}', but its "
+                                    f"sentence '{differing[0][:60]}…' is not one of its sentences word for word; "
+                                    "say why the wordings may be printed once (reworded: …) or drop repeats"))
+            continue
+        if passage.reworded and not differing:
+            problems.append(Problem(passage.location, f"passage '{passage.id}' says it is reworded, but every "
+                                    f"sentence is one of '{original.id}' word for word; drop reworded",
+                                    severity="warning"))
+        for sentence in differing:
+            if any(Words(sentence).words <= Words(t).words for t in theirs):
+                continue  # shortened (the costly comparison below is for the rest)
+            if max(difflib.SequenceMatcher(None, sentence, t).ratio() for t in theirs) < 0.9:
+                problems.append(Problem(passage.location, f"passage '{passage.id}' repeats '{original.id}', but its "
+                                        f"sentence '{sentence[:60]}…' is not in it, even in other words"))
 
 
 def _subject_tags(f: _Fields, taxonomies: dict[str, Taxonomy]) -> dict[str, tuple[str, ...]]:

@@ -36,7 +36,7 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "cover.which.three": "", "cover.selection": "", "cover.date": "", "cover.marking": "",
     "cover.source": "citation", "contents": "", "footer": "page pages", "disclaimer": "",
     "metadata.subject": "document kamerstuk subjects", "metadata.keyword": "", "metadata.organisation": "",
-    "citation": "pages", "box": "", "excerpt.left_out": "",
+    "citation": "pages", "citation_reworded": "pages reworded", "box": "", "excerpt.left_out": "",
     "key_messages.title": "", "key_messages.intro": "", "key_messages.missing": "", "key_messages.none_here": "",
     "key_messages.subject": "kind subject",
     "in_brief.title": "", "in_brief.frame": "n_interests n_accents interests accents", "in_brief.here": "items",

@@ -41,14 +41,18 @@ def segments(text: str, spans: tuple[Span, ...]) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """Where a block came from: the passage, its page in the Kamerstuk and
-    the content file and line (for messages; not shown to readers)."""
+    """Where a block came from: the passage, the pages of the Kamerstuk on
+    which its printed words stand and the content file and line (for
+    messages; not shown to readers). `pages` names only pages that hold
+    those words word for word; `reworded` pages say the same in other
+    words, and the citation says so."""
 
     passage: str
-    pages: str  # "12" or "9–10"
+    pages: str  # "12", "9–10" or "2, 24"
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     citation: str = ""  # "p. 12", as the reader sees it (from the label catalogue)
+    reworded: str = ""  # "24": repeated there in other words
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +67,29 @@ class Paragraph:
     # each writer adds its own suffix, so a PDF links to the PDF beside it.
     link: str = ""
     foreign: tuple[Span, ...] = ()  # stretches of `text` in another language
+    # Citations inside the text, each after the words it cites (`text[:at]`
+    # back to the previous one): a lead-in and the excerpt after it stand
+    # on their own pages. `source` cites the rest, to the end.
+    cites: tuple[tuple[int, SourceRef], ...] = ()
 
     @property
     def segments(self) -> tuple[tuple[str, str], ...]:
         return segments(self.text, self.foreign)
+
+    @property
+    def runs(self) -> tuple[tuple[str, str, SourceRef | None], ...]:
+        """The text as writers render it: (piece, language, None) for
+        words, ("", "", citation) where a citation inside it stands."""
+        out: list[tuple[str, str, SourceRef | None]] = []
+        at = 0
+        for stop, ref in (*self.cites, (len(self.text), None)):
+            inside = tuple(Span(max(s.start, at) - at, min(s.end, stop) - at, s.language)
+                           for s in self.foreign if s.start < stop and s.end > at)
+            out.extend((piece, lang, None) for piece, lang in segments(self.text[at:stop], inside) if piece)
+            if ref is not None:
+                out.append(("", "", ref))
+            at = stop
+        return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ earlier one is printed once.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -101,20 +102,31 @@ class Excerpt:
     passage: Passage
     sentences: tuple[int, ...]
 
-    @property
-    def whole(self) -> bool:
-        return len(self.sentences) == len(split_sentences(self.passage.text))
+
+PageRange = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
 class Depth:
-    """How much of a passage a briefing prints, and why."""
+    """How much of a passage a briefing prints, why, and where its printed
+    words stand: `pages` for the passage's own sentences, `also` for later
+    passages that repeat those sentences word for word, `reworded` for
+    later passages that say them in other words (cited as such)."""
 
     full: bool
     why: str
     excerpt: Excerpt | None = None  # when not full
     context: tuple[Excerpt, ...] = ()  # what the passage needs printed before it
-    also_pages: tuple[int, ...] = ()  # pages of later passages repeating this one
+    pages: PageRange = (0, 0)
+    also: tuple[PageRange, ...] = ()
+    reworded: tuple[PageRange, ...] = ()
+    gap_before: bool = False  # a list item printed without the items before it in its list
+    gap_after: bool = False  # ... or after it
+
+
+def excerpt_pages(excerpt: Excerpt) -> PageRange:
+    """The pages on which an excerpt's sentences stand."""
+    return excerpt.passage.sentence_pages(excerpt.sentences)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +155,14 @@ class Selection:
         return tuple(p for p in self.passages if not self.depths[p.id].full)
 
     def printed_pages(self) -> set[int]:
-        """Every page a briefing may cite: pages of the passages it prints,
-        whole or in part, with their context."""
+        """Every page a briefing may cite: the pages on which the words it
+        prints stand, context and repeats included."""
         pages: set[int] = set()
-        for p in (*self.passages, *self.footnotes):
+        for p in self.footnotes:
             pages.update(range(p.page, p.page_end + 1))
-            depth = self.depths.get(p.id)
-            if depth is not None:
-                pages.update(depth.also_pages)
-                for ctx in depth.context:
-                    pages.update(range(ctx.passage.page, ctx.passage.page_end + 1))
+        for depth in self.depths.values():
+            for first, last in (depth.pages, *depth.also, *depth.reworded, *map(excerpt_pages, depth.context)):
+                pages.update(range(first, last + 1))
         return pages
 
 
@@ -354,9 +364,22 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         lead_in = _lead_in(content, passage)
         if lead_in is not None and lead_in.id not in full_ids:
             context.insert(0, _tail(lead_in))
-        also = tuple(sorted({n for r, o in repeated.items() if o == passage.id
-                             for n in range(content.by_id[r].page, content.by_id[r].page_end + 1)}))
-        depths[passage.id] = Depth(is_full, why, excerpt, tuple(context), also)
+        shown = excerpt.sentences if excerpt is not None else tuple(range(len(sentences)))
+        also, reworded = _repeat_pages(content, passage, shown, [r for r, o in repeated.items() if o == passage.id])
+        depths[passage.id] = Depth(is_full, why, excerpt, tuple(context), passage.sentence_pages(shown), also,
+                                   reworded)
+    for passage in passages:
+        # Where a list is printed in part, "[…]" marks the items left out:
+        # in the strategy's text beside the items printed in full; in "Ook
+        # genoemd" around the one item an excerpt prints.
+        items = list_items(content, passage)
+        if items:
+            at = items.index(passage)
+            full = depths[passage.id].full
+            depths[passage.id] = dataclasses.replace(
+                depths[passage.id],
+                gap_before=at > 0 and (not full or items[at - 1].id not in full_ids),
+                gap_after=at < len(items) - 1 and (not full or items[at + 1].id not in full_ids))
     for repeat, original in repeated.items():
         reasons[repeat] = (*reasons[repeat], Reason(None, f"repeats '{original}', printed there"))
 
@@ -398,10 +421,47 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
     )
 
 
+def _repeat_pages(content: Content, passage: Passage, printed: Sequence[int],
+                  repeats: Sequence[str]) -> tuple[tuple[PageRange, ...], tuple[PageRange, ...]]:
+    """Where the printed sentences of `passage` are repeated: the pages of
+    repeats that hold every one of them word for word, and the pages of
+    repeats that say them in other words."""
+    mine = split_sentences(passage.text)
+    also: list[PageRange] = []
+    reworded: list[PageRange] = []
+    for rid in repeats:
+        repeat = content.by_id[rid]
+        theirs = split_sentences(repeat.text)
+        if all(mine[i] in theirs for i in printed):
+            also.append(repeat.sentence_pages(theirs.index(mine[i]) for i in printed))
+        else:
+            reworded.append((repeat.page, repeat.page_end))
+    return tuple(sorted(set(also))), tuple(sorted(set(reworded) - set(also)))
+
+
+def list_items(content: Content, passage: Passage) -> tuple[Passage, ...]:
+    """The items of the list `passage` is an item of, in order (none for a
+    passage that is not a list item)."""
+    lead = _lead_in(content, passage)
+    if lead is None:
+        return ()
+    index = content.passages.index(lead)
+    items: list[Passage] = []
+    for other in content.passages[index + 1:]:
+        if other.kind == "footnote":
+            continue
+        if not other.list_item or other.box != passage.box or other.chapter != passage.chapter:
+            break
+        items.append(other)
+    return tuple(items)
+
+
 def _matching(original: Passage, indices: set[int], repeat: Passage) -> set[int]:
-    """Indices in `original` of the sentences of `repeat` at `indices`."""
-    mine = split_sentences(repeat.text)
-    return {_closest_sentence(original.text, mine[i]) for i in indices}
+    """Indices in `original` of the sentences of `repeat` at `indices`:
+    the same sentence, or for a reworded repeat the closest one."""
+    mine, theirs = split_sentences(repeat.text), split_sentences(original.text)
+    return {theirs.index(mine[i]) if mine[i] in theirs else _closest_sentence(original.text, mine[i])
+            for i in indices}
 
 
 @lru_cache(maxsize=256)

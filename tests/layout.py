@@ -6,6 +6,7 @@ the whole catalogue (a designer's check, not a test)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,23 @@ class Facts:
                 last = max(flow, key=lambda line: line.y)
                 if last.kind in KEEP_WITH_NEXT:
                     out.append(last)
+        return out
+
+    def lone_words(self) -> list[str]:
+        """Lines inside a paragraph (not its last) that hold one word."""
+        body = self.body
+        return [f"{line.text!r} before {after.text[:30]!r}" for line, after in zip(body, body[1:], strict=False)
+                if after.block == line.block and len(line.text.split()) == 1 and not line.text.endswith(HYPHEN)]
+
+    def broken_references(self) -> list[str]:
+        """A page or Kamerstuk reference broken over two lines: "p." / "7",
+        "33" / "694", "nr." / "1"."""
+        out = []
+        for line, after in zip(self.lines, self.lines[1:], strict=False):
+            head, tail = line.text.rstrip(), after.text.lstrip()
+            if after.block == line.block and re.search(r"(?:\bp\.|\bnr\.|\b\d{2})$", head) and \
+                    re.match(r"\d", tail):
+                out.append(f"{head[-20:]!r} / {tail[:10]!r}")
         return out
 
     def lines_on_last_page(self) -> int:

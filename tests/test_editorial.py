@@ -160,7 +160,10 @@ def test_mentioned_passages_are_excerpts_with_their_context(content: Content) ->
     assert "Nederland wil initiatieven bevorderen" in by_passage["beleid-27"].text
     # a bullet keeps its list's lead-in; the repeat on p. 24 is not printed again
     assert by_passage["brief-12"].text.startswith("Om deze belangen veilig te stellen, kiezen we voor")
-    assert by_passage["brief-12"].source is not None and by_passage["brief-12"].source.pages == "2, 24"
+    # p. 24 repeats it in other words ("is" for "zijn"): cited as such, not as the same words
+    assert by_passage["brief-12"].source is not None and by_passage["brief-12"].source.pages == "2"
+    assert by_passage["brief-12"].source.reworded == "24"
+    assert by_passage["brief-12"].source.citation == "p.\u00a02; elders herhaald, anders verwoord: p.\u00a024"
     assert "conclusie-05" not in by_passage
     full = next(s for s in briefing.sections if s.title == "Wat de strategie zegt")
     assert [p.source.passage for p in paragraphs((full,)) if p.source] == ["beleid-19"]
@@ -199,10 +202,12 @@ def test_bullets_keep_their_lead_in(built: dict[str, tuple[Selection, Briefing]]
                         f"{bid}: a list without its lead-in under {section.title}"
 
 
-def test_a_repeated_passage_is_printed_once_with_both_pages(content: Content) -> None:
+def test_a_repeated_passage_is_printed_once_citing_its_repeats_as_other_words(content: Content) -> None:
     europe = make_briefing(content, ("region", "europe-transatlantic"))
     found = [p for p in paragraphs(europe.sections) if p.text.startswith("Meer Europese verantwoordelijkheid:")]
-    assert len(found) == 1 and found[0].source is not None and found[0].source.pages == "2, 4, 24"
+    assert len(found) == 1 and found[0].source is not None and found[0].source.pages == "2"
+    # p. 4 gives only its name, p. 24 drops a word: neither holds these words
+    assert found[0].source.reworded == "4, 24"
 
 
 def test_intersections_hold_only_key_messages_on_their_passages(

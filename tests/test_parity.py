@@ -18,6 +18,17 @@ def words(text: str) -> str:
     return re.sub(r"[^0-9a-zà-ÿ]+", "", text.lower())
 
 
+def pieces(paragraph: Paragraph) -> list[str]:
+    out, text = [], ""
+    for piece, _, ref in paragraph.runs:
+        if ref is None:
+            text += piece
+        else:
+            out.append(text)
+            text = ""
+    return [*out, text]
+
+
 def model_paragraphs(briefing: Briefing) -> list[str]:
     out = []
     for section in briefing.walk():
@@ -25,7 +36,8 @@ def model_paragraphs(briefing: Briefing) -> list[str]:
         for block in section.blocks:
             items = block.items if isinstance(block, BulletList) else block.blocks if isinstance(block, Box) \
                 else (block,)
-            out += [i.text for i in items if isinstance(i, Paragraph)]
+            # words between citations: each piece of a paragraph is followed by its own
+            out += [piece for i in items if isinstance(i, Paragraph) for piece in pieces(i)]
     return out
 
 

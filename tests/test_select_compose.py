@@ -84,7 +84,7 @@ def test_model_structure_for_a_region(content: Content) -> None:
     assert briefing.cover.title == "Briefing Hoorn van Afrika"
     assert briefing.cover.marking == "Openbaar"
     assert briefing.cover.source_line == \
-        "Bron: Internationale Veiligheidsstrategie, Kamerstukken II 2012/13, 33 694, nr. 1"
+        "Bron: Internationale Veiligheidsstrategie, Kamerstukken II 2012/13, 33\u00a0694, nr.\u00a01"
     top = [s.title for s in briefing.sections]
     assert top == ["Kernboodschappen", "De strategie in het kort", "Wat de strategie zegt", "Ook genoemd",
                    "Nederlandse inzet en toezeggingen", "Kerncijfers", "Verwante onderwerpen", "Colofon"]
@@ -99,7 +99,7 @@ def test_model_structure_for_a_region(content: Content) -> None:
     assert len(boxes) == 1 and boxes[0].blocks[0].text.startswith("Jaarlijks varen zo’n 20.000–30.000 schepen")
     figures = next(s for s in briefing.sections if s.title == "Kerncijfers").blocks[0]
     assert isinstance(figures, Table) and figures.columns == ("Cijfer", "Omschrijving", "Bron")
-    assert any(row[0].startswith("zo’n 20.000–30.000") and row[2] == "p. 12" for row in figures.rows)
+    assert any(row[0].startswith("zo’n 20.000–30.000") and row[2] == "p.\u00a012" for row in figures.rows)
     key = next(s for s in briefing.sections if s.title == "Kernboodschappen")
     lists = [b for b in key.blocks if isinstance(b, BulletList)]
     assert 3 <= len(lists[0].items) <= 6 and all(i.source for i in lists[0].items)

@@ -243,7 +243,9 @@ class _Document:
 
     def paragraph(self, node: Paragraph, style: str | None = None) -> list[str]:
         content = self.run(node.lead + ".", "Lead") + self.run(" ") if node.lead else ""
-        text = self.pieces(node.segments)
+        text = "".join(self.run(node_text, FOREIGN_STYLES.get(lang)) if ref is None
+                       else self.run(" ") + self.run(ref.citation, "Source Reference")
+                       for node_text, lang, ref in node.runs)
         if node.link:
             # Relative to the document, so it opens the briefing's Word file
             # when that sits beside this one (as in a catalogue build).

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict, TypeVar, cast
 
 import jinja2
 import markupsafe
@@ -67,6 +67,7 @@ class HtmlWriter:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.filters["spaced"] = spaced
         self._template: jinja2.Template | None = None
         self._css: dict[str, str] = {}
 
@@ -134,6 +135,26 @@ class HtmlWriter:
 
     def render(self, briefing: Briefing) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))
+
+
+Piece = TypeVar("Piece", bound=tuple[Any, ...])
+
+
+def spaced(pieces: Iterable[Piece]) -> list[Piece]:
+    """Pieces of text `(text, language, ...)` with the space before a piece
+    in another language moved into that piece ("onze ", "cyber security" ->
+    "onze", " cyber security"). Where the space stands outside the span,
+    WeasyPrint (70) may break the line before the span at the paragraph's
+    first break opportunity instead of its last, leaving one word on a line
+    of its own (upstream: Kozea/WeasyPrint#1614). The same words, the same
+    break opportunity; only which element holds the space changes."""
+    out = list(pieces)
+    for i in range(1, len(out)):
+        before, piece = out[i - 1], out[i]
+        if piece[1] and not before[1] and before[0].endswith(" "):
+            out[i - 1] = cast(Piece, (before[0][:-1], *before[1:]))
+            out[i] = cast(Piece, (" " + piece[0], *piece[1:]))
+    return out
 
 
 FONT_URL = re.compile(r"url\((fonts/[\w./-]+\.woff2)\)")
