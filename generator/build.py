@@ -13,7 +13,9 @@ The shape of a build, and why:
   for the same `content_hash` in the manifest, else today. So tomorrow's run
   of an unchanged catalogue rebuilds nothing, and changing one passage
   rebuilds the briefings that print it. An edition date chosen with `--date`
-  replaces that for every briefing.
+  replaces that for every briefing of that run only: the manifest keeps the
+  content's own date (`content_date`) beside the date shown, and the next
+  run without `--date` shows the content's date again.
 - **Each format is current or not on its own**: its input hash adds the
   date, templates (fonts included), generator version and format; a file is
   current when that hash matches the manifest and the file's sha256 matches
@@ -166,6 +168,9 @@ class Job:
     selection: Selection
     edition: Edition  # with the date the briefing shows
     pdf_identity: tuple[str, ...] = ()  # Publishing.pdf_identity: the PDF's variant and signer
+    # When what the briefing shows last changed: the date it shows unless
+    # this run chose an edition date (--date), which later runs forget.
+    content_date: dt.date | None = None
 
     def briefing(self) -> Briefing:
         return compose(self.content, self.selection, self.edition)
@@ -200,10 +205,11 @@ def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Pa
         selection = select(content, selectors)
         undated = compose(content, selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
         content_hash = _model_hash(undated)
-        date = options.date or date_of(selection.id, content_hash) or edition.date
+        content_date = date_of(selection.id, content_hash) or edition.date
+        date = options.date or content_date
         jobs.append(Job(undated, tuple(selectors), options.formats, templates, content_hash, date, template_hash,
                         content, selection, dataclasses.replace(edition, date=date),
-                        options.publishing.pdf_identity))
+                        options.publishing.pdf_identity, content_date))
     return jobs
 
 
@@ -213,10 +219,15 @@ def manifest_dates(previous: dict[str, ManifestEntry]) -> DateLookup:
 
 
 def _recorded_date(entry: ManifestEntry | None, content_hash: str) -> dt.date | None:
+    """The date the recorded content last changed. Not the date shown:
+    that may be an edition date a past run chose with --date, which
+    applies to that run only. A manifest from before `content_date` has
+    the date of `changed_at` instead."""
     if not entry or entry.get("content_hash") != content_hash:
         return None
+    recorded = entry.get("content_date") or entry.get("changed_at", "")[:10]
     try:
-        return dt.date.fromisoformat(entry.get("date", ""))
+        return dt.date.fromisoformat(recorded)
     except ValueError:
         return None
 
@@ -721,6 +732,7 @@ class _Build:
             "passages": job.model.passage_count,
             "marking": job.model.cover.marking,
             "date": job.date.isoformat(),
+            "content_date": (job.content_date or job.date).isoformat(),
             "content_hash": job.content_hash,
             "pages": pdf["pages"] if pdf else None,
             "built_at": self.now if built or not old else old.get("built_at", self.now),

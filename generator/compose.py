@@ -219,6 +219,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         subtitle=subtitle,
         date=date,
         facts=(Fact(words.text("cover.selection"), selection_line),
+               Fact(words.text("cover.text"), format_date(dt.date.fromisoformat(doc.date), words)),
                Fact(words.text("cover.date"), date),
                Fact(words.text("cover.marking"), marking)),
         marking=marking,
@@ -749,8 +750,10 @@ def _related(content: Content, selection: Selection, anchors: _Anchors, words: L
                     key=lambda key: (-shared[key] / size[key] ** 0.35, key))
     if not ranked:
         return None
+    # Chosen by weight, shown by the count each item states (as the intro says).
+    shown = sorted(ranked[:RELATED_MAX], key=lambda key: -shared[key])
     items = []
-    for kind, entry_id in ranked[:RELATED_MAX]:
+    for kind, entry_id in shown:
         entry = content.taxonomies[kind][entry_id]
         text = words.count("related.item", shared[(kind, entry_id)], label=_name(entry, words),
                            kind=words.kind(kind, "kinds_in_text"))
@@ -758,6 +761,20 @@ def _related(content: Content, selection: Selection, anchors: _Anchors, words: L
     title = words.text("related.title")
     return Section(title, anchors(title), 1, blocks=(
         Paragraph(words.text("related.intro"), style="intro"), BulletList(tuple(items))), role="related")
+
+
+def _numbering(content: Content, selection: Selection, words: Labels) -> tuple[Paragraph, ...]:
+    """A word on chapters the source numbers alike ("III" twice), when the
+    briefing prints more than one of them: the reader sees it in the
+    contents and should not take it for an error of the briefing."""
+    printed = {p.chapter for p in selection.full}
+    by_number: dict[str, list[str]] = {}
+    for chapter in content.chapters:
+        if chapter.id in printed and chapter.number.strip(". "):
+            by_number.setdefault(chapter.number.strip(". "), []).append(f"«{chapter.title}»")
+    return tuple(Paragraph(words.text("colophon.numbering", chapters=_join(titles, words.text("and")), number=number),
+                           lead=words.text("colophon.numbering_lead"))
+                 for number, titles in by_number.items() if len(titles) > 1)
 
 
 def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors,
@@ -776,6 +793,7 @@ def _colophon(content: Content, selection: Selection, edition: Edition, anchors:
                              date=format_date(dt.date.fromisoformat(doc.date), words)),
                   lead=words.text("colophon.source_lead")),
         Paragraph(counted + " " + words.text("colophon.method"), lead=words.text("colophon.selection_lead")),
+        *_numbering(content, selection, words),
         # Only what this briefing shows: a digest of all content or the build
         # clock here would make every change, and every day, rebuild all.
         Paragraph(words.text("colophon.version", generator=__version__, date=format_date(edition.date, words)),

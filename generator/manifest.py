@@ -54,6 +54,7 @@ class ManifestEntry(TypedDict):
     passages: int
     marking: str
     date: str  # the date the briefing shows: when its content last changed, or the chosen edition date
+    content_date: NotRequired[str]  # when its content last changed (absent in manifests before 0.2)
     content_hash: str
     pages: int | None
     built_at: str

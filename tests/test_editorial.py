@@ -309,3 +309,39 @@ def test_a_subjects_own_briefing_keeps_all_its_key_messages(
             (s,) = selection.selectors
             written = [m for m in content.key_messages if (m.kind, m.subject) == (s.kind, s.id)]
             assert list(selection.key_messages) == written, selection.id
+
+
+def test_related_subjects_are_ordered_as_the_intro_says(built: dict[str, tuple[Selection, Briefing]]) -> None:
+    for bid, (_, briefing) in built.items():
+        related = next((s for s in briefing.sections if s.role == "related"), None)
+        if related is None:
+            continue
+        assert "geordend naar het aantal gedeelde passages" in related.blocks[0].text  # type: ignore[union-attr]
+        items = [b for b in related.blocks if isinstance(b, BulletList)][0].items
+        counts = [int(re.search(r"(\d+) gedeelde passage", p.text).group(1)) for p in items]  # type: ignore[union-attr]
+        assert counts == sorted(counts, reverse=True), f"{bid}: {counts}"
+
+
+def test_the_cover_dates_the_strategy_as_clearly_as_the_edition(content: Content) -> None:
+    cover = make_briefing(content, ("region", "sahel")).cover
+    facts = {f.label: f.value for f in cover.facts}
+    assert facts["Tekst van de strategie"] == "21 juni 2013" and facts["Editie"] == "27 november 2026"
+
+
+def test_the_colophon_explains_the_sources_double_chapter_three(content: Content) -> None:
+    def colophon(briefing: Briefing) -> str:
+        return " ".join(p.text for s in briefing.sections if s.role == "colophon" for p in s.blocks
+                        if isinstance(p, Paragraph))
+    both = make_briefing(content, ("ministry", "defence"))
+    chapters = [s.title for top in both.sections if top.role == "strategy-text" for s in top.children]
+    assert sum(t.startswith("III") for t in chapters) == 2
+    assert colophon(both).count("allebei als hoofdstuk III") == 1
+    assert "hoofdstuk III" not in colophon(make_briefing(content, ("region", "arctic")))
+
+
+def test_also_named_says_what_it_holds(content: Content) -> None:
+    briefing = make_briefing(content, ("region", "sahel"))
+    also = next(s for s in briefing.sections if s.role == "also-named")
+    intro = also.blocks[0]
+    assert isinstance(intro, Paragraph) and "niet over" not in intro.text
+    assert intro.text.startswith("Passages die de Sahel noemen zonder er als geheel over te gaan")
