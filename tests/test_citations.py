@@ -320,3 +320,36 @@ def test_a_repeat_in_the_same_words_is_cited_as_the_same_words(content: Content)
                      if isinstance(p, Paragraph) and p.source and p.source.passage == "brief-11")
     assert paragraph.source is not None
     assert paragraph.source.citation == "p.\u00a02, 24; elders herhaald, anders verwoord: p.\u00a04"
+
+
+@pytest.mark.slow
+def test_every_catalogue_briefing_prints_its_citations_in_html_and_word(
+        content: Content, every_briefing: list[tuple[str, Briefing, list[tuple[str, str]]]]) -> None:
+    """The quick tests read two briefings back from their files; this one
+    reads every briefing of the catalogue (HTML and Word; the PDF is the
+    print HTML laid out, read by the parity and typography tests)."""
+    from conftest import TEMPLATES
+
+    from generator.writers import get_writer
+
+    wanted = {select(content, s).id for s in catalogue(content)}
+    html_writer, docx_writer = get_writer("html", TEMPLATES), get_writer("docx", TEMPLATES)
+    missing = []
+    for bid, briefing, _ in every_briefing:
+        if bid not in wanted:
+            continue
+        reader = _HtmlQuotes()
+        reader.feed(html_writer.render(briefing).data.decode())
+        missing += [f"{bid} (html): {c}: {t[:40]}" for t, c in model_pairs(briefing) if (t, c) not in reader.pairs]
+        document = docx.Document(io.BytesIO(docx_writer.render(briefing).data))
+        cited = [squeeze(r.text) for p in document.paragraphs for r in p.runs
+                 if r.style is not None and r.style.name == "Source Reference"]
+        position = 0
+        for _, citation in model_pairs(briefing, footnotes=False):
+            while position < len(cited) and cited[position] != citation:
+                position += 1
+            if position == len(cited):
+                missing.append(f"{bid} (docx): {citation} missing or out of order")
+                break
+            position += 1
+    assert len(wanted) > 40 and missing == []
