@@ -335,7 +335,7 @@ def test_the_colophon_explains_the_sources_double_chapter_three(content: Content
     both = make_briefing(content, ("ministry", "defence"))
     chapters = [s.title for top in both.sections if top.role == "strategy-text" for s in top.children]
     assert sum(t.startswith("III") for t in chapters) == 2
-    assert colophon(both).count("allebei als hoofdstuk III") == 1
+    assert colophon(both).count("allebei als hoofdstuk III.") == 1
     assert "hoofdstuk III" not in colophon(make_briefing(content, ("region", "arctic")))
 
 
