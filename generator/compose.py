@@ -664,8 +664,9 @@ def _view_for(geo: Geo, places: Sequence[Place]) -> View:
     return geo.views[geo.theme_views[-1]]
 
 
-def _map(geo: Geo, view: View, shades: tuple[Shade, ...], legend: str = "") -> MapDrawing:
-    return MapDrawing(view.projection, view.center, view.bounds, shades, legend, geo.digest, str(geo.world))
+def _map(geo: Geo, view: View, shades: tuple[Shade, ...], words: Labels, legend: str = "") -> MapDrawing:
+    return MapDrawing(view.projection, view.center, view.bounds, shades, legend, geo.digest, str(geo.world),
+                      words.text("language"))
 
 
 def _view_name(view: View, words: Labels) -> str:
@@ -690,7 +691,7 @@ def _locator(content: Content, selection: Selection, words: Labels) -> Picture |
     name = _join([_name(e, words) for e in regions], words.text("and"))
     phrase = _join([e.phrase for e in regions], words.text("and"))
     return Picture(
-        _map(geo, view, (Shade(0, codes, north_of=north_of),)),
+        _map(geo, view, (Shade(0, codes, north_of=north_of),), words),
         caption=words.text("pictures.locator.caption", region=name, countries=countries,
                            credit=words.text("pictures.credit")),
         alt=words.text("pictures.locator.alt", view=_view_name(view, words), region=phrase, countries=countries))
@@ -724,7 +725,7 @@ def _where(content: Content, selection: Selection, anchors: _Anchors, words: Lab
     regions = "; ".join(words.count("pictures.where.region", counts[r], region=_name(taxonomy[r], words))
                         for r in ranked)
     picture = Picture(
-        _map(geo, view, tuple(shades), words.text("pictures.where.legend")),
+        _map(geo, view, tuple(shades), words, words.text("pictures.where.legend")),
         caption=words.text("pictures.where.caption", credit=words.text("pictures.credit")),
         alt=words.text("pictures.where.alt", view=_view_name(view, words), regions=regions))
     title = words.text("pictures.where.title")

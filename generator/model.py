@@ -154,6 +154,7 @@ class MapDrawing:
     legend_title: str
     world_digest: str
     path: str = field(default="", compare=False)  # of world.json; "path" is left out of fingerprints
+    language: str = "nl"  # of the countries' names (their titles in the SVG)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,9 @@ def readable(html: str) -> str:
     the page."""
     def digest(match: re.Match[str]) -> str:
         return f"{match.group(1)};sha256={hashlib.sha256(match.group(2).encode()).hexdigest()[:16]}"
-    return re.sub(r"(data:font/woff2|data:image/svg\+xml);base64,([A-Za-z0-9+/=]+)", digest, html)
+    html = re.sub(r"(data:font/woff2|data:image/svg\+xml);base64,([A-Za-z0-9+/=]+)", digest, html)
+    return re.sub(r"(<svg [^>]*>).*?</svg>", lambda m: f"{m.group(1)}sha256="
+                  f"{hashlib.sha256(m.group(0).encode()).hexdigest()[:16]}</svg>", html, flags=re.DOTALL)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from generator import pictures
 from generator.content import Content, load_content
 from generator.errors import ContentError
 from generator.model import Briefing, ChartDrawing, MapDrawing, Picture
-from generator.pictures.draw import FILLS, LINTBLAUW
+from generator.pictures.draw import FILLS, LAND, LINTBLAUW
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -34,15 +34,16 @@ def pictures_of(briefing: Briefing) -> Iterator[tuple[str, Picture]]:
                 yield section.role, block
 
 
-def fills(svg: bytes) -> dict[str, str]:
-    """Country code -> fill colour of its path in a map's SVG."""
+def fills(svg: bytes, shaded: bool = True) -> dict[str, str]:
+    """Country code -> fill colour of its path in a map's SVG (only the
+    shaded countries, unless `shaded` is false)."""
     out = {}
     for group in ET.fromstring(svg).iter(f"{SVG}g"):
-        code = group.get("id", "")
+        code = group.get("data-iso", "")
         path = group.find(f"{SVG}path")
         if re.fullmatch(r"[A-Z]{3}", code) and path is not None:
             match = re.search(r"fill:\s*(#[0-9a-f]{6})", path.get("style", ""))
-            if match:
+            if match and (not shaded or match.group(1) != LAND):
                 out[code] = match.group(1)
     return out
 
@@ -55,10 +56,13 @@ def test_region_briefing_has_a_locator_map_with_alt_text_in_every_format(sahel: 
     assert role == "key-messages" and isinstance(picture.drawing, MapDrawing)
     assert "Sahel" in picture.alt and "Mali" in picture.alt
 
+    # The HTML edition holds the map inline: its countries are elements a
+    # browser names on hover and a screen reader reaches.
     html = sahel.html.decode("utf-8")
-    figures = re.findall(r'<figure class="picture">\s*<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)">'
-                         r"\s*<figcaption>", html)
-    assert figures == [picture.alt]
+    (label, body), = re.findall(r'<figure class="picture">\s*<svg role="group" aria-label="([^"]+)"[^>]*>(.*?)'
+                                r"</svg>\s*<figcaption>", html, flags=re.DOTALL)
+    assert label == picture.alt and "<img" not in html
+    assert '<g class="country" data-iso="MLI"><title>Mali</title>' in body
 
     from docx import Document
     doc = Document(io.BytesIO(sahel.docx))
@@ -95,10 +99,13 @@ def test_the_sahel_map_highlights_the_sahel_and_nothing_else(content: Content) -
     sahel = set(content.geo.places["sahel"].countries)
     assert {"MLI", "NER", "TCD"} <= sahel
     # Each highlighted country is a path of its own in the house colour;
-    # the rest of the world is one grey path.
+    # every other country too, in grey, with its code and Dutch name.
     assert colours == {code: LINTBLAUW for code in sahel}
-    land = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == "land")
-    assert LINTBLAUW not in ET.tostring(land, encoding="unicode")
+    groups = [g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("data-iso")]
+    assert len(groups) > 60 and len({g.get("data-iso") for g in groups}) == len(groups)
+    titles = {g.get("data-iso"): g.findtext(f"{SVG}title") for g in groups}
+    assert titles["MLI"] == "Mali" and titles["DZA"] == "Algerije" and titles["NLD"] == "Nederland"
+    assert all(titles.values())
 
 
 def test_every_region_has_a_map_of_its_own_countries(content: Content) -> None:
@@ -288,7 +295,7 @@ def test_the_png_is_the_svg_drawn(content: Content) -> None:
         return "#{:02x}{:02x}{:02x}".format(*image.getpixel((int(x_pt * scale), int(y_pt * scale))))
 
     # The SVG's path data, in hundredths of a point: Mali's first ring.
-    mali = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "MLI").find(f"{SVG}path")
+    mali = next(g for g in root.iter(f"{SVG}g") if g.get("data-iso") == "MLI").find(f"{SVG}path")
     assert mali is not None
     numbers = [int(n) for n in re.findall(r"-?\d+", mali.get("d", "").split("z")[0])]
     x, y, points = numbers[0], numbers[1], [(numbers[0], numbers[1])]

@@ -46,9 +46,12 @@ FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 COLUMN_MM = 132.0  # the PDF's text column
 MAP_HEIGHT_MM = (45.0, 68.0)  # a map is a quarter of a page at most: briefings stay compact
 PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
-MIN_STEP_MM = 0.45  # detail finer than this is not drawn
+# Outlines are thinned and simplified only as far as keeps each country's
+# area within 2 % of its outline's (tests/test_geometry.py): coarser, and
+# small or ragged countries (Denmark, the Philippines) shrink visibly.
+MIN_STEP_MM = 0.05  # detail finer than this is not drawn
 MIN_ISLAND_MM = 0.6  # nor islands smaller than this
-TOLERANCE_MM = 0.12  # a line simplified no further than this from the outline
+TOLERANCE_MM = 0.03  # a line simplified no further than this from the outline
 BORDER_PT = 0.3  # the white line between countries
 FAMILY = "Noto Sans"
 CAP_HEIGHT = 0.714  # Noto Sans, in ems: a label is centred on its capitals
@@ -168,20 +171,28 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
         rings: list[list[Point]] = []
         for flat in sorted(country["rings"], key=len, reverse=True):
             lons, lats = flat[0::2], flat[1::2]
-            # Far outside the view: not worth projecting.
-            if max(lats) / 100 < south - 25 or min(lats) / 100 > north + 25:
+            # Not worth projecting when surely outside the picture; only
+            # cheap tests that cannot be wrong: an equal-earth view's
+            # longitudes, a ring wholly on the far side of an azimuthal one.
+            # (Latitude says little: a polar view's corners reach far south.)
+            if name == "equal-earth" and (max(lons) / 100 < west - 1 or min(lons) / 100 > east + 1):
                 continue
-            if name == "equal-earth" and (max(lons) / 100 < west or min(lons) / 100 > east):
-                continue
-            if (name == "laea" and abs(center[1]) < 45
-                    and min(abs((lon / 100 - center[0] + 180) % 360 - 180) for lon in lons) > 100):
-                continue  # the far side of the globe (seen from above a pole, longitude says nothing)
             projected = [project(x / 100, y / 100) for x, y in zip(lons, lats, strict=True)]
             if any(p is None for p in projected):
+                continue  # past the horizon, where the azimuthal projection tears
+            points = [p for p in projected if p is not None]
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            if max(xs) < x0 or min(xs) > x1 or max(ys) < y0 or min(ys) > y1:
                 continue
-            ring = clip(simplify(_thin([p for p in projected if p is not None], step), tolerance), box)
+            ring = clip(simplify(_thin(points, step), tolerance), box)
             if len(ring) < 3:
-                continue
+                # Smaller than the detail the map draws: an islet is left
+                # out, but a country keeps its largest part, unthinned.
+                if rings:
+                    continue
+                ring = clip(points, box)
+                if len(ring) < 3:
+                    continue
             xs, ys = [p[0] for p in ring], [p[1] for p in ring]
             # An islet is left out, but never a country's largest part.
             if rings and max(xs) - min(xs) < smallest and max(ys) - min(ys) < smallest:
@@ -200,14 +211,14 @@ def _map(d: MapDrawing) -> Scene:
     for shade in d.shades:
         for code in shade.countries:
             level[code] = max(level.get(code, -1), shade.level)
-    # The countries in grey as one path, the shaded ones each as its own
-    # (with its code as id): a tenth of the shapes to draw, and of the SVG
-    # elements for WeasyPrint to read.
-    shapes = [Shape("sea", rectangle(0, 0, width, height), fill=SEA),
-              Shape("land", Outline.join([o for code, o in frame.rings.items() if code not in level]),
-                    fill=LAND, stroke=BORDER, width=BORDER_PT)]
-    shapes += [Shape(code, outline, fill=FILLS[level[code]], stroke=BORDER, width=BORDER_PT)
-               for code, outline in frame.rings.items() if code in level]
+    # Each country its own element, with its code and name: a reader
+    # hovering over it (or a screen reader) learns which country it is.
+    countries = world(d.path, d.world_digest)
+    name = "name_nl" if d.language == "nl" else "name"
+    shapes = [Shape("sea", rectangle(0, 0, width, height), fill=SEA)]
+    shapes += [Shape("country", outline, fill=FILLS[level[code]] if code in level else LAND, stroke=BORDER,
+                     width=BORDER_PT, iso=code, title=str(countries[code].get(name) or code))
+               for code, outline in frame.rings.items()]
     for shade in d.shades:
         if shade.north_of is not None:
             parallel = [project(lon, shade.north_of) for lon in range(-180, 181, 2)]

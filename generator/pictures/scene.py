@@ -24,7 +24,7 @@ from __future__ import annotations
 import io
 import zlib
 from dataclasses import dataclass
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
@@ -87,8 +87,11 @@ def rectangle(x: float, y: float, width: float, height: float) -> Outline:
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """An outline filled and/or stroked; `id` names it in the SVG (a
-    country's code, "land", "legend")."""
+    """An outline filled and/or stroked; `id` names its part in the SVG
+    (as a class: "sea", "legend"; two pictures inline in one page must not
+    share element ids). A country carries its ISO 3166-1 alpha-3 code and
+    its name, which the SVG gives as `data-iso` and a `<title>` (shown on
+    hover, read by screen readers)."""
 
     id: str
     outline: Outline
@@ -97,6 +100,8 @@ class Shape:
     width: float = 0.0  # of the stroke, in points
     dash: tuple[float, ...] = ()  # on, off, … in points
     opacity: float = 1.0
+    iso: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,19 +116,24 @@ def svg(scene: Scene) -> bytes:
     out = ['<?xml version="1.0" encoding="utf-8"?>\n'
            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w / SCALE:g}pt" height="{h / SCALE:g}pt" '
            f'viewBox="0 0 {w} {h}">\n']
-    for shape in scene.shapes:
-        if not shape.outline.d:
-            continue
-        style = [f"fill: {shape.fill}"]
-        if shape.stroke != "none" and shape.width > 0:
-            style += [f"stroke: {shape.stroke}", f"stroke-width: {shape.width * SCALE:g}", "stroke-linejoin: round"]
-            if shape.dash:
-                style.append("stroke-dasharray: " + " ".join(f"{d * SCALE:g}" for d in shape.dash))
-        if shape.opacity != 1.0:
-            style.append(f"opacity: {shape.opacity:g}")
-        out.append(f'<g id={quoteattr(shape.id)}><path d="{shape.outline.d}" style="{"; ".join(style)}"/></g>\n')
+    out.extend(_element(shape) for shape in scene.shapes if shape.outline.d)
     out.append("</svg>\n")
     return "".join(out).encode("utf-8")
+
+
+def _element(shape: Shape) -> str:
+    style = [f"fill: {shape.fill}"]
+    if shape.stroke != "none" and shape.width > 0:
+        style += [f"stroke: {shape.stroke}", f"stroke-width: {shape.width * SCALE:g}", "stroke-linejoin: round"]
+        if shape.dash:
+            style.append("stroke-dasharray: " + " ".join(f"{d * SCALE:g}" for d in shape.dash))
+    if shape.opacity != 1.0:
+        style.append(f"opacity: {shape.opacity:g}")
+    # Names come from content: escaped, so they stay text.
+    data = f" data-iso={quoteattr(shape.iso)}" if shape.iso else ""
+    title = f"<title>{escape(shape.title)}</title>" if shape.title else ""
+    return (f'<g class={quoteattr(shape.id)}{data}>{title}<path d="{shape.outline.d}" '
+            f'style="{"; ".join(style)}"/></g>\n')
 
 
 def png(scene: Scene, dpi: float) -> bytes:

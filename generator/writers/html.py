@@ -45,7 +45,8 @@ class TemplateContext(TypedDict):
     contents: list[ContentsEntry]
     inline_css: str  # screen only; "" for print
     stylesheets: tuple[str, ...]  # print only: file: URLs of the stylesheets in templates/
-    picture_uri: Callable[[Picture], str]  # a picture as a data: URI (SVG), in both media
+    picture_uri: Callable[[Picture], str]  # a picture as a data: URI (SVG): the print media's <img>
+    picture_svg: Callable[[Picture], markupsafe.Markup]  # a picture as inline SVG: the screen page's
 
 
 def contents_of(briefing: Briefing) -> list[ContentsEntry]:
@@ -118,6 +119,7 @@ class HtmlWriter:
             stylesheets=tuple(f"{self.templates.resolve().as_uri()}/{name}" for name in STYLESHEETS["print"])
             if media == "print" and linked else (),
             picture_uri=self.picture_uri,
+            picture_svg=self.picture_svg,
         )
         try:
             return self.template().render(**context)
@@ -132,6 +134,17 @@ class HtmlWriter:
         not inline SVG, so that the ids of two pictures cannot clash)."""
         svg = pictures.render(picture.drawing, "svg", self.templates)
         return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+    def picture_svg(self, picture: Picture) -> markupsafe.Markup:
+        """The picture as SVG inside the page (the HTML edition): each
+        country's name then shows on hover and reaches screen readers.
+        Safe to mark as markup: the SVG is written by `pictures` (element
+        classes, never ids, so two maps on one page cannot clash), and
+        every name in it is escaped there; the alt text is escaped here."""
+        svg = pictures.render(picture.drawing, "svg", self.templates).decode("utf-8")
+        body = svg[svg.index("<svg"):]
+        label = markupsafe.escape(picture.alt)
+        return markupsafe.Markup(body.replace("<svg ", f'<svg role="group" aria-label="{label}" ', 1))
 
     def render(self, briefing: Briefing) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))
