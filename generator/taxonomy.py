@@ -130,6 +130,9 @@ class Taxonomy:
     kind: str
     entries: tuple[Entry, ...]
     _by_key: dict[str, Entry] = field(default_factory=dict, repr=False)
+    # Slugs of covered places ('mali' -> sahel). Not keys: a place is
+    # suggested, never silently taken for its region.
+    _by_place: dict[str, Entry] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -137,6 +140,9 @@ class Taxonomy:
         for entry in self.entries:
             for name in (entry.label_nl, entry.label_en, *entry.aliases):
                 self._by_key.setdefault(slugify(name), entry)
+        for entry in self.entries:
+            for place in entry.covers:
+                self._by_place.setdefault(slugify(place), entry)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -153,13 +159,39 @@ class Taxonomy:
         return entry
 
     def suggest(self, key: str) -> str | None:
-        """The closest id or alias slug, for 'did you mean' messages."""
+        """The id of the closest entry, for 'did you mean' messages: an exact
+        id, label or alias, then a place an entry covers ('Mali' -> sahel,
+        before 'Somalië' can claim it as a near spelling), then a prefix,
+        then the nearest spelling."""
         wanted = slugify(key) or key
-        candidates = list(self._by_key)
-        # 'cyber' means 'cyber-security': a prefix beats edit distance.
-        prefixed = [c for c in candidates if c.startswith(wanted) or wanted.startswith(c)]
-        best = prefixed or difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
-        return self._by_key[best[0]].id if best else None
+        exact = self._by_key.get(wanted) or self._by_place.get(wanted)
+        if exact is not None:
+            return exact.id
+        found = self._prefixed(wanted) or self._spelled_like(wanted)
+        return found.id if found else None
+
+    def _prefixed(self, wanted: str) -> Entry | None:
+        # 'cyber' means 'cyber-security': a prefix beats edit distance. Only
+        # a key may be shorter than what was typed; short places ('VS',
+        # 'AU') would otherwise claim every word that starts like them.
+        for slug, entry in self._by_key.items():
+            if slug.startswith(wanted) or wanted.startswith(slug):
+                return entry
+        for slug, entry in self._by_place.items():
+            if slug.startswith(wanted):
+                return entry
+        return None
+
+    def _spelled_like(self, wanted: str) -> Entry | None:
+        # Places are many and short, so a loose cutoff would turn 'energie'
+        # into 'Georgië'; they must be spelled nearly right ('afganistan').
+        best: tuple[float, Entry] | None = None
+        for names, cutoff in ((self._by_key, 0.6), (self._by_place, 0.8)):
+            for name in difflib.get_close_matches(wanted, list(names), n=1, cutoff=cutoff):
+                score = difflib.SequenceMatcher(None, name, wanted).ratio()
+                if best is None or score > best[0]:  # a key wins a tie
+                    best = (score, names[name])
+        return best[1] if best else None
 
     @cached_property
     def _terms(self) -> tuple[tuple[Entry, Terms], ...]:

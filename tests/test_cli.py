@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from generator.content import Content
+
 Cli = Callable[..., object]
 
 
@@ -25,6 +27,9 @@ def test_build_one_briefing_by_alias(cli: Cli, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("argv", "message"), [
     (["build", "--region", "sahl"], "unknown region 'sahl' — did you mean 'sahel'?"),
     (["build", "--theme", "cyber"], "unknown theme 'cyber' — did you mean 'cyber-security'?"),
+    # A covered place names its region before a name that merely contains it ('Somalië').
+    (["build", "--region", "mali"], "unknown region 'mali' — did you mean 'sahel'?"),
+    (["build", "--region", "somalia"], "unknown region 'somalia' — did you mean 'horn-of-africa'?"),
     (["build", "--region", "sahel", "--format", "pdf,odt"], "unknown format 'odt'"),
     (["build"], "give --all or --matrix, or one or more of --region, --theme, --ministry"),
     (["build", "--all", "--region", "sahel"], "give --all or --matrix, or one or more of"),
@@ -38,6 +43,18 @@ def test_usage_errors_exit_2(cli: Cli, tmp_path: Path, argv: list[str], message:
     assert message in run.err  # type: ignore[attr-defined]
     assert "Traceback" not in run.err  # type: ignore[attr-defined]
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("key", "region"), [
+    ("mali", "sahel"), ("Mali", "sahel"), ("niger", "sahel"), ("Burkina Faso", "sahel"),
+    ("somalie", "horn-of-africa"), ("Somalië", "horn-of-africa"), ("afghanistan", "asia"),
+    ("afganistan", "asia"),  # a place spelled nearly right
+    ("arabische-regio", "middle-east"),  # an alias beats another region's covered place
+    ("energie", None),  # places are short: a loose likeness is no suggestion
+])
+def test_did_you_mean_knows_covered_places(content: Content, key: str, region: str | None) -> None:
+    # Suggested only: `--region mali` above is still an error, not the Sahel.
+    assert content.taxonomies["region"].suggest(key) == region
 
 
 def test_empty_selection_exits_1(cli: Cli, tmp_path: Path) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import io
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +51,26 @@ def test_the_page_works_without_javascript(client: TestClient) -> None:
     assert 'href="/briefings/region-sahel+theme-terrorism.html"' not in chosen.text  # HTML not chosen
     union = client.get("/?region=sahel&region=horn-of-africa", headers=HTML)
     assert "Briefing Hoorn van Afrika of Sahel" in union.text and "elke passage over een van beide" in union.text
+
+
+def _filter_names(page: str) -> dict[str, list[str]]:
+    """Per subject id, the names the page's filter matches what is typed against."""
+    choices = re.findall(r"data-names='([^']*)'>\s*<input [^>]*value=\"([^\"]+)\"", page)
+    return {value: json.loads(html.unescape(names)) for names, value in choices}
+
+
+def test_the_filter_knows_covered_places(client: TestClient) -> None:
+    page = client.get("/", headers=HTML).text
+    names = _filter_names(page)
+    subjects = client.get("/api/subjects").json()
+    assert len(names) == sum(len(entries) for entries in subjects.values())  # every subject has its names
+    assert {"Sahel", "Westelijke Sahel", "Mali", "Niger", "Burkina Faso"} <= set(names["sahel"])
+    assert {"Hoorn van Afrika", "Horn of Africa", "Somalië"} <= set(names["horn-of-africa"])
+    assert "Afghanistan" in names["asia"] and "cyber-security" in names["cyber-security"]
+    # The script ranks a whole name ('Mali') above one that contains it ('Somalië').
+    assert "function rank(choice, query)" in page and "name === query ? 0" in page
+    sahel = next(e for e in subjects["regions"] if e["id"] == "sahel")
+    assert "Mali" in sahel["covers"]  # programs get the covered places too
 
 
 def test_the_page_says_what_is_wrong(client: TestClient) -> None:

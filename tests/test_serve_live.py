@@ -5,6 +5,7 @@ number and time and go to 127.0.0.1 only."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -119,6 +120,34 @@ def test_a_person_in_a_browser_gets_the_sahel_terrorism_pdf(server: Server, tmp_
             page.keyboard.press("Enter")
             page.wait_for_selector("h2:has-text('Briefing Cyberveiligheid')")
             assert "theme=cyber-security" in page.url
+        finally:
+            browser.close()
+
+
+@pytest.mark.slow
+def test_typing_a_covered_place_finds_its_region_first(server: Server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+
+            def shown() -> list[str]:
+                """The regions the filter shows, top to bottom."""
+                return list(page.eval_on_selector_all(
+                    "input[name=region]", "boxes => boxes.filter(b => !b.closest('label').hidden).map(b => b.value)"))
+
+            page.goto(server.url + "/")
+            page.fill("#search", "Mali")
+            # Somalië contains 'mali' and still shows, but after the Sahel, which covers Mali.
+            assert shown() == ["sahel", "horn-of-africa"]
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.value") == "sahel"
+            page.fill("#search", "somalie")  # without its diaeresis
+            assert shown()[0] == "horn-of-africa"
+            page.fill("#search", "")  # every subject again, in the order of the page
+            assert shown() == [e["id"] for e in json.loads(get(server.url + "/api/subjects")[2])["regions"]]
         finally:
             browser.close()
 

@@ -156,7 +156,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     async def subjects(request: Request) -> Response:
         return JSONResponse({GROUP_TITLES_EN[k]: [
             {"id": e.id, "label_nl": e.label_nl, "label_en": e.label_en, "aliases": list(e.aliases),
-             "description": e.description, "passages": counts[k, e.id]}
+             "covers": list(e.covers), "description": e.description, "passages": counts[k, e.id]}
             for e in content.taxonomies[k].entries] for k in SELECTOR_KINDS})
 
     async def catalogue_list(request: Request) -> Response:
@@ -274,7 +274,7 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
     groups = [{
         "kind": kind, "title": words.kind(kind, "kinds_plural"), "label": words.kind(kind),
         "entries": [{"id": e.id, "label": e.label_nl, "aliases": list(e.aliases), "label_en": e.label_en,
-                     "passages": counts[kind, e.id],
+                     "covers": list(e.covers), "passages": counts[kind, e.id],
                      "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],
     } for kind in SELECTOR_KINDS]
     return {"groups": groups, "formats": [{"id": f, "label": FORMAT_LABELS[f], "checked": f in (formats or FORMATS)}
