@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .content import Content, Passage
 from .errors import UsageError
-from .geo import Geo, Place, View
+from .geo import Geo, Place, PlaceName, View
 from .labels import DEFAULT_TEMPLATES, Labels, load_labels
 from .model import (
     Block,
@@ -36,6 +36,7 @@ from .model import (
     Footnote,
     Furniture,
     MapDrawing,
+    MapLabel,
     Metadata,
     Paragraph,
     Picture,
@@ -47,7 +48,7 @@ from .model import (
 )
 from .select import Excerpt, PageRange, Selection, excerpt_pages
 from .sentences import split as split_sentences
-from .taxonomy import SELECTOR_KINDS, Entry, slugify
+from .taxonomy import SELECTOR_KINDS, Entry, Words, slugify
 
 # Words that date a row to the strategy's own "now".
 RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", "op dit moment")
@@ -65,6 +66,9 @@ MAX_NAMED_COUNTRIES = 8
 # How far (degrees) a region may reach past a view's bounds and still be held by it.
 VIEW_SLACK = 4.0
 MAX_MARKING_LENGTH = 60
+# A chart stands beside the table of its figures: with fewer bars than
+# this it only repeats the table's rows, and is left out.
+MIN_CHART_BARS = 3
 
 
 def validate_marking(marking: str) -> str:
@@ -611,12 +615,13 @@ def _figures(content: Content, selection: Selection, anchors: _Anchors, words: L
 
 def _charts(content: Content, selection: Selection, words: Labels) -> list[Picture]:
     """A chart for each set of comparable figures (content/charts.yaml) of
-    which this briefing holds two or more; a figure alone stays a row."""
+    which this briefing holds at least MIN_CHART_BARS; fewer stay rows of
+    the table."""
     held = {f.id: f for f in selection.figures}
     pictures = []
     for chart in content.charts:
         bars = [(bar, held[bar.figure]) for bar in chart.bars if bar.figure in held]
-        if len(bars) < 2:
+        if len(bars) < MIN_CHART_BARS:
             continue
         drawn = tuple(ChartBar(bar.label, bar.value, figure.value) for bar, figure in bars)
         passages = list(dict.fromkeys(figure.passage for _, figure in bars))
@@ -633,40 +638,83 @@ def _charts(content: Content, selection: Selection, words: Labels) -> list[Pictu
 # -- maps -------------------------------------------------------------------
 
 
-def _country_names(geo: Geo, codes: Iterable[str], words: Labels) -> str:
+def _country_names(geo: Geo, codes: Iterable[str], words: Labels, every: bool = False) -> str:
+    """'Mali en Niger'; beyond MAX_NAMED_COUNTRIES '16 landen', or with
+    `every` '16 landen: Benin, …'."""
     english = words.text("language") == "en"
     names = sorted((geo.countries[c].name_en if english else geo.countries[c].name_nl) for c in codes)
     if len(names) > MAX_NAMED_COUNTRIES:
+        if every:
+            return words.text("pictures.locator.many_named", n=len(names), names=_join(names, words.text("and")))
         return words.text("pictures.locator.many", n=len(names))
     return _join(names, words.text("and"))
 
 
-def _reach(geo: Geo, place: Place) -> tuple[float, float, float, float]:
-    """The longitude/latitude box of a region's countries (each by its
-    largest part, so that an overseas territory does not stretch it)."""
-    boxes = [geo.countries[c].extent for c in place.countries]
-    if place.north_of is not None:
-        boxes.append((-180.0, place.north_of, 180.0, min(place.north_of + 1, 90.0)))
+def _reach(geo: Geo, codes: Iterable[str], north_of: float | None) -> tuple[float, float, float, float]:
+    """The longitude/latitude box of countries (each by its largest part,
+    so that an overseas territory does not stretch it) and of the area
+    north of a latitude."""
+    boxes = [geo.countries[c].extent for c in codes]
+    if north_of is not None:
+        boxes.append((-180.0, north_of, 180.0, min(north_of + 1, 90.0)))
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _view_for(geo: Geo, places: Sequence[Place]) -> View:
+def _view_for(geo: Geo, places: Sequence[Place], groups: Sequence[tuple[tuple[str, ...], float | None]] = ()
+              ) -> View:
     """The regions' own view when they share one; else the first theme
-    view that holds them all; else the last, widest."""
+    view that holds every region and group of countries; else the last,
+    widest."""
     own = {p.view for p in places}
-    if len(own) == 1:
+    if len(own) == 1 and not groups:
         return geo.views[own.pop()]
+    reaches = [_reach(geo, p.countries, p.north_of) for p in places] + [_reach(geo, *g) for g in groups]
     for name in geo.theme_views:
         west, south, east, north = geo.views[name].bounds
         if all(w >= west - VIEW_SLACK and s >= south - VIEW_SLACK and e <= east + VIEW_SLACK
-               and n <= north + VIEW_SLACK for w, s, e, n in (_reach(geo, p) for p in places)):
+               and n <= north + VIEW_SLACK for w, s, e, n in reaches):
             return geo.views[name]
     return geo.views[geo.theme_views[-1]]
 
 
-def _map(geo: Geo, view: View, shades: tuple[Shade, ...], words: Labels, legend: str = "") -> MapDrawing:
+def _map(geo: Geo, view: View, shades: tuple[Shade, ...], words: Labels, legend: str = "",
+         labels: tuple[MapLabel, ...] = ()) -> MapDrawing:
     return MapDrawing(view.projection, view.center, view.bounds, shades, legend, geo.digest, str(geo.world),
-                      words.text("language"))
+                      words.text("language"), labels)
+
+
+# A locator map names its region and at most this many neighbours.
+NEIGHBOUR_LABELS = 3
+
+
+def _locator_labels(content: Content, geo: Geo, regions: Sequence[Entry], view: View,
+                    words: Labels) -> tuple[MapLabel, ...]:
+    """The map's regions by name, and the nearest regions the view holds
+    whole that share no country with them (so that no label claims
+    another's land), nearest first."""
+    def label(entry: Entry, main: bool) -> MapLabel:
+        place = geo.places[entry.id]
+        at = (0.0, (place.north_of + 90) / 2) if not place.countries and place.north_of is not None else None
+        return MapLabel(_name(entry, words), place.countries, main, at)
+
+    def centre(place: Place) -> tuple[float, float]:
+        west, south, east, north = _reach(geo, place.countries, place.north_of)
+        return (west + east) / 2, (south + north) / 2
+
+    ours = {c for e in regions for c in geo.places[e.id].countries}
+    here = [centre(geo.places[e.id]) for e in regions]
+    west, south, east, north = view.bounds
+
+    def inside(place: Place) -> bool:
+        w, s, e, n = _reach(geo, place.countries, None)
+        return w >= west - VIEW_SLACK and s >= south - VIEW_SLACK and e <= east + VIEW_SLACK and n <= north + VIEW_SLACK
+
+    others = [e for e in content.taxonomies["region"].entries
+              if e not in regions and geo.places[e.id].countries and inside(geo.places[e.id])
+              and not ours & set(geo.places[e.id].countries)]
+    others.sort(key=lambda e: min((centre(geo.places[e.id])[0] - x) ** 2 + (centre(geo.places[e.id])[1] - y) ** 2
+                                  for x, y in here))
+    return (*(label(e, True) for e in regions), *(label(e, False) for e in others[:NEIGHBOUR_LABELS]))
 
 
 def _view_name(view: View, words: Labels) -> str:
@@ -684,50 +732,122 @@ def _locator(content: Content, selection: Selection, words: Labels) -> Picture |
     codes = tuple(sorted({c for p in places for c in p.countries}))
     north_of = next((p.north_of for p in places if p.north_of is not None), None)
     countries = _country_names(geo, codes, words) if codes else ""
+    # The alternative text names every country, however many.
+    named = _country_names(geo, codes, words, every=True) if codes else ""
     if north_of is not None:
         area = words.text("pictures.locator.north_of", latitude=f"{north_of:g}".replace(".", ","))
         countries = _join([countries, area] if countries else [area], words.text("and"))
+        named = _join([named, area] if named else [area], words.text("and"))
     view = _view_for(geo, places)
     name = _join([_name(e, words) for e in regions], words.text("and"))
     phrase = _join([e.phrase for e in regions], words.text("and"))
     return Picture(
-        _map(geo, view, (Shade(0, codes, north_of=north_of),), words),
+        _map(geo, view, (Shade(0, codes, north_of=north_of),), words,
+             labels=_locator_labels(content, geo, regions, view, words)),
         caption=words.text("pictures.locator.caption", region=name, countries=countries,
                            credit=words.text("pictures.credit")),
-        alt=words.text("pictures.locator.alt", view=_view_name(view, words), region=phrase, countries=countries))
+        alt=words.text("pictures.locator.alt", view=_view_name(view, words), region=phrase, countries=named))
+
+
+# What a place is on a map: (countries, regions). Two names of one place
+# ("Europa", "trans-Atlantisch") are one place.
+Target = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def linked_places(content: Content, selection: Selection) -> Counter[Target]:
+    """The places the briefing's printed text links to its subjects, each
+    with the number of passages that do: a place named in a sentence that
+    names a subject, or in a passage about a subject and about the place
+    (about its region, not only mentioning it)."""
+    geo = content.geo
+    counts: Counter[Target] = Counter()
+    if geo is None:
+        return counts
+    subjects = [e for e in selection.subjects if e.kind != "region"]
+    for passage in selection.passages:
+        depth = selection.depths[passage.id]
+        about = depth.full and not any(e.id in passage.mentions for e in subjects)
+        about_regions = {r for r in passage.regions if r not in passage.mentions}
+        sentences = split_sentences(passage.text)
+        printed = depth.excerpt.sentences if depth.excerpt is not None else range(len(sentences))
+        linked: set[Target] = set()
+        for i in printed:
+            words = Words(sentences[i])
+            named = [_target(p) for p in geo.named_in(words)]
+            if not named:
+                continue
+            if any(content.taxonomies[e.kind].names(e.id, words) for e in subjects):
+                linked.update(named)
+            elif about:
+                linked.update(t for t in named if _regions_of(geo, t) & about_regions)
+        counts.update(linked)
+    return counts
+
+
+def _target(place: PlaceName) -> Target:
+    return place.countries, place.regions
+
+
+def _regions_of(geo: Geo, target: Target) -> set[str]:
+    """The regions a place is, or lies in."""
+    countries, regions = target
+    return set(regions) | {r for r, p in geo.places.items() if set(countries) & set(p.countries)}
+
+
+# A theme map that would shade more than this share of the regions says
+# nothing about where: it is left out.
+WHERE_MAX_SHARE = 2 / 3
 
 
 def _where(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section | None:
-    """For a briefing not about a region: the regions its passages concern,
-    shaded by how many; none when fewer than two regions are involved."""
+    """For a briefing not about a region: the places its text links to its
+    subject, at the finest level the text names them (a country where it
+    names a country, a region only where it names the region), shaded by
+    how many passages do. None when no place is linked, or when more than
+    two thirds of the regions are."""
     geo = content.geo
     if geo is None or any(e.kind == "region" for e in selection.subjects):
         return None
-    counts: Counter[str] = Counter()
-    for passage in selection.passages:
-        counts.update(r for r in passage.tags("region") if r in geo.places)
-    if len(counts) < 2:
+    counts = linked_places(content, selection)
+    touched = set().union(*(_regions_of(geo, t) for t in counts)) if counts else set()
+    if not counts or len(touched) > WHERE_MAX_SHARE * len(geo.places):
         return None
-    taxonomy = content.taxonomies["region"]
-    order = {e.id: i for i, e in enumerate(taxonomy.entries)}
-    ranked = sorted(counts, key=lambda r: (-counts[r], order[r]))
     classes = words.list("pictures.where.classes")
 
     def level(n: int) -> int:
         return max(i + 1 for i, start in enumerate(WHERE_CLASSES) if n >= start)
 
-    shades = []
-    for lvl in sorted({level(counts[r]) for r in ranked}):
-        members = [geo.places[r] for r in ranked if level(counts[r]) == lvl]
-        shades.append(Shade(lvl, tuple(sorted({c for p in members for c in p.countries})), classes[lvl - 1],
-                            next((p.north_of for p in members if p.north_of is not None), None)))
-    view = _view_for(geo, [geo.places[r] for r in ranked])
-    regions = "; ".join(words.count("pictures.where.region", counts[r], region=_name(taxonomy[r], words))
-                        for r in ranked)
+    shaded: dict[str, int] = {}
+    north: dict[int, float] = {}
+    for (codes, region_ids), n in counts.items():
+        for code in [*codes, *(c for r in region_ids for c in geo.places[r].countries)]:
+            shaded[code] = max(shaded.get(code, 0), level(n))
+        for r in region_ids:
+            if geo.places[r].north_of is not None:
+                north[level(n)] = min(north.get(level(n), 90.0), geo.places[r].north_of or 90.0)
+    # Every class up to the darkest drawn is in the legend, drawn or not,
+    # so that the scale reads without a gap.
+    top = max([*shaded.values(), *north])
+    shades = tuple(Shade(lvl, tuple(sorted(c for c, v in shaded.items() if v == lvl)), classes[lvl - 1],
+                         north.get(lvl)) for lvl in range(1, top + 1))
+    view = _view_for(geo, [geo.places[r] for _, regions in counts for r in regions],
+                     [(countries, None) for countries, _ in counts if countries])
+    taxonomy = content.taxonomies["region"]
+    english = words.text("language") == "en"
+
+    def name(target: Target) -> str:
+        countries, regions = target
+        if regions:
+            return _join([_name(taxonomy[r], words) for r in regions], words.text("and"))
+        return _join([geo.countries[c].name_en if english else geo.countries[c].name_nl for c in countries],
+                     words.text("and"))
+
+    ranked = sorted(counts, key=lambda p: (-counts[p], name(p)))
+    places = "; ".join(words.count("pictures.where.place", counts[p], place=name(p)) for p in ranked)
     picture = Picture(
-        _map(geo, view, tuple(shades), words, words.text("pictures.where.legend")),
+        _map(geo, view, shades, words, words.text("pictures.where.legend")),
         caption=words.text("pictures.where.caption", credit=words.text("pictures.credit")),
-        alt=words.text("pictures.where.alt", view=_view_name(view, words), regions=regions))
+        alt=words.text("pictures.where.alt", view=_view_name(view, words), places=places))
     title = words.text("pictures.where.title")
     return Section(title, anchors(title), 1, blocks=(Paragraph(words.text("pictures.where.intro"), style="intro"),
                                                      picture), role="where")

@@ -1,12 +1,15 @@
 """Where regions lie: the country outlines and the region -> countries
 mapping the maps are drawn from, read and checked with the rest of content.
 
-content/geo/ holds two files (see README, "Maps and charts"):
+content/geo/ holds three files (see README, "Maps and charts"):
 
     world.json     Natural Earth's country outlines, made once by
                    tools/make_world.py (source, version and licence inside)
     regions.yaml   per region its countries and the view its map shows,
                    the views, and the views a theme map may use
+    places.yaml    the place names the text uses, and the countries or
+                   regions each stands for (what a theme map may shade);
+                   optional: without it, theme maps are left out
 
 The folder is optional: content without it has no maps (a small test
 content set, say). When it is there, both files must be, and every
@@ -23,16 +26,18 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .errors import Location, Problem
-from .taxonomy import Taxonomy, did_you_mean
+from .taxonomy import Taxonomy, Terms, Words, did_you_mean
 from .yamlio import LocatedDict, read_yaml
 
 GEO_DIR = "geo"
 WORLD = "world.json"
 PLACES = "regions.yaml"
+NAMES = "places.yaml"
 PROJECTIONS = ("laea", "equal-earth")
 
 
@@ -61,6 +66,18 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceName:
+    """Names the text uses for one place, and what the place is on a map:
+    countries, whole regions, or nothing (`none` says why)."""
+
+    names: tuple[str, ...]
+    countries: tuple[str, ...]
+    regions: tuple[str, ...]
+    none: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Country:
     code: str
     name_nl: str
@@ -76,6 +93,18 @@ class Geo:
     views: dict[str, View]
     theme_views: tuple[str, ...]
     places: dict[str, Place]
+    names: tuple[PlaceName, ...] = ()
+
+    def named_in(self, words: Words) -> list[PlaceName]:
+        """The places (that a map can show) named in `words`, as whole
+        words: 'Afrika' is not named in 'Noord-Afrika', 'Niger' not in
+        'Nigeria'."""
+        return [place for place, terms in _terms(self.names) if terms.first_match(words) is not None]
+
+
+@cache
+def _terms(names: tuple[PlaceName, ...]) -> tuple[tuple[PlaceName, Terms], ...]:
+    return tuple((p, Terms(p.names)) for p in names if not p.none)
 
 
 def read_world(path: Path) -> tuple[str, dict[str, Any]]:
@@ -140,7 +169,64 @@ def load_geo(root: Path, regions: Taxonomy, problems: list[Problem]) -> Geo | No
     views = checker.views(data)
     theme_views = checker.theme_views(data, views)
     places = checker.places(data, views, regions)
-    return Geo(world_path, digest, countries, views, theme_views, places)
+    names: tuple[PlaceName, ...] = ()
+    if (folder / NAMES).is_file():
+        names = _load_names(folder / NAMES, countries, regions, problems)
+    return Geo(world_path, digest, countries, views, theme_views, places, names)
+
+
+def _load_names(path: Path, countries: dict[str, Country], regions: Taxonomy,
+                problems: list[Problem]) -> tuple[PlaceName, ...]:
+    """places.yaml, checked: every entry names a place and says what it is,
+    every code and region exists, no name is given twice, and every name a
+    region's label, aliases and `covers` use is placed."""
+    data = read_yaml(path, problems)
+    items = data.get("places") if isinstance(data, LocatedDict) else None
+    if not isinstance(items, list):
+        problems.append(Problem(Location(path), "expected a mapping with 'places', a list of entries"))
+        return ()
+    checker = _Checker(path, countries, problems)
+    out: list[PlaceName] = []
+    seen: dict[str, int] = {}
+    for item in items:
+        if not isinstance(item, LocatedDict):
+            problems.append(Problem(Location(path), "each place must be a mapping with 'names'"))
+            continue
+        line = item.line
+        for key in item:
+            if key not in ("names", "countries", "regions", "none"):
+                checker.error(item.line_of(key), f"unknown field '{key}'"
+                                                 f"{_hint(str(key), ('names', 'countries', 'regions', 'none'))}")
+        names = item.get("names")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
+            checker.error(line, "'names' must be a list of the names the text uses")
+            continue
+        for name in names:
+            key = " ".join(name.lower().split())
+            if key in seen:
+                checker.error(line, f"'{name}' is placed twice (also at line {seen[key]})")
+            seen.setdefault(key, line)
+        label = f"place '{names[0]}'"
+        codes = [c for c in (checker.country(code, item.line_of("countries"), label)
+                             for code in item.get("countries") or []) if c]
+        region_ids = [str(r) for r in item.get("regions") or []]
+        for region_id in region_ids:
+            entry = regions.get(region_id)
+            if entry is None or entry.id != region_id:
+                checker.error(item.line_of("regions"), f"{label}: unknown region '{region_id}'"
+                                                       f"{did_you_mean(regions, region_id)}")
+        none = str(item.get("none") or "").strip()
+        if sum(bool(x) for x in (codes or item.get("countries"), region_ids, none)) != 1:
+            checker.error(line, f"{label}: give exactly one of 'countries', 'regions' or 'none' (why it is no "
+                                "place on a map)")
+        out.append(PlaceName(tuple(names), tuple(codes), tuple(region_ids), none, Location(path, line)))
+    for entry in regions.entries:
+        for name in (entry.label_nl, *entry.aliases, *entry.covers):
+            if " ".join(name.lower().split()) not in seen:
+                problems.append(Problem(Location(path), f"region '{entry.id}' names '{name}' ({entry.location}), "
+                                        "which places.yaml does not place: add it with its countries, regions or "
+                                        "none"))
+    return tuple(out)
 
 
 def _hint(word: str, choices: Any) -> str:
@@ -215,7 +301,7 @@ class _Checker:
                 self.error(line, f"theme_views: unknown view '{name}'{_hint(name, views)}")
         return tuple(v for v in value if v in views)
 
-    def country(self, code: Any, line: int, region: str) -> str | None:
+    def country(self, code: Any, line: int, owner: str) -> str | None:
         text = str(code)
         if text in self.countries:
             return text
@@ -227,7 +313,7 @@ class _Checker:
         else:
             best = difflib.get_close_matches(text.upper(), sorted(self.countries), n=1)
             hint = f" — did you mean '{best[0]}' ({self.countries[best[0]].name_nl})?" if best else ""
-        self.error(line, f"region '{region}': unknown country '{text}'{hint} (ISO 3166-1 alpha-3 codes, as in "
+        self.error(line, f"{owner}: unknown country '{text}'{hint} (ISO 3166-1 alpha-3 codes, as in "
                          f"{WORLD})")
         return None
 
@@ -247,9 +333,12 @@ class _Checker:
                 self.error(line, f"region '{region_id}' must be a mapping with 'view' and 'countries'")
                 continue
             for key in item:
-                if key not in ("view", "countries", "north_of"):
+                if key not in ("view", "countries", "north_of", "reason"):
                     self.error(item.line_of(key), f"unknown field '{key}' in region '{region_id}'"
-                                                  f"{_hint(str(key), ('view', 'countries', 'north_of'))}")
+                                                  f"{_hint(str(key), ('view', 'countries', 'north_of', 'reason'))}")
+            if not str(item.get("reason") or "").strip():
+                self.error(line, f"region '{region_id}' gives no 'reason': say why its countries are these, with "
+                                 "the strategy's own words where it has them")
             view = str(item.get("view", ""))
             if view not in views:
                 self.error(item.line_of("view"), f"region '{region_id}': unknown view '{view}'{_hint(view, views)}"
@@ -258,7 +347,7 @@ class _Checker:
             if not isinstance(raw, list):
                 self.error(item.line_of("countries"), f"region '{region_id}': 'countries' must be a list of codes")
                 raw = []
-            codes = [c for c in (self.country(code, item.line_of("countries"), str(region_id)) for code in raw) if c]
+            codes = [c for c in (self.country(code, item.line_of("countries"), f"region '{region_id}'") for code in raw) if c]
             twice = sorted({c for c in codes if codes.count(c) > 1})
             if twice:
                 self.error(item.line_of("countries"), f"region '{region_id}': {', '.join(twice)} listed twice")

@@ -142,6 +142,18 @@ class Shade:
 
 
 @dataclass(frozen=True, slots=True)
+class MapLabel:
+    """A name on a map, set over the countries it names (or, for a region
+    of sea, at `at`: longitude, latitude). The `main` label names the map's
+    subject; the others its neighbours, more quietly."""
+
+    text: str
+    countries: tuple[str, ...]
+    main: bool = False
+    at: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MapDrawing:
     """A map: countries of `shades` filled, the rest in grey, within a view.
     `world` and `world_digest` name the country outlines (content/geo/
@@ -155,6 +167,7 @@ class MapDrawing:
     world_digest: str
     path: str = field(default="", compare=False)  # of world.json; "path" is left out of fingerprints
     language: str = "nl"  # of the countries' names (their titles in the SVG)
+    labels: tuple[MapLabel, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,3 +112,39 @@ def test_each_country_is_one_element_with_its_code_and_name(maps: list[tuple[str
         countries = [s for s in scene.shapes if s.iso]
         assert len({s.iso for s in countries}) == len(countries), bid
         assert all(len(s.iso) == 3 and s.title for s in countries), bid
+
+
+# -- borders: one position, the Netherlands' --------------------------------
+
+
+def holds(rings: list[list[int]], lon: float, lat: float) -> bool:
+    from matplotlib.path import Path as MplPath
+    return any(MplPath(np.column_stack((r[0::2], r[1::2])) / 100).contains_point((lon, lat)) for r in rings)
+
+
+def test_borders_follow_the_dutch_position(content: Content) -> None:
+    assert content.geo is not None
+    world = draw.world(str(content.geo.world), content.geo.digest)
+    # Western Sahara whole and apart from Morocco: Laayoune and Dakhla, west
+    # of the berm, are in it; Morocco stops at 27°40′ N.
+    for lon, lat in ((-13.2, 27.15), (-15.95, 23.7), (-10.0, 26.5)):
+        assert holds(world["ESH"]["rings"], lon, lat) and not holds(world["MAR"]["rings"], lon, lat)
+    assert min(min(r[1::2]) for r in world["MAR"]["rings"]) >= 2766
+    # The Golan Heights with Syria (Katzrin, Majdal Shams); Tiberias stays with Israel.
+    for lon, lat in ((35.69, 32.99), (35.77, 33.27)):
+        assert holds(world["SYR"]["rings"], lon, lat) and not holds(world["ISR"]["rings"], lon, lat)
+    assert holds(world["ISR"]["rings"], 35.53, 32.79)
+    # Crimea with Ukraine.
+    assert holds(world["UKR"]["rings"], 34.1, 44.95) and not holds(world["RUS"]["rings"], 34.1, 44.95)
+
+
+def test_the_border_of_western_sahara_is_drawn_dashed(content: Content) -> None:
+    from conftest import make_briefing
+
+    picture = next(make_briefing(content, ("region", "north-africa")).pictures())
+    assert isinstance(picture.drawing, MapDrawing)
+    assert {"ESH", "MAR"} <= set(picture.drawing.shades[0].countries)  # one colour: the region's
+    scene = draw.layout(picture.drawing, TEMPLATES)
+    dashed = [s for s in scene.shapes if s.id == "border-disputed"]
+    assert len(dashed) == 1 and dashed[0].dash
+    assert "aangepast aan het Nederlandse standpunt" in picture.caption

@@ -21,8 +21,8 @@ from conftest import CONTENT, ROOT, TEMPLATES, Rendered, make_briefing
 from generator import pictures
 from generator.content import Content, load_content
 from generator.errors import ContentError
-from generator.model import Briefing, ChartDrawing, MapDrawing, Picture
-from generator.pictures.draw import FILLS, LAND, LINTBLAUW
+from generator.model import Briefing, ChartDrawing, MapDrawing, Picture, Table
+from generator.pictures.palette import LAND, LINTBLAUW
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -138,7 +138,17 @@ def test_pictures_are_the_same_bytes_in_another_process(content: Content) -> Non
 # -- theme and ministry maps -------------------------------------------------
 
 
-def test_theme_map_shades_its_regions_with_a_legend(content: Content) -> None:
+def where_map(content: Content, *pairs: tuple[str, str]) -> MapDrawing | None:
+    briefing = make_briefing(content, *pairs)
+    found = [p.drawing for r, p in pictures_of(briefing) if r == "where" and isinstance(p.drawing, MapDrawing)]
+    return found[0] if found else None
+
+
+def shaded_countries(drawing: MapDrawing) -> set[str]:
+    return {c for c in fills(pictures.render(drawing, "svg", TEMPLATES))}
+
+
+def test_theme_map_shades_what_the_text_links_to_it_with_a_legend(content: Content) -> None:
     briefing = make_briefing(content, ("theme", "cyber-security"))
     (role, picture), = [(r, p) for r, p in pictures_of(briefing) if isinstance(p.drawing, MapDrawing)]
     assert role == "where"
@@ -146,18 +156,41 @@ def test_theme_map_shades_its_regions_with_a_legend(content: Content) -> None:
     assert where.title == "Waar de strategie dit plaatst"
     drawing = picture.drawing
     assert isinstance(drawing, MapDrawing) and drawing.legend_title
-    assert all(s.legend and 1 <= s.level <= 4 for s in drawing.shades)
-    svg = pictures.render(drawing, "svg", TEMPLATES)
-    shaded = {c for c, fill in fills(svg).items() if fill in {FILLS[s.level] for s in drawing.shades}}
-    assert {"CHN", "NLD"} <= shaded  # Asia and Europe, where the strategy places cyber security
-    assert "FRA" in shaded and "AUS" not in shaded
+    # every class up to the darkest drawn is in the legend: no gap in the scale
+    assert [s.level for s in drawing.shades] == list(range(1, len(drawing.shades) + 1))
+    assert all(s.legend for s in drawing.shades)
+    shaded = shaded_countries(drawing)
+    # Countries where the text names a country; Europe whole, as the text names Europe.
+    assert {"CHN", "IRN", "PRK", "NLD", "FRA"} <= shaded
+    assert not {"IND", "IDN", "AUS", "BRA"} & shaded  # Asia is not named with cyber security, nor these
+    assert "dezelfde zin" in picture.caption and "aangepast aan het Nederlandse standpunt" in picture.caption
 
 
-def test_theme_map_left_out_when_fewer_than_two_regions(content: Content) -> None:
+def test_the_terrorism_map_shades_only_places_a_sentence_links_to_terrorism(content: Content) -> None:
+    drawing = where_map(content, ("theme", "terrorism"))
+    assert drawing is not None
+    shaded = shaded_countries(drawing)
+    assert {"MLI", "SYR", "AFG", "COL"} <= shaded
+    # The Arctic is named in a passage that mentions terrorism elsewhere;
+    # Afghanistan is named, Asia is not.
+    assert not any(s.north_of for s in drawing.shades)
+    assert not {"CHN", "IDN", "IND", "RUS", "BRA", "USA"} & shaded
+
+
+def test_a_map_that_would_shade_most_regions_is_left_out(content: Content) -> None:
+    assert content.geo is not None
+    from generator.compose import _regions_of, linked_places
+    from generator.select import parse_selectors, select
+    selection = select(content, parse_selectors(content, [("ministry", "defence")]))
+    touched = set().union(*(_regions_of(content.geo, t) for t in linked_places(content, selection)))
+    assert len(touched) > 2 / 3 * len(content.geo.places)
+    assert where_map(content, ("ministry", "defence")) is None
+    assert where_map(content, ("theme", "human-rights")) is None  # tied to no place
+
+
+def test_theme_map_left_out_without_places(content: Content) -> None:
     fixture = load_content(ROOT / "tests" / "fixtures" / "content")
     briefing = make_briefing(fixture, ("ministry", "defence"))
-    regions = {r for p in briefing_passages(fixture, briefing) for r in p.regions}
-    assert len(regions) < 2
     assert not list(pictures_of(briefing)) and not any(s.role == "where" for s in briefing.walk())
     # A region briefing shows its locator map instead.
     assert not any(s.role == "where" for s in make_briefing(content, ("region", "asia")).walk())
@@ -176,7 +209,18 @@ def charts_of(briefing: Briefing) -> list[Picture]:
     return [p for _, p in pictures_of(briefing) if isinstance(p.drawing, ChartDrawing)]
 
 
-def test_phosphate_shares_are_a_chart_with_the_figures_as_printed(content: Content) -> None:
+def test_a_chart_that_only_repeats_its_table_is_left_out(content: Content) -> None:
+    """The phosphate shares are two rows of the figures table: a chart of
+    two bars would only repeat them."""
+    briefing = make_briefing(content, ("theme", "natural-resources"))
+    assert not charts_of(briefing)
+    table = next(b for s in briefing.walk() if s.role == "figures" for b in s.blocks if isinstance(b, Table))
+    assert sum(row[0].split()[0] in ("33%", "25%") for row in table.rows) == 2
+
+
+def test_a_chart_is_drawn_with_the_figures_as_printed(content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import compose as composing
+    monkeypatch.setattr(composing, "MIN_CHART_BARS", 2)
     chart, = charts_of(make_briefing(content, ("theme", "natural-resources")))
     assert isinstance(chart.drawing, ChartDrawing)
     assert [(b.label, b.value, b.text) for b in chart.drawing.bars] == [("Marokko", 33.0, "33%"),
@@ -340,3 +384,46 @@ def test_the_store_keeps_the_most_recently_used(tmp_path: Path) -> None:
     (tmp_path / ".briefing-tmp-being-written").write_text("x")
     pictures.trim_store(tmp_path, keep=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".briefing-tmp-being-written", "3.svg", "4.svg", "5.svg"]
+
+
+# -- names on maps, sizes, regions -------------------------------------------
+
+
+def test_locator_maps_name_their_region_and_neighbours(content: Content) -> None:
+    from generator.pictures import draw
+    for entry in content.taxonomies["region"].entries:
+        picture = next(make_briefing(content, ("region", entry.id)).pictures())
+        assert isinstance(picture.drawing, MapDrawing)
+        main = [label for label in picture.drawing.labels if label.main]
+        assert [label.text for label in main] == [entry.label_nl], entry.id
+        scene = draw.layout(picture.drawing, TEMPLATES)
+        assert any(s.id == "label" for s in scene.shapes), entry.id
+    sahel = next(make_briefing(content, ("region", "sahel")).pictures()).drawing
+    assert isinstance(sahel, MapDrawing)
+    assert {"Noord-Afrika", "Hoorn van Afrika"} <= {label.text for label in sahel.labels if not label.main}
+
+
+def test_no_text_in_a_picture_is_smaller_than_six_and_a_half_points(content: Content) -> None:
+    from conftest import EDITION
+
+    from generator.catalogue import catalogue
+    from generator.compose import compose
+    from generator.pictures import draw
+    from generator.select import select
+
+    sizes = set()
+    for selectors in catalogue(content):
+        for picture in compose(content, select(content, selectors), EDITION).pictures():
+            sizes |= {s.size for s in draw.layout(picture.drawing, TEMPLATES).shapes if s.size}
+    assert sizes and min(sizes) >= 6.5
+
+
+def test_regions_are_drawn_as_the_text_defines_them(content: Content) -> None:
+    assert content.geo is not None
+    west = set(content.geo.places["west-africa"].countries)
+    assert {"NGA", "GHA"} <= west and not {"CMR", "GAB", "GNQ", "MLI", "NER", "BFA"} & west
+    assert all(place.countries or place.north_of for place in content.geo.places.values())
+    picture = next(make_briefing(content, ("region", "west-africa")).pictures())
+    # more than eight countries: the caption counts them, the alt text names them all
+    assert "12 landen" in picture.caption and "Nigeria" not in picture.caption
+    assert "12 landen: Benin" in picture.alt and "Nigeria" in picture.alt

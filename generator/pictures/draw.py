@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
+from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextPath, text_to_path
 from matplotlib.transforms import Affine2D
 
@@ -28,20 +29,9 @@ from ..errors import TemplateError
 from ..geo import read_world
 from ..model import ChartDrawing, Drawing, MapDrawing
 from . import FONT_DIR, FONTS, Format
+from .palette import BORDER, FILLS, INK, LAND, LINE, LINTBLAUW, MUTED, PAPER, SEA
 from .project import Point, clip, extent, projection, simplify
 from .scene import Outline, Scene, Shape, png, rectangle, svg
-
-# The house palette (templates/base.css).
-LINTBLAUW = "#154273"
-INK = "#1a1a1a"
-MUTED = "#555555"
-LINE = "#a9bcd4"
-LAND = "#e3e3e3"
-SEA = "#f4f6f9"
-BORDER = "#ffffff"
-PAPER = "#ffffff"
-# Level 0: a locator map's region; 1–4: a theme map's counts, light to dark.
-FILLS = {0: LINTBLAUW, 1: "#a9bcd4", 2: "#7090b9", 3: "#3f6697", 4: LINTBLAUW}
 
 COLUMN_MM = 132.0  # the PDF's text column
 MAP_HEIGHT_MM = (45.0, 68.0)  # a map is a quarter of a page at most: briefings stay compact
@@ -83,6 +73,20 @@ def world(path: str, digest: str) -> dict[str, Any]:
     return countries
 
 
+@cache
+def world_lines(path: str, digest: str) -> tuple[tuple[tuple[str, str], tuple[Point, ...]], ...]:
+    """The borders world.json asks to draw dashed (a border the Netherlands
+    does not recognise as settled: Morocco and Western Sahara), each with
+    the two countries it lies between and its points (longitude, latitude)."""
+    found, data = read_world(Path(path))
+    out = []
+    for line in data.get("lines", []):
+        a, b = line["between"]
+        flat = line["points"]
+        out.append(((str(a), str(b)), tuple((x / 100, y / 100) for x, y in zip(flat[0::2], flat[1::2], strict=True))))
+    return tuple(out)
+
+
 def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
     return svg(layout(drawing, templates)) if fmt == "svg" else png(layout(drawing, templates), PNG_DPI)
 
@@ -116,7 +120,8 @@ def _text(id: str, text: str, x: float, baseline: float, size: float, bold: bool
     `anchor` says) on the baseline."""
     x -= {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor] * text_width(text, size, bold)
     glyphs = TextPath((0, 0), text, size=size, prop=_font(bold))
-    return Shape(id, Outline.of_path(glyphs.transformed(Affine2D().scale(1, -1).translate(x, baseline))), fill=fill)
+    return Shape(id, Outline.of_path(glyphs.transformed(Affine2D().scale(1, -1).translate(x, baseline))), fill=fill,
+                 size=size)
 
 
 # -- maps -------------------------------------------------------------------
@@ -216,18 +221,27 @@ def _map(d: MapDrawing) -> Scene:
     countries = world(d.path, d.world_digest)
     name = "name_nl" if d.language == "nl" else "name"
     shapes = [Shape("sea", rectangle(0, 0, width, height), fill=SEA)]
-    shapes += [Shape("country", outline, fill=FILLS[level[code]] if code in level else LAND, stroke=BORDER,
-                     width=BORDER_PT, iso=code, title=str(countries[code].get(name) or code))
-               for code, outline in frame.rings.items()]
+    # An area north of a latitude (the Arctic) is filled opaque in its
+    # class's colour, as the legend shows it, under the land that lies in
+    # it (which stays readable); its edge, the parallel, is drawn across
+    # that land too, over the countries.
+    edges = []
     for shade in d.shades:
         if shade.north_of is not None:
-            parallel = [project(lon, shade.north_of) for lon in range(-180, 181, 2)]
+            parallel = [project(lon / 4, shade.north_of) for lon in range(-720, 721)]
             if d.projection == "equal-earth":  # the pole is a line along the top: close the cap there
                 parallel += [project(180, 90), project(-180, 90)]
             ring = clip([p for p in parallel if p is not None], frame.box)
             if len(ring) >= 3:
-                shapes.append(Shape("north-of", Outline.of_rings([frame.points(ring)]), fill=FILLS[shade.level],
-                                    stroke=FILLS[shade.level], width=0.8, dash=(2.4, 1.6), opacity=0.35))
+                cap = Outline.of_rings([frame.points(ring)])
+                shapes.append(Shape("north-of", cap, fill=FILLS[shade.level]))
+                edges.append(Shape("north-of-edge", cap, stroke=FILLS[shade.level], width=0.8))
+    shapes += [Shape("country", outline, fill=FILLS[level[code]] if code in level else LAND, stroke=BORDER,
+                     width=BORDER_PT, iso=code, title=str(countries[code].get(name) or code))
+               for code, outline in frame.rings.items()]
+    shapes += edges
+    shapes += _dashed_borders(d, frame, level)
+    shapes += _labels(d, frame)
     shapes.append(Shape("frame", rectangle(0.25, 0.25, width - 0.5, height - 0.5), stroke=LINE, width=0.5))
     legend = [s for s in d.shades if s.legend]
     if legend:
@@ -236,6 +250,96 @@ def _map(d: MapDrawing) -> Scene:
 
 
 LEGEND_PT = 7.0
+# Names on a map: the subject's bold, its neighbours' quieter; never below
+# 6.5 pt in print (tests/test_pictures.py).
+LABEL_PT = (8.0, 7.0)
+HALO_PT = 1.6
+
+
+def _labels(d: MapDrawing, frame: _Frame) -> list[Shape]:
+    """Each label over the middle of its countries (or at its point), kept
+    inside the frame; a neighbour's label that would overlap one already
+    set is left out. Light text on a dark halo for the subject (it stands
+    on the house colour), dark text on a white halo for the others (on
+    grey land), so both read wherever they fall."""
+    project = projection(d.projection, d.center)
+    placed: list[tuple[float, float, float, float]] = []
+    shapes: list[Shape] = []
+    for n, label in enumerate(d.labels):
+        if label.at is not None:
+            point = project(*label.at)
+            if point is None:
+                continue
+            x, y = (float(v) for v in frame.points([point])[0])
+        else:
+            middle = _middle([frame.rings[c] for c in label.countries if c in frame.rings])
+            if middle is None:
+                continue
+            x, y = middle
+        size = LABEL_PT[0] if label.main else LABEL_PT[1]
+        width = text_width(label.text, size, bold=label.main)
+        pad = 0.6 * size
+        left = min(max(x - width / 2, pad), frame.width - pad - width)
+        baseline = min(max(y + CAP_HEIGHT * size / 2, pad + size), frame.height - pad)
+        box = (left - HALO_PT, baseline - size - HALO_PT, left + width + HALO_PT, baseline + 0.3 * size + HALO_PT)
+        if not label.main and any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                                  for b in placed):
+            continue
+        placed.append(box)
+        text = _text(f"label-{n}", label.text, left, baseline, size, bold=label.main,
+                     fill=PAPER if label.main else INK)
+        halo = Shape("label-halo", text.outline, stroke=LINTBLAUW if label.main else PAPER, width=HALO_PT)
+        shapes += [halo, Shape("label", text.outline, fill=text.fill, size=size)]
+    return shapes
+
+
+def _dashed_borders(d: MapDrawing, frame: _Frame, level: dict[str, int]) -> list[Shape]:
+    """A disputed border drawn dashed: first covered in the colour of the
+    land on both sides (so the solid border between countries does not
+    show through), then dashed, light on a dark fill and dark on a light."""
+    project = projection(d.projection, d.center)
+    x0, y0, x1, y1 = frame.box
+    shapes: list[Shape] = []
+    for (a, b), points in world_lines(d.path, d.world_digest):
+        if a not in frame.rings or b not in frame.rings:
+            continue
+        projected = [project(lon, lat) for lon, lat in points]
+        if any(p is None or not (x0 <= p[0] <= x1 and y0 <= p[1] <= y1) for p in projected):
+            continue
+        outline = Outline.of_line(frame.points([p for p in projected if p is not None]))
+        fill = FILLS[level[a]] if a in level else LAND
+        dark = a in level and level[a] in (0, 3, 4)
+        shapes.append(Shape("border-cover", outline, stroke=fill, width=BORDER_PT * 2))
+        shapes.append(Shape("border-disputed", outline, stroke=PAPER if dark else MUTED, width=0.5,
+                            dash=(1.2, 0.9)))
+    return shapes
+
+
+def _middle(outlines: list[Outline]) -> tuple[float, float] | None:
+    """The area-weighted centre of the outlines' rings: for a region over
+    two continents (Europe and North America), between them."""
+    rings: list[np.ndarray] = []
+    for outline in outlines:
+        vertices, codes = np.asarray(outline.path.vertices), outline.path.codes
+        if codes is None:
+            continue
+        starts = [*np.flatnonzero(np.asarray(codes) == MplPath.MOVETO), len(vertices)]
+        rings += [vertices[a:b - 1] for a, b in zip(starts, starts[1:], strict=False) if b - a > 3]
+    if not rings:
+        return None
+
+    def centroid(ring: np.ndarray) -> tuple[float, float, float]:
+        x, y = ring[:, 0], ring[:, 1]
+        cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+        area = cross.sum() / 2
+        if abs(area) < 1e-9:
+            return float(x.mean()), float(y.mean()), 0.0
+        return (float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
+                float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)), abs(float(area)))
+
+    parts = [centroid(r) for r in rings]
+    total = sum(a for _, _, a in parts) or 1.0
+    return sum(cx * a for cx, _, a in parts) / total, sum(cy * a for _, cy, a in parts) / total
 
 
 def _legend(title: str, entries: list[tuple[str, str]], bottom: float) -> list[Shape]:

@@ -61,6 +61,16 @@ class Outline:
         return cls(MplPath(np.concatenate(vertices), np.concatenate(codes)), "".join(data))
 
     @classmethod
+    def of_line(cls, line: np.ndarray) -> Outline:
+        """An open polyline, an (n, 2) array of points: stroked, never filled."""
+        codes = np.full(len(line), MplPath.LINETO, dtype=MplPath.code_type)
+        codes[0] = MplPath.MOVETO
+        whole = np.rint(line * SCALE).astype(np.int64)
+        x, y = whole[0].tolist()
+        steps = np.diff(whole, axis=0).ravel().tolist()
+        return cls(MplPath(line, codes), f"M{x} {y}l{' '.join(map(str, steps))}")
+
+    @classmethod
     def of_path(cls, path: MplPath) -> Outline:
         """Any path (glyphs, with their curves)."""
         letters = {MplPath.MOVETO: "M", MplPath.LINETO: "L", MplPath.CURVE3: "Q", MplPath.CURVE4: "C"}
@@ -102,6 +112,7 @@ class Shape:
     opacity: float = 1.0
     iso: str = ""
     title: str = ""
+    size: float = 0.0  # of text set as this outline, in points (none for other shapes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ import markupsafe
 from .. import pictures
 from ..errors import TemplateError
 from ..model import Briefing, Picture
+from ..pictures.palette import FILLS
 from . import Rendered
 
 TEMPLATE = "briefing.html.j2"
@@ -69,6 +70,7 @@ class HtmlWriter:
             keep_trailing_newline=True,
         )
         self.env.filters["spaced"] = spaced
+        self.env.globals["map_fill"] = FILLS.__getitem__
         self._template: jinja2.Template | None = None
         self._css: dict[str, str] = {}
 
