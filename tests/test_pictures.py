@@ -42,9 +42,9 @@ def fills(svg: bytes, shaded: bool = True) -> dict[str, str]:
         code = group.get("data-iso", "")
         path = group.find(f"{SVG}path")
         if re.fullmatch(r"[A-Z]{3}", code) and path is not None:
-            match = re.search(r"fill:\s*(#[0-9a-f]{6})", path.get("style", ""))
-            if match and (not shaded or match.group(1) != LAND):
-                out[code] = match.group(1)
+            fill = path.get("fill", "")
+            if re.fullmatch(r"#[0-9a-f]{6}", fill) and (not shaded or fill != LAND):
+                out[code] = fill
     return out
 
 
@@ -427,3 +427,41 @@ def test_regions_are_drawn_as_the_text_defines_them(content: Content) -> None:
     # more than eight countries: the caption counts them, the alt text names them all
     assert "12 landen" in picture.caption and "Nigeria" not in picture.caption
     assert "12 landen: Benin" in picture.alt and "Nigeria" in picture.alt
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_map_text_is_readable_on_a_phone_and_a_desktop(content: Content, tmp_path: Path, width: int) -> None:
+    """In the HTML edition, in a real browser: every text of a map that
+    shows is at least 11 px at a 390 px wide screen (the legend set in the
+    page, the map's own names hidden there), and a country's name is its
+    title, on hover."""
+    from playwright.sync_api import sync_playwright
+    from test_serve_live import CHROMIUM, CHROMIUM_ARGS
+
+    from generator.writers import get_writer
+
+    page_file = tmp_path / "theme-terrorism.html"
+    page_file.write_bytes(get_writer("html", TEMPLATES).render(make_briefing(content, ("theme", "terrorism"))).data)
+    sahel = tmp_path / "region-sahel.html"
+    sahel.write_bytes(get_writer("html", TEMPLATES).render(make_briefing(content, ("region", "sahel"))).data)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(page_file.as_uri())
+            sizes = page.evaluate("""() => [...document.querySelectorAll('.map-legend, .picture figcaption')]
+                .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+            assert len(sizes) == 2 and min(sizes) >= 11
+            hidden = page.evaluate("""() => [...document.querySelectorAll('.picture svg [class|=legend]')]
+                .every(e => getComputedStyle(e).display === 'none')""")
+            assert hidden
+            assert page.evaluate("() => document.querySelector('g.country[data-iso=MLI] title').textContent") == "Mali"
+            page.goto(sahel.as_uri())
+            # the map's names: scaled with the picture, shown only where they stay readable
+            shown = page.evaluate("""() => [...document.querySelectorAll('.picture svg .label')]
+                .filter(e => getComputedStyle(e).display !== 'none')
+                .map(e => e.getBoundingClientRect().height)""")
+            assert (shown == []) if width == 390 else (len(shown) >= 2 and min(shown) >= 6)
+        finally:
+            browser.close()

@@ -99,12 +99,15 @@ def test_a_missing_font_fails_the_build(tmp_path: Path, content) -> None:  # typ
         PdfWriter(templates).render(briefing)
 
 
-def test_shared_writers_render_correctly_from_several_threads(content: Content) -> None:
+@pytest.mark.parametrize("formats", [("docx", "html"), pytest.param(("pdf",), marks=pytest.mark.slow)],
+                         ids=["docx-html", "pdf"])
+def test_shared_writers_render_correctly_from_several_threads(content: Content, formats: tuple[str, ...]) -> None:
     """A server may share one warm writer between threads: no render may see
-    another's state (bookmarks, footnotes, warnings)."""
+    another's state (bookmarks, footnotes, warnings). The PDF's twelve
+    renders take seconds: with `make slow`."""
     pairs = [("region", "sahel"), ("ministry", "defence"), ("theme", "piracy"), ("region", "arctic")]
     briefings = [make_briefing(content, pair) for pair in pairs]
-    for fmt in ("docx", "html", "pdf"):
+    for fmt in formats:
         writer = get_writer(fmt, TEMPLATES)
         alone = [writer.render(b).data for b in briefings]
         with ThreadPoolExecutor(4) as pool:

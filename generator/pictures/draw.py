@@ -30,18 +30,24 @@ from ..geo import read_world
 from ..model import ChartDrawing, Drawing, MapDrawing
 from . import FONT_DIR, FONTS, Format
 from .palette import BORDER, FILLS, INK, LAND, LINE, LINTBLAUW, MUTED, PAPER, SEA
-from .project import Point, clip, extent, projection, simplify
+from .project import Point, clip, extent, projection, simplify, visvalingam
 from .scene import Outline, Scene, Shape, png, rectangle, svg
 
 COLUMN_MM = 132.0  # the PDF's text column
 MAP_HEIGHT_MM = (45.0, 68.0)  # a map is a quarter of a page at most: briefings stay compact
 PNG_DPI = 220  # print resolution for Word (at least 200 dpi)
-# Outlines are thinned and simplified only as far as keeps each country's
-# area within 2 % of its outline's (tests/test_geometry.py): coarser, and
-# small or ragged countries (Denmark, the Philippines) shrink visibly.
-MIN_STEP_MM = 0.05  # detail finer than this is not drawn
-MIN_ISLAND_MM = 0.6  # nor islands smaller than this
-TOLERANCE_MM = 0.03  # a line simplified no further than this from the outline
+# Outlines are simplified at print scale as far as each country's drawn
+# area stays within AREA_KEPT of its outline's: most countries take the
+# coarsest detail (thinned to no two points closer than 0.45 mm, then
+# Douglas–Peucker to 0.12 mm), a ragged coast or a string of islands
+# (Norway, the Philippines) a finer one (Visvalingam–Whyatt, which keeps
+# area with the fewest points), up to none (tests/test_geometry.py holds
+# every country to 2 %). WeasyPrint's time for a map grows with its
+# points: coarse where it can, true everywhere.
+Detail = tuple[str, float, float]  # ("dp", step mm, tolerance mm) or ("vw", smallest triangle mm², 0)
+DETAIL: tuple[Detail, ...] = (("dp", 0.45, 0.12), ("vw", 0.02, 0.0), ("vw", 0.005, 0.0), ("exact", 0.0, 0.0))
+AREA_KEPT = 0.015
+MIN_ISLAND_MM = 0.6  # islands smaller than this are not drawn
 BORDER_PT = 0.3  # the white line between countries
 FAMILY = "Noto Sans"
 CAP_HEIGHT = 0.714  # Noto Sans, in ems: a label is centred on its capitals
@@ -165,15 +171,13 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
         grow = ((y1 - y0) / want - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
     box = (x0, y0, x1, y1)
-    # Detail finer than this (in km) cannot be told apart at print size:
-    # leaving it out keeps the SVG small, and WeasyPrint quick.
-    step = (x1 - x0) / width * MIN_STEP_MM
-    smallest = (x1 - x0) / width * MIN_ISLAND_MM
-    tolerance = (x1 - x0) / width * TOLERANCE_MM
+    km_per_mm = (x1 - x0) / width
     west, south, east, north = bounds
     frame = _Frame(box, width * PT, height * PT, width * PT / (x1 - x0), {})
     for code, country in sorted(world(path, digest).items()):
-        rings: list[list[Point]] = []
+        # Each ring projected once; then the coarsest detail that keeps the
+        # country's area.
+        outline: list[list[Point]] = []
         for flat in sorted(country["rings"], key=len, reverse=True):
             lons, lats = flat[0::2], flat[1::2]
             # Not worth projecting when surely outside the picture; only
@@ -189,23 +193,57 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
             xs, ys = [p[0] for p in points], [p[1] for p in points]
             if max(xs) < x0 or min(xs) > x1 or max(ys) < y0 or min(ys) > y1:
                 continue
-            ring = clip(simplify(_thin(points, step), tolerance), box)
-            if len(ring) < 3:
-                # Smaller than the detail the map draws: an islet is left
-                # out, but a country keeps its largest part, unthinned.
-                if rings:
-                    continue
-                ring = clip(points, box)
-                if len(ring) < 3:
-                    continue
-            xs, ys = [p[0] for p in ring], [p[1] for p in ring]
-            # An islet is left out, but never a country's largest part.
-            if rings and max(xs) - min(xs) < smallest and max(ys) - min(ys) < smallest:
-                continue
-            rings.append(ring)
+            outline.append(points)
+        if not outline:
+            continue
+        exact = _rings(outline, box, km_per_mm, DETAIL[-1])
+        want = sum(_area(r) for r in exact)
+        for detail in DETAIL:
+            rings = exact if detail == DETAIL[-1] else _rings(outline, box, km_per_mm, detail)
+            if abs(sum(_area(r) for r in rings) - want) <= AREA_KEPT * want:
+                break
         if rings:
             frame.rings[code] = Outline.of_rings([frame.points(r) for r in rings])
     return frame
+
+
+def _rings(outline: list[list[Point]], box: tuple[float, float, float, float], km_per_mm: float,
+           detail: Detail) -> list[list[Point]]:
+    """A country's projected rings (largest first) at one level of detail,
+    clipped to the box: an islet smaller than MIN_ISLAND_MM is left out,
+    never the country's largest part."""
+    method, a, b = detail
+    smallest = km_per_mm * MIN_ISLAND_MM
+    rings: list[list[Point]] = []
+    for points in outline:
+        if method == "dp":
+            simpler = simplify(_thin(points, km_per_mm * a), km_per_mm * b)
+        elif method == "vw":
+            simpler = visvalingam(points, a * km_per_mm ** 2)
+        else:
+            simpler = list(points)
+        ring = clip(simpler, box)
+        if len(ring) < 3:
+            # Smaller than the detail drawn: kept unthinned if it is the
+            # country's largest part.
+            if rings:
+                continue
+            ring = clip(points, box)
+            if len(ring) < 3:
+                continue
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        if rings and max(xs) - min(xs) < smallest and max(ys) - min(ys) < smallest:
+            continue
+        rings.append(ring)
+    return rings
+
+
+def _area(ring: list[Point]) -> float:
+    """The area inside a ring (shoelace)."""
+    total = 0.0
+    for (ax, ay), (bx, by) in zip(ring, ring[1:] + ring[:1], strict=True):
+        total += ax * by - bx * ay
+    return abs(total) / 2
 
 
 def _map(d: MapDrawing) -> Scene:

@@ -9,6 +9,7 @@ sphere of the Earth's mean radius.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Sequence
 
@@ -124,3 +125,41 @@ def simplify(points: Sequence[Point], tolerance: float) -> list[Point]:
             keep[index] = True
             stack.extend(((a, index), (index, b)))
     return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def visvalingam(points: Sequence[Point], min_area: float) -> list[Point]:
+    """Visvalingam–Whyatt: drop the point whose triangle with its two
+    neighbours is smallest, again and again, until every triangle left is
+    at least `min_area`; both ends kept. It removes what changes the area
+    least, so a ragged coast keeps its area with fewer points than
+    Douglas–Peucker needs."""
+    n = len(points)
+    if n < 4:
+        return list(points)
+    before, after = list(range(-1, n - 1)), list(range(1, n + 1))
+
+    def triangle(i: int) -> float:
+        (ax, ay), (bx, by), (cx, cy) = points[before[i]], points[i], points[after[i]]
+        return abs((bx - ax) * (cy - ay) - (cx - ax) * (by - ay)) / 2
+
+    area = [math.inf] * n
+    heap: list[tuple[float, int]] = []
+    for i in range(1, n - 1):
+        area[i] = triangle(i)
+        heap.append((area[i], i))
+    heapq.heapify(heap)
+    dropped = [False] * n
+    while heap:
+        smallest, i = heapq.heappop(heap)
+        if dropped[i] or smallest != area[i]:
+            continue  # an entry made stale by a neighbour's removal
+        if smallest >= min_area:
+            break
+        dropped[i] = True
+        a, c = before[i], after[i]
+        after[a], before[c] = c, a
+        for j in (a, c):
+            if 0 < j < n - 1:
+                area[j] = triangle(j)
+                heapq.heappush(heap, (area[j], j))
+    return [p for p, gone in zip(points, dropped, strict=True) if not gone]

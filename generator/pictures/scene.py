@@ -133,18 +133,20 @@ def svg(scene: Scene) -> bytes:
 
 
 def _element(shape: Shape) -> str:
-    style = [f"fill: {shape.fill}"]
+    # Presentation attributes rather than a style attribute: WeasyPrint
+    # reads them as they are, where each style attribute is a stylesheet to
+    # parse (a map has some two hundred shapes).
+    paint = [f'fill="{shape.fill}"']
     if shape.stroke != "none" and shape.width > 0:
-        style += [f"stroke: {shape.stroke}", f"stroke-width: {shape.width * SCALE:g}", "stroke-linejoin: round"]
+        paint += [f'stroke="{shape.stroke}"', f'stroke-width="{shape.width * SCALE:g}"', 'stroke-linejoin="round"']
         if shape.dash:
-            style.append("stroke-dasharray: " + " ".join(f"{d * SCALE:g}" for d in shape.dash))
+            paint.append('stroke-dasharray="' + " ".join(f"{d * SCALE:g}" for d in shape.dash) + '"')
     if shape.opacity != 1.0:
-        style.append(f"opacity: {shape.opacity:g}")
+        paint.append(f'opacity="{shape.opacity:g}"')
     # Names come from content: escaped, so they stay text.
     data = f" data-iso={quoteattr(shape.iso)}" if shape.iso else ""
     title = f"<title>{escape(shape.title)}</title>" if shape.title else ""
-    return (f'<g class={quoteattr(shape.id)}{data}>{title}<path d="{shape.outline.d}" '
-            f'style="{"; ".join(style)}"/></g>\n')
+    return f'<g class={quoteattr(shape.id)}{data}>{title}<path d="{shape.outline.d}" {" ".join(paint)}/></g>\n'
 
 
 def png(scene: Scene, dpi: float) -> bytes:
