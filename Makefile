@@ -29,7 +29,7 @@ test: $(VENV)/.installed deps-test
 	$(BIN)/briefing check --strict
 	$(BIN)/ruff check generator tests tools bench
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 # The tests that lay out the whole catalogue (typographic goals of all PDFs,
 # every Word file through LibreOffice with and without Noto Sans).
