@@ -26,7 +26,6 @@ import difflib
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +98,40 @@ class Geo:
         """The places (that a map can show) named in `words`, as whole
         words: 'Afrika' is not named in 'Noord-Afrika', 'Niger' not in
         'Nigeria'."""
-        return [place for place, terms in _terms(self.names) if terms.first_match(words) is not None]
+        exact, phrases = _index(self.names)
+        found = {i for w in words.words for i in exact.get(w, ())}
+        found.update(i for phrase, i in phrases if phrase in words.joined)
+        return [self.names[i] for i in sorted(found)]
 
 
-@cache
-def _terms(names: tuple[PlaceName, ...]) -> tuple[tuple[PlaceName, Terms], ...]:
-    return tuple((p, Terms(p.names)) for p in names if not p.none)
+Index = tuple[dict[str, list[int]], list[tuple[str, int]]]
+# By the identity of a content's names: hashing 86 records for every
+# sentence would cost more than the lookup saves.
+_indexes: dict[int, tuple[tuple[PlaceName, ...], Index]] = {}
+
+
+def _index(names: tuple[PlaceName, ...]) -> Index:
+    kept = _indexes.get(id(names))
+    if kept is None or kept[0] is not names:
+        kept = _indexes[id(names)] = (names, _make_index(names))
+    return kept[1]
+
+
+def _make_index(names: tuple[PlaceName, ...]) -> Index:
+    """The place names as `Terms` compile them, turned around: a word to
+    the places it names, and the phrases. A sentence is then looked up
+    word by word instead of against every place (planning a catalogue
+    asks this of some two thousand sentences)."""
+    exact: dict[str, list[int]] = {}
+    phrases: list[tuple[str, int]] = []
+    for i, place in enumerate(names):
+        if place.none:
+            continue
+        terms = Terms(place.names)
+        for word in terms.exact:
+            exact.setdefault(word, []).append(i)
+        phrases.extend((phrase, i) for phrase, _ in terms.phrases)
+    return exact, phrases
 
 
 def read_world(path: Path) -> tuple[str, dict[str, Any]]:
