@@ -49,14 +49,14 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__, pictures
+from . import __version__, assets, pictures
 from .compose import Edition, compose
 from .content import Content
 from .errors import BriefingError, OutputError
@@ -349,7 +349,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
-         with_pictures: bool = True, picture_store: Path | None = None) -> None:
+         with_pictures: bool = True, picture_store: Path | None = None,
+         shipped: Mapping[str, bytes] | None = None) -> None:
     """Load once in this process what renders need: the writers, and for
     pictures matplotlib with the house fonts. Then freeze everything alive
     out of the garbage collector's walks: collections walk only what a
@@ -357,7 +358,10 @@ def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = D
     shares with the process it was forked from. Used by the build before it
     forks, the server's workers and the cluster's workers alike.
     `picture_store` is where drawn pictures are kept on disk (see
-    `pictures.use_store`)."""
+    `pictures.use_store`); `shipped` the assets tasks refer to, for a
+    worker that did not inherit them (see assets.py)."""
+    if shipped:
+        assets.put_all(shipped)
     if picture_store is not None:
         pictures.use_store(picture_store)
     for fmt in sorted(formats):

@@ -12,13 +12,17 @@ The design, and why:
   writer. The price is that every file crosses the network once (a briefing
   is 0.1-0.5 MB in its three formats; rendering it costs about a second of
   CPU, so the network is not the bottleneck below thousands of workers).
-- **Briefings travel composed, templates by content hash.** The coordinator
-  selects and composes every briefing while it plans (it must, to know
-  which are out of date), so a task carries its composed model (a few kB
-  of text) and needs no content/ on the worker. Templates and fonts (2.5
-  MB) are shipped once per worker: a worker plugin, named after the
-  templates' hash, unpacks them into the worker's temporary folder when it
-  joins, also for workers that join or are replaced later.
+- **Briefings travel composed; templates and assets by content hash.** The
+  coordinator selects and composes every briefing while it plans (it must,
+  to know which are out of date), so a task carries its composed model (a
+  few kB of text), in which a map names its country outlines by digest
+  (see assets.py). Templates and fonts (2.5 MB) and those assets (0.3 MB)
+  are shipped once per worker: a worker plugin, named after their hash,
+  unpacks the templates into the worker's temporary folder and keeps the
+  assets when it joins, also for workers that join or are replaced later.
+  So a worker needs no content/, templates/ or source/ of the checkout:
+  `tests/test_cluster.py` runs workers in a mount namespace where those
+  folders are empty.
 - **Failures are Dask's.** A worker lost mid-render has its task rerun
   elsewhere by the scheduler (up to `distributed.scheduler.allowed-failures`
   times; then that briefing fails and the others go on). A task that ran
@@ -33,6 +37,7 @@ The design, and why:
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import os
 import shutil
 import tempfile
@@ -41,7 +46,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, assets
 from .build import Rendering, Task, render, template_files, templates_digest, warm
 from .errors import OutputError, UsageError
 
@@ -57,15 +62,23 @@ CONNECT_TIMEOUT = "10s"
 
 @dataclass(frozen=True, slots=True)
 class TemplateBundle:
-    """Every file of a templates folder, named by the hash of them all."""
+    """Every file of a templates folder, named by the hash of them all, and
+    the assets render tasks refer to (by digest)."""
 
     digest: str
     files: Mapping[str, bytes]
+    assets: Mapping[str, bytes]
 
     @classmethod
-    def of(cls, templates: Path) -> TemplateBundle:
+    def of(cls, templates: Path, shipped: Mapping[str, bytes]) -> TemplateBundle:
         files = template_files(templates)
-        return cls(templates_digest(templates, files), files)
+        return cls(templates_digest(templates, files), files, dict(shipped))
+
+    @property
+    def name(self) -> str:
+        """The plugin's name: the same for the same templates and assets."""
+        key = hashlib.sha256(self.digest.encode() + "".join(sorted(self.assets)).encode()).hexdigest()
+        return f"briefing-templates-{key[:24]}"
 
 
 def unpacked(digest: str) -> Path:
@@ -106,10 +119,10 @@ class Templates(WorkerPlugin):
 
     def __init__(self, bundle: TemplateBundle) -> None:
         self.bundle = bundle
-        self.name = f"briefing-templates-{bundle.digest[:24]}"
+        self.name = bundle.name
 
     def setup(self, worker: Any) -> None:
-        warm(unpack(self.bundle))
+        warm(unpack(self.bundle), shipped=self.bundle.assets)
 
 
 def render_remote(task: Task, digest: str, version: str) -> Rendering:
@@ -152,7 +165,7 @@ class ClusterRunner:
 
     def __init__(self, address: str, templates: Path) -> None:
         address = checked_address(address)
-        bundle = TemplateBundle.of(templates)
+        bundle = TemplateBundle.of(templates, assets.snapshot())
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError) as exc:

@@ -679,7 +679,7 @@ def _view_for(geo: Geo, places: Sequence[Place], groups: Sequence[tuple[tuple[st
 
 def _map(geo: Geo, view: View, shades: tuple[Shade, ...], words: Labels, legend: str = "",
          labels: tuple[MapLabel, ...] = ()) -> MapDrawing:
-    return MapDrawing(view.projection, view.center, view.bounds, shades, legend, geo.digest, str(geo.world),
+    return MapDrawing(view.projection, view.center, view.bounds, shades, legend, geo.digest,
                       words.text("language"), labels)
 
 

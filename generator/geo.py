@@ -23,12 +23,12 @@ draws, from the path and digest a map in the model carries.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import assets
 from .errors import Location, Problem
 from .taxonomy import Taxonomy, Terms, Words, did_you_mean
 from .yamlio import LocatedDict, read_yaml
@@ -134,8 +134,8 @@ def _make_index(names: tuple[PlaceName, ...]) -> Index:
     return exact, phrases
 
 
-def read_world(path: Path) -> tuple[str, dict[str, Any]]:
-    """(sha256, parsed) of a world.json. Raises ValueError with a message
+def read_world(path: Path) -> tuple[bytes, dict[str, Any]]:
+    """(bytes, parsed) of a world.json. Raises ValueError with a message
     that says what is wrong (the caller adds the path)."""
     try:
         raw = path.read_bytes()
@@ -144,8 +144,13 @@ def read_world(path: Path) -> tuple[str, dict[str, Any]]:
                          "tools/make_world.py)") from None
     except OSError as exc:
         raise ValueError(f"cannot read file: {exc.strerror}") from None
+    return raw, parse_world(raw)
+
+
+def parse_world(raw: bytes) -> dict[str, Any]:
+    """A world.json's content, checked. Raises ValueError saying what is wrong."""
     try:
-        data = json.loads(raw)
+        data: dict[str, Any] = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"line {exc.lineno}: not a country outline file (invalid JSON: {exc.msg}); remake it with "
                          "tools/make_world.py") from None
@@ -159,7 +164,7 @@ def read_world(path: Path) -> tuple[str, dict[str, Any]]:
         if (not isinstance(rings, list) or not rings
                 or not all(isinstance(r, list) and len(r) >= 6 and len(r) % 2 == 0 for r in rings)):
             raise ValueError(f"country '{code}' has no outline (rings of longitude, latitude pairs)")
-    return hashlib.sha256(raw).hexdigest(), data
+    return data
 
 
 def _extent(rings: list[list[int]]) -> tuple[float, float, float, float]:
@@ -175,7 +180,7 @@ def load_geo(root: Path, regions: Taxonomy, problems: list[Problem]) -> Geo | No
         return None
     world_path = folder / WORLD
     try:
-        digest, world = read_world(world_path)
+        raw, world = read_world(world_path)
     except ValueError as exc:
         problems.append(Problem(Location(world_path), str(exc)))
         return None
@@ -199,6 +204,9 @@ def load_geo(root: Path, regions: Taxonomy, problems: list[Problem]) -> Geo | No
     names: tuple[PlaceName, ...] = ()
     if (folder / NAMES).is_file():
         names = _load_names(folder / NAMES, countries, regions, problems)
+    # Maps refer to the outlines by digest: any process that draws them
+    # gets them from `assets`, never from this path (see assets.py).
+    digest = assets.put(raw)
     return Geo(world_path, digest, countries, views, theme_views, places, names)
 
 

@@ -156,8 +156,9 @@ class MapLabel:
 @dataclass(frozen=True, slots=True)
 class MapDrawing:
     """A map: countries of `shades` filled, the rest in grey, within a view.
-    `world` and `world_digest` name the country outlines (content/geo/
-    world.json); the digest is what a fingerprint sees, the path is not."""
+    `world_digest` names the country outlines (content/geo/world.json) by
+    their sha256: the drawing gets them from `assets`, so a map renders
+    wherever its task is sent."""
 
     projection: str  # "laea" or "equal-earth"
     center: tuple[float, float]
@@ -165,7 +166,6 @@ class MapDrawing:
     shades: tuple[Shade, ...]
     legend_title: str
     world_digest: str
-    path: str = field(default="", compare=False)  # of world.json; "path" is left out of fingerprints
     language: str = "nl"  # of the countries' names (their titles in the SVG)
     labels: tuple[MapLabel, ...] = ()
 

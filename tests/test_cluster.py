@@ -234,3 +234,54 @@ def test_interrupted_cluster_build_finishes_only_what_is_missing(
     second = build_briefings(content, SMALL, TEMPLATES, out, EDITION, Options(date=EDITION.date, scheduler=address))
     assert second.built == len(SMALL) - 2 and second.up_to_date == 2 and not second.failed
     assert len(_briefings(out)) == len(SMALL)
+
+
+@pytest.mark.slow
+def test_cluster_workers_need_no_files_of_the_checkout(content: Content, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker on another machine sees nothing of the coordinator's disk.
+    Here the worker runs in a mount namespace where the checkout's content/,
+    templates/ and source/ are empty folders (its code is still there, as an
+    installed package would be): the templates, fonts and map outlines must
+    come with the build, and the files must be those of a local build."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dask = str(Path(sys.executable).parent / "dask")
+    address = f"tcp://127.0.0.1:{port}"
+    hide = " && ".join(f"mount -t tmpfs tmpfs {ROOT / name}" for name in ("content", "templates", "source"))
+    empty = " && ".join(f'test -z "$(ls -A {ROOT / name})"' for name in ("content", "templates", "source"))
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                 cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                               f"{hide} && {empty} && exec {dask} worker {address} --nthreads 1 --no-dashboard "
+                               "--nworkers 1"],
+                              cwd=tmp_path, stdout=log, stderr=log)
+    try:
+        import distributed
+
+        with distributed.Client(address, timeout="30s", set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=60)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795737600")
+        chosen = [(Selector("region", "sahel"),), (Selector("theme", "terrorism"),)]  # a locator and a theme map
+        local, remote = tmp_path / "local", tmp_path / "cluster"
+        options = Options(date=EDITION.date)
+        assert not build_briefings(content, chosen, TEMPLATES, local, EDITION, options).failed
+        report = build_briefings(content, chosen, TEMPLATES, remote, EDITION,
+                                 Options(date=EDITION.date, scheduler=address))
+        assert report.built == 2 and not report.failed, [r.error for r in report.failed]
+        assert _files(remote) == _files(local)
+        assert worker.poll() is None, (tmp_path / "worker.log").read_text()  # it ran where it could see nothing
+    finally:
+        worker.terminate()
+        scheduler.terminate()
+        for process in (worker, scheduler):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()

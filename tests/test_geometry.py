@@ -81,9 +81,9 @@ def test_every_country_is_drawn_with_its_area(maps: list[tuple[str, MapDrawing]]
     wrong, checked = [], 0
     for bid, drawing in maps:
         scene = draw.layout(drawing, TEMPLATES)
-        frame = draw._frame(drawing.path, drawing.world_digest, drawing.projection, drawing.center, drawing.bounds)
+        frame = draw._frame(drawing.world_digest, drawing.projection, drawing.center, drawing.bounds)
         shapes = {s.iso: s for s in scene.shapes if s.iso}
-        for code, country in draw.world(drawing.path, drawing.world_digest).items():
+        for code, country in draw.world(drawing.world_digest).items():
             want = reference_area(drawing, frame, country["rings"])
             got = drawn_area(shapes[code].outline) if code in shapes else 0.0
             if want >= VISIBLE:
@@ -100,8 +100,8 @@ def test_the_check_sees_a_country_left_out(maps: list[tuple[str, MapDrawing]]) -
     """The measure itself: Mali's outline against Mali drawn, and against
     nothing."""
     bid, drawing = next(m for m in maps if m[0] == "region-sahel")
-    frame = draw._frame(drawing.path, drawing.world_digest, drawing.projection, drawing.center, drawing.bounds)
-    want = reference_area(drawing, frame, draw.world(drawing.path, drawing.world_digest)["MLI"]["rings"])
+    frame = draw._frame(drawing.world_digest, drawing.projection, drawing.center, drawing.bounds)
+    want = reference_area(drawing, frame, draw.world(drawing.world_digest)["MLI"]["rings"])
     assert want > 100 and abs(drawn_area(frame.rings["MLI"]) - want) < TOLERANCE * want
     assert abs(drawn_area(frame.rings["NER"]) - want) > TOLERANCE * want
 
@@ -124,7 +124,7 @@ def holds(rings: list[list[int]], lon: float, lat: float) -> bool:
 
 def test_borders_follow_the_dutch_position(content: Content) -> None:
     assert content.geo is not None
-    world = draw.world(str(content.geo.world), content.geo.digest)
+    world = draw.world(content.geo.digest)
     # Western Sahara whole and apart from Morocco: Laayoune and Dakhla, west
     # of the berm, are in it; Morocco stops at 27°40′ N.
     for lon, lat in ((-13.2, 27.15), (-15.95, 23.7), (-10.0, 26.5)):

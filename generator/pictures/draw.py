@@ -25,8 +25,9 @@ from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextPath, text_to_path
 from matplotlib.transforms import Affine2D
 
+from .. import assets
 from ..errors import TemplateError
-from ..geo import read_world
+from ..geo import parse_world
 from ..model import ChartDrawing, Drawing, MapDrawing
 from . import FONT_DIR, FONTS, Format
 from .palette import BORDER, FILLS, INK, LAND, LINE, LINTBLAUW, MUTED, PAPER, SEA
@@ -65,26 +66,27 @@ def setup(templates: Path) -> None:
 
 
 @cache
-def world(path: str, digest: str) -> dict[str, Any]:
-    """The country outlines of content/geo/world.json, parsed once per
-    process (content validation read the same file; `digest` tells that
-    it is still the same)."""
+def _world_data(digest: str) -> dict[str, Any]:
+    """The country outlines of content/geo/world.json with this digest,
+    parsed once per process, from the process's assets (never from a path:
+    a cluster worker sees no content/)."""
     try:
-        found, data = read_world(Path(path))
+        return parse_world(assets.get(digest, "The country outlines (content/geo/world.json)"))
     except ValueError as exc:
-        raise TemplateError(f"{path}: {exc}") from None
-    if found != digest:
-        raise TemplateError(f"{path}: changed while building (check the content again and rebuild)")
-    countries: dict[str, Any] = data["countries"]
+        raise TemplateError(f"country outlines {digest[:12]}…: {exc}") from None
+
+
+def world(digest: str) -> dict[str, Any]:
+    countries: dict[str, Any] = _world_data(digest)["countries"]
     return countries
 
 
 @cache
-def world_lines(path: str, digest: str) -> tuple[tuple[tuple[str, str], tuple[Point, ...]], ...]:
+def world_lines(digest: str) -> tuple[tuple[tuple[str, str], tuple[Point, ...]], ...]:
     """The borders world.json asks to draw dashed (a border the Netherlands
     does not recognise as settled: Morocco and Western Sahara), each with
     the two countries it lies between and its points (longitude, latitude)."""
-    found, data = read_world(Path(path))
+    data = _world_data(digest)
     out = []
     for line in data.get("lines", []):
         a, b = line["between"]
@@ -152,7 +154,7 @@ class _Frame:
 
 
 @lru_cache(maxsize=16)
-def _frame(path: str, digest: str, name: str, center: tuple[float, float],
+def _frame(digest: str, name: str, center: tuple[float, float],
            bounds: tuple[float, float, float, float]) -> _Frame:
     """Projected, thinned, clipped and formatted once per view and
     process: the maps of one view (eight regions lie in the ring around
@@ -174,7 +176,7 @@ def _frame(path: str, digest: str, name: str, center: tuple[float, float],
     km_per_mm = (x1 - x0) / width
     west, south, east, north = bounds
     frame = _Frame(box, width * PT, height * PT, width * PT / (x1 - x0), {})
-    for code, country in sorted(world(path, digest).items()):
+    for code, country in sorted(world(digest).items()):
         # Each ring projected once; then the coarsest detail that keeps the
         # country's area.
         outline: list[list[Point]] = []
@@ -247,7 +249,7 @@ def _area(ring: list[Point]) -> float:
 
 
 def _map(d: MapDrawing) -> Scene:
-    frame = _frame(d.path, d.world_digest, d.projection, d.center, d.bounds)
+    frame = _frame(d.world_digest, d.projection, d.center, d.bounds)
     project = projection(d.projection, d.center)
     width, height = frame.width, frame.height
     level: dict[str, int] = {}
@@ -256,7 +258,7 @@ def _map(d: MapDrawing) -> Scene:
             level[code] = max(level.get(code, -1), shade.level)
     # Each country its own element, with its code and name: a reader
     # hovering over it (or a screen reader) learns which country it is.
-    countries = world(d.path, d.world_digest)
+    countries = world(d.world_digest)
     name = "name_nl" if d.language == "nl" else "name"
     shapes = [Shape("sea", rectangle(0, 0, width, height), fill=SEA)]
     # An area north of a latitude (the Arctic) is filled opaque in its
@@ -338,7 +340,7 @@ def _dashed_borders(d: MapDrawing, frame: _Frame, level: dict[str, int]) -> list
     project = projection(d.projection, d.center)
     x0, y0, x1, y1 = frame.box
     shapes: list[Shape] = []
-    for (a, b), points in world_lines(d.path, d.world_digest):
+    for (a, b), points in world_lines(d.world_digest):
         if a not in frame.rings or b not in frame.rings:
             continue
         projected = [project(lon, lat) for lon, lat in points]

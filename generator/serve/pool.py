@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pebble
 
+from .. import assets
 from ..build import Rendering, Task, render, warm
 
 # Modules the forkserver imports once, so every worker it forks starts
@@ -110,8 +111,12 @@ class RenderPool:
     def _start(self) -> pebble.ProcessPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
+        # Workers start from the forkserver, not from this process: each is
+        # given the assets tasks refer to (the map outlines), as this
+        # process holds them when the pool starts (or restarts).
         return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks,
-                                  initializer=functools.partial(warm, picture_store=self._picture_store),
+                                  initializer=functools.partial(warm, picture_store=self._picture_store,
+                                                                shipped=assets.snapshot()),
                                   initargs=(self._templates,), context=context)
 
     def _restart(self, broken: pebble.ProcessPool) -> None:
