@@ -670,11 +670,16 @@ def _view_for(geo: Geo, places: Sequence[Place], groups: Sequence[tuple[tuple[st
         return geo.views[own.pop()]
     reaches = [_reach(geo, p.countries, p.north_of) for p in places] + [_reach(geo, *g) for g in groups]
     for name in geo.theme_views:
-        west, south, east, north = geo.views[name].bounds
-        if all(w >= west - VIEW_SLACK and s >= south - VIEW_SLACK and e <= east + VIEW_SLACK
-               and n <= north + VIEW_SLACK for w, s, e, n in reaches):
+        if all(_holds(geo.views[name], reach) for reach in reaches):
             return geo.views[name]
     return geo.views[geo.theme_views[-1]]
+
+
+def _holds(view: View, reach: tuple[float, float, float, float]) -> bool:
+    """Whether a view shows a box of longitudes and latitudes (give or take VIEW_SLACK)."""
+    west, south, east, north = view.bounds
+    w, s, e, n = reach
+    return w >= west - VIEW_SLACK and s >= south - VIEW_SLACK and e <= east + VIEW_SLACK and n <= north + VIEW_SLACK
 
 
 def _map(geo: Geo, view: View, shades: tuple[Shade, ...], words: Labels, legend: str = "",
@@ -703,14 +708,9 @@ def _locator_labels(content: Content, geo: Geo, regions: Sequence[Entry], view: 
 
     ours = {c for e in regions for c in geo.places[e.id].countries}
     here = [centre(geo.places[e.id]) for e in regions]
-    west, south, east, north = view.bounds
-
-    def inside(place: Place) -> bool:
-        w, s, e, n = _reach(geo, place.countries, None)
-        return w >= west - VIEW_SLACK and s >= south - VIEW_SLACK and e <= east + VIEW_SLACK and n <= north + VIEW_SLACK
-
     others = [e for e in content.taxonomies["region"].entries
-              if e not in regions and geo.places[e.id].countries and inside(geo.places[e.id])
+              if e not in regions and geo.places[e.id].countries
+              and _holds(view, _reach(geo, geo.places[e.id].countries, None))
               and not ours & set(geo.places[e.id].countries)]
     others.sort(key=lambda e: min((centre(geo.places[e.id])[0] - x) ** 2 + (centre(geo.places[e.id])[1] - y) ** 2
                                   for x, y in here))

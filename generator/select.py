@@ -286,8 +286,7 @@ def _antecedent(content: Content, passage: Passage, full_ids: set[str]) -> list[
     if previous.list_item:
         # "Deze strategische belangen" after a list: the list's lead-in and
         # its (short) items.
-        items = [p for p in content.passages if p.list_item and _lead_in(content, p) == _lead_in(content, previous)
-                 and p.chapter == previous.chapter]
+        items = list_items(content, previous)
         lead = _lead_in(content, previous)
         out = [_tail(lead)] if lead is not None and lead.id not in full_ids else []
         if sum(len(p.text) for p in items) <= 300:
