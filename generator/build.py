@@ -221,13 +221,11 @@ def manifest_dates(previous: dict[str, ManifestEntry]) -> DateLookup:
 def _recorded_date(entry: ManifestEntry | None, content_hash: str) -> dt.date | None:
     """The date the recorded content last changed. Not the date shown:
     that may be an edition date a past run chose with --date, which
-    applies to that run only. A manifest from before `content_date` has
-    the date of `changed_at` instead."""
+    applies to that run only."""
     if not entry or entry.get("content_hash") != content_hash:
         return None
-    recorded = entry.get("content_date") or entry.get("changed_at", "")[:10]
     try:
-        return dt.date.fromisoformat(recorded)
+        return dt.date.fromisoformat(entry.get("content_date", ""))
     except ValueError:
         return None
 

@@ -17,13 +17,20 @@ import jinja2
 
 from . import __version__
 from .content import Content
-from .errors import TemplateError
+from .errors import OutputError, TemplateError
 from .labels import load_labels
 from .outputs import atomic_write
 from .publish.feed import Change, PassageMark, summary
 from .writers.html import house_fonts_css
 
 MANIFEST = "manifest.json"
+# The manifest's format. A build or server meeting an older one migrates it
+# as it reads it (see _migrate); a newer one, written by a later briefing,
+# is refused in one line rather than overwritten. CHANGELOG.md says what
+# each version changed.
+#   1  (no "schema" field) before 2026-12-04
+#   2  entries carry "content_date", the date their content last changed
+SCHEMA = 2
 INDEX = "index.html"
 INDEX_TEMPLATE = "index.html.j2"
 
@@ -54,7 +61,7 @@ class ManifestEntry(TypedDict):
     passages: int
     marking: str
     date: str  # the date the briefing shows: when its content last changed, or the chosen edition date
-    content_date: NotRequired[str]  # when its content last changed (absent in manifests before 0.2)
+    content_date: str  # when its content last changed (schema 2; read_manifest migrates older entries)
     content_hash: str
     pages: int | None
     built_at: str
@@ -87,19 +94,35 @@ class IndexRow(TypedDict):
 
 
 def read_manifest(out: Path) -> dict[str, ManifestEntry]:
-    """Entries of an earlier build by briefing id; empty when there is none
-    or it cannot be read (then everything is rebuilt)."""
+    """Entries of an earlier build by briefing id, in this version's format;
+    empty when there is none or it cannot be read (then everything is
+    rebuilt). Raises OutputError for a manifest of a later version."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        schema = data.get("schema", 1)
         entries = [e for e in data.get("briefings", []) if isinstance(e, dict) and "id" in e
                    and isinstance(e.get("files"), dict)]
-        return {e["id"]: cast(ManifestEntry, e) for e in entries}
     except (OSError, ValueError, TypeError, AttributeError):
         return {}
+    if not isinstance(schema, int) or schema > SCHEMA:
+        raise OutputError(f"{out / MANIFEST}: written by a later version of briefing (manifest schema {schema}; "
+                          f"this is briefing {__version__}, schema {SCHEMA}): upgrade briefing, or build into "
+                          "another folder")
+    return {e["id"]: _migrate(cast(ManifestEntry, e), schema) for e in entries}
+
+
+def _migrate(entry: ManifestEntry, schema: int) -> ManifestEntry:
+    """An entry of an older manifest in this version's format."""
+    if schema < 2 and "content_date" not in entry:
+        # Schema 1 kept only the date shown, which may have been an edition
+        # date chosen with --date; the content last changed at changed_at.
+        entry["content_date"] = entry.get("changed_at", "")[:10] or entry.get("date", "")
+    return entry
 
 
 def _document(content: Content, entries: list[ManifestEntry], built_at: str) -> dict[str, Any]:
     return {
+        "schema": SCHEMA,
         "generator": "briefing",
         "generator_version": __version__,
         "content_version": content.document.content_version,

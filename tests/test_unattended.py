@@ -439,3 +439,35 @@ def test_log_lines_have_timestamps_and_the_summary_is_always_printed(cli: Cli, t
     quiet = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path), "--quiet")
     assert quiet.err == ""  # type: ignore[attr-defined]
     assert STAMP.match(quiet.out) and "1 briefing(s): 1 built, 0 up to date, 0 failed" in quiet.out  # type: ignore[attr-defined]
+
+
+def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upgrade path: a folder built by an earlier version (manifest
+    schema 1, where the date shown may have been a one-off --date) is read
+    as this version's; one built by a later version is not overwritten."""
+    out = tmp_path / "out"
+    args = ("build", "--region", "sahel", "--format", "html", "--out", str(out), "--quiet")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000))  # 28 November 2025
+    assert cli(*args, "--date", "2026-01-15").code == 0  # type: ignore[attr-defined]
+    path = out / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schema"] == 2
+    del data["schema"]  # as schema 1 wrote it: no content_date, the --date shown
+    for entry in data["briefings"]:
+        del entry["content_date"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000 + 86_400))
+    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert manifest(out)["region-sahel"]["date"] == "2025-11-28"  # the content's date, from changed_at
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["schema"] = 99
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = path.read_bytes()
+    run = cli(*args)
+    assert run.code == 1  # type: ignore[attr-defined]
+    assert run.err.strip() == (  # type: ignore[attr-defined]
+        f"{path}: written by a later version of briefing (manifest schema 99; this is briefing 0.1.0, "
+        "schema 2): upgrade briefing, or build into another folder")
+    assert path.read_bytes() == before
