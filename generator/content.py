@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, Location, Problem
+from .errors import ContentError, Location, Problem, closest, hint
 from .geo import Geo, load_geo
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
@@ -240,7 +239,6 @@ class Content:
     key_messages: tuple[KeyMessage, ...]
     catalogue: tuple[CatalogueEntry, ...]
     matrix: Matrix | None
-    digest: str  # sha256 of every content file, for the colophon and manifest
     warnings: tuple[Problem, ...] = ()
     charts: tuple[Chart, ...] = ()
     geo: Geo | None = None  # None: content without maps
@@ -356,9 +354,7 @@ class _Fields:
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
-    """' — did you mean 'x'?' for the closest choice, or nothing."""
-    best = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" — did you mean '{best[0]}'?" if best else ""
+    return hint(closest(word, choices))
 
 
 def _type_name(value: object) -> str:
@@ -423,18 +419,10 @@ def load_content(root: Path) -> Content:
         key_messages=tuple(key_messages),
         catalogue=tuple(catalogue),
         matrix=matrix,
-        digest=_digest(root),
         warnings=tuple(problems),
         charts=tuple(charts),
         geo=geo,
     )
-
-
-def _digest(root: Path) -> str:
-    sha = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
-        sha.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return sha.hexdigest()
 
 
 def _load_strategy(path: Path, problems: list[Problem]) -> tuple[Document | None, list[Chapter]]:

@@ -7,6 +7,9 @@ that a message can say where to look.
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,13 +110,16 @@ class ConfigError(BriefingError):
     or outside its validity, a gpg key that is not there. Names the file."""
 
 
-class BuildFailed(BriefingError):
-    """Raised at the end of a catalogue build in which some briefings failed;
-    the others were written."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, if any is like it: of equally close
+    ones, the one that starts alike ('pdf/a-2x' is 'pdf/a-2a', not
+    'pdf/ua-2')."""
+    close = difflib.get_close_matches(word, sorted(choices), n=3)
+    close.sort(key=lambda c: (-difflib.SequenceMatcher(None, word, c).ratio(), -len(os.path.commonprefix([word, c]))))
+    return close[0] if close else None
 
-    def __init__(self, failures: list[tuple[str, str]]) -> None:
-        self.failures = failures
-        super().__init__(f"{len(failures)} briefing(s) failed")
 
-    def messages(self) -> list[str]:
-        return [f"{bid}: {why}" for bid, why in self.failures] + [str(self)]
+def hint(suggestion: str | None) -> str:
+    """The tail every 'unknown …' message ends in: " — did you mean 'x'?",
+    or nothing when there is nothing to suggest."""
+    return f" — did you mean '{suggestion}'?" if suggestion else ""

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import assets
-from .errors import Location, Problem
+from .errors import Location, Problem, closest, hint
 from .taxonomy import Taxonomy, Terms, Words, did_you_mean
 from .yamlio import LocatedDict, read_yaml
 
@@ -265,8 +265,7 @@ def _load_names(path: Path, countries: dict[str, Country], regions: Taxonomy,
 
 
 def _hint(word: str, choices: Any) -> str:
-    best = difflib.get_close_matches(word, sorted(choices), n=1)
-    return f" — did you mean '{best[0]}'?" if best else ""
+    return hint(closest(word, choices))
 
 
 def _numbers(value: Any, n: int) -> tuple[float, ...] | None:

@@ -21,7 +21,7 @@ from .errors import OutputError, TemplateError
 from .labels import load_labels
 from .outputs import atomic_write
 from .publish.feed import Change, PassageMark, summary
-from .writers.html import house_fonts_css
+from .writers.html import environment, house_fonts_css
 
 MANIFEST = "manifest.json"
 # The manifest's format. A build or server meeting an older one migrates it
@@ -162,8 +162,7 @@ GROUPS = ("region", "theme", "ministry", "combination")
 
 
 def render_index(manifest: dict[str, Any], content: Content, templates: Path) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = environment(templates)
     words = load_labels(content.document.language, templates)
 
     def group(entry: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .errors import Location
+from .errors import Location, hint
 
 # Kinds a briefing can be selected by, in the order briefings and the
 # catalogue list them. Interests and accents tag passages but are not
@@ -220,8 +220,7 @@ class Taxonomy:
 
 
 def did_you_mean(taxonomy: Taxonomy, key: str) -> str:
-    suggestion = taxonomy.suggest(key)
-    return f" — did you mean '{suggestion}'?" if suggestion else ""
+    return hint(taxonomy.suggest(key))
 
 
 def reference_problem(taxonomy: Taxonomy, key: str) -> str | None:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import jinja2
 import pebble
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -33,6 +32,7 @@ from ..labels import Labels, load_labels
 from ..select import Selector, passage_count
 from ..taxonomy import SELECTOR_KINDS
 from ..writers import FORMATS
+from ..writers.html import environment
 from .cache import Cache
 from .pool import Busy, Overran, RenderPool
 from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, parse_name
@@ -60,8 +60,7 @@ class _Limits:
 
 def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2, queue: int = 16,
                deadline: float = 60.0, max_tasks: int = 200) -> Starlette:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = environment(templates)
     state: dict[str, BriefingService] = {}
     counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
               for e in content.taxonomies[k].entries}

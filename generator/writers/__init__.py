@@ -10,13 +10,11 @@ WeasyPrint, `docx` the only one that imports python-docx.
 
 from __future__ import annotations
 
-import difflib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import UsageError
+from ..errors import UsageError, closest, hint
 from ..model import Briefing
 
 FORMATS: tuple[str, ...] = ("pdf", "docx", "html")
@@ -75,11 +73,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 def unknown_variant(name: str, known: tuple[str, ...]) -> str:
     name = name.lower()
-    # Of equally close names, the one that starts alike: 'pdf/a-2x' is 'pdf/a-2a', not 'pdf/ua-2'.
-    close = sorted(difflib.get_close_matches(name, known, n=3),
-                   key=lambda k: (-difflib.SequenceMatcher(None, name, k).ratio(), -len(os.path.commonprefix([name, k]))))
-    hint = f" — did you mean '{close[0]}'?" if close else ""
-    return f"unknown PDF variant '{name}'{hint} (one of: {', '.join(known)})"
+    return f"unknown PDF variant '{name}'{hint(closest(name, known))} (one of: {', '.join(known)})"
 
 
 def check_pdf_variant(name: str) -> str:

@@ -55,20 +55,28 @@ def contents_of(briefing: Briefing) -> list[ContentsEntry]:
             for s in briefing.walk() if s.in_contents and s.level <= 2]
 
 
+def environment(templates: Path) -> jinja2.Environment:
+    """The one Jinja2 environment of every page the tool writes (briefings,
+    index.html, the server's page): templates from `templates`, autoescape
+    on, so content text is always text, and StrictUndefined, so a typo in a
+    template fails instead of printing nothing."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
 class HtmlWriter:
     format = "html"
     suffix = ".html"
 
     def __init__(self, templates: Path) -> None:
         self.templates = templates
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.env = environment(templates)
         self.env.filters["spaced"] = spaced
         self.env.globals["map_fill"] = FILLS.__getitem__
         self._template: jinja2.Template | None = None
