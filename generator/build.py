@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import __version__, assets, pictures
+from .compat.futures import worker_processes
 from .compose import Edition, compose
 from .content import Content
 from .errors import BriefingError, OutputError
@@ -327,10 +328,9 @@ def _signals_held() -> Iterator[None]:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop at once: cancel what has not started and end running renders.
-    ProcessPoolExecutor has no public way to end its workers before Python
-    3.14 (terminate_workers), hence the fallback to its process table."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    """Stop at once: cancel what has not started and end running renders
+    (before Python 3.14 through the pool's process table: compat/futures.py)."""
+    processes = worker_processes(pool)
     terminate = getattr(pool, "terminate_workers", None)
     if terminate is not None:
         terminate()  # shuts the pool down too

@@ -13,6 +13,8 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
+from generator.compat.weasyprint import page_box
+
 HYPHEN = "\u2010"  # what WeasyPrint inserts when it hyphenates
 KEEP_WITH_NEXT = ("heading", "intro", "caption", "label")
 
@@ -170,7 +172,7 @@ def boxes_with_class(page: Any, name: str) -> list[Any]:
             return
         for child in getattr(box, "children", ()):
             walk(child)
-    walk(page._page_box)
+    walk(page_box(page))
     return found
 
 
@@ -179,7 +181,7 @@ def facts(document: Any) -> Facts:
     out = Facts(pages=len(document.pages))
     for number, page in enumerate(document.pages):
         top = bottom = ""
-        for child in page._page_box.children:
+        for child in page_box(page).children:
             if isinstance(child, boxes.FootnoteAreaBox):
                 for note in child.children:
                     out.notes.setdefault(str(id(note.element)), number)

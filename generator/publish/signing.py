@@ -50,20 +50,16 @@ class PdfSigningKey:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
+        from ..compat.pyhanko import keep_metadata
+
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
             name=self.name, reason=reason, location=location)
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
-        # pyHanko would rewrite the document's metadata: its own name as the
-        # XMP producer (but "WeasyPrint; pyHanko" in the document
-        # information, a mismatch PDF/A forbids) and the signing time as the
-        # modification date, re-serialising the XMP that identifies the
-        # variant. The document is not modified, only signed, so its
-        # metadata stays as rendered; the way to do that is the writer's
-        # internal `_update_meta` (pyHanko issue #223). The tests check
-        # that the metadata is unchanged, so a pyHanko that ignores this is
-        # noticed.
-        writer._update_meta = lambda: None  # type: ignore[method-assign]
+        # The document is not modified, only signed: its metadata stays as
+        # rendered (see compat/pyhanko.py). The tests check that it is
+        # unchanged, so a pyHanko that ignores this is noticed.
+        keep_metadata(writer)
         signed: io.BytesIO = signers.sign_pdf(writer, meta, signer=self.signer)
         return signed.getvalue()
 

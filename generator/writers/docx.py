@@ -48,6 +48,9 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from .. import pictures
+from ..compat.docx import element as xml_of
+from ..compat.docx import set_blob
+from ..compat.zipfile import central_directory
 from ..errors import TemplateError
 from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Picture, Section, Table
 from . import Rendered
@@ -367,15 +370,16 @@ class _Document:
 
     def _fill(self, paragraph: Any, style: str, runs: str) -> None:
         """Style and fill the empty paragraph a new header or footer has."""
-        for old in paragraph._p.findall(qn("w:pPr")):
-            paragraph._p.remove(old)
-        paragraph._p.insert(0, parse_xml(
+        p = xml_of(paragraph)
+        for old in p.findall(qn("w:pPr")):
+            p.remove(old)
+        p.insert(0, parse_xml(
             f"<w:pPr {nsdecls('w')}><w:pStyle w:val={quoteattr(self.style_ids[style])}/></w:pPr>"))
         for child in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
-            paragraph._p.append(child)
+            p.append(child)
 
     def _add(self, part: Any, style: str, runs: str) -> None:
-        part._element.append(parse_xml(f"<w:p {nsdecls('w')}>{self.para(style, runs)[5:]}"))
+        xml_of(part).append(parse_xml(f"<w:p {nsdecls('w')}>{self.para(style, runs)[5:]}"))
 
     def embed_fonts(self, doc: DocxDocument) -> None:
         """The house font inside the package: word/fonts/*.odttf, named in
@@ -393,7 +397,7 @@ class _Document:
             embed = etree.SubElement(font, qn(f"w:{element}"))
             embed.set(qn("r:id"), table_part.relate_to(part, RT.FONT))
             embed.set(qn("w:fontKey"), key)
-        table_part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+        set_blob(table_part, etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True))
         settings = doc.settings.element
         # Schema order: these come right after w:zoom (and before w:proofState).
         zoom = settings.find(qn("w:zoom"))
@@ -460,7 +464,7 @@ def _drop_template_leftovers(doc: DocxDocument) -> None:
                 del owner.rels[rel_id]
     for rel in doc.part.package.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = APP_XML
+            set_blob(rel.target_part, APP_XML)
 
 
 APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -487,7 +491,7 @@ def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:
     out = bytearray(data)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         entries = package.infolist()
-        directory = package.start_dir
+        directory = central_directory(package)
     for info in entries:
         if out[info.header_offset:info.header_offset + 4] != b"PK\x03\x04":
             raise TemplateError(f"Word package: no local header for {info.filename}")

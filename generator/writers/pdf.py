@@ -27,12 +27,12 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint
 import weasyprint.pdf
-from weasyprint.css import ColorProfile
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from ..compat.weasyprint import install_closing_color_profile, page_box
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
 from . import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
@@ -98,20 +98,7 @@ _ROUTER = _WarningRouter()
 logging.getLogger("weasyprint").addHandler(_ROUTER)
 
 
-class _ClosingColorProfile(ColorProfile):  # type: ignore[misc]
-    """WeasyPrint 70 opens its sRGB profile for the output intent of PDF/A
-    and PDF/X and never closes it: one leaked file per PDF (a
-    ResourceWarning, and a server running out of descriptors). The profile
-    is read whole when it is made, so the file is closed right after."""
-
-    def __init__(self, file_object: Any, *args: Any) -> None:
-        try:
-            super().__init__(file_object, *args)
-        finally:
-            file_object.close()
-
-
-weasyprint.pdf.ColorProfile = _ClosingColorProfile  # only where the PDF stage makes the output intent's profile
+install_closing_color_profile()
 
 
 MAX_REFLOWS = 4
@@ -133,7 +120,7 @@ def _paragraphs_pushing_notes(document: weasyprint.Document) -> list[Any]:
     note_page: dict[int, int] = {}
     first_block: dict[int, Any] = {}
     for number, page in enumerate(document.pages):
-        for child in page._page_box.children:
+        for child in page_box(page).children:
             if isinstance(child, boxes.FootnoteAreaBox):
                 for note in child.children:
                     note_page.setdefault(id(note.element), number)

@@ -1,0 +1,39 @@
+"""Where the generator reaches into other libraries' internals, one module
+per library, each imported only by the code that uses that library.
+
+Every entry says why (the public API has no way to do it), names the
+upstream issue where there is one, and states the version it was written
+for. `written_for` warns when the installed version is another: the
+generator still runs, but `tests/test_compat.py` (where warnings are
+errors) fails until someone has checked the entry against the new version
+and moved its range. pyproject.toml caps the libraries whose internals we
+patch at the next major version.
+"""
+
+from __future__ import annotations
+
+import warnings
+from importlib.metadata import version
+
+
+class CompatWarning(UserWarning):
+    """A library we reach into is at a version our patch was not checked against."""
+
+
+def written_for(distribution: str, first: str, last: str) -> None:
+    """Warn unless `distribution`'s installed version lies in first..last
+    (compared as numbers, by their leading parts)."""
+    found = version(distribution)
+
+    def key(text: str) -> tuple[int, ...]:
+        parts = []
+        for part in text.split("."):
+            digits = "".join(c for c in part if c.isdigit())
+            if not digits:
+                break
+            parts.append(int(digits))
+        return tuple(parts)
+
+    if not key(first) <= key(found)[:len(key(last))] <= key(last):
+        warnings.warn(f"{distribution} {found}: generator/compat was written for {first} to {last}; check its "
+                      "entries against this version", CompatWarning, stacklevel=2)

@@ -1,0 +1,104 @@
+"""Every reach into another library's internals (generator/compat/) still
+finds what it reaches for, at a version it was checked against. When a
+library moves on, these fail — not a build in production."""
+
+from __future__ import annotations
+
+import io
+import sys
+import warnings
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from generator.compat import CompatWarning, written_for
+
+
+def test_each_library_is_at_a_version_its_entry_was_written_for() -> None:
+    # Importing each compat module checks its library's version; a warning is an error here.
+    import generator.compat.docx
+    import generator.compat.pyhanko
+    import generator.compat.weasyprint  # noqa: F401
+    from generator.compat import futures
+    from generator.compat import zipfile as zip_compat
+
+    assert futures.written_for_this_python() and zip_compat.written_for_this_python(), sys.version_info
+    with pytest.warns(CompatWarning, match="written for 1 to 2"):
+        written_for("weasyprint", "1", "2")  # the check itself warns outside its range
+
+
+def test_weasyprint_still_has_the_profile_class_and_the_page_box_we_use() -> None:
+    import weasyprint
+    import weasyprint.pdf
+    from weasyprint.css import ColorProfile
+
+    import generator.writers.pdf  # noqa: F401  (installs the patch)
+    from generator.compat.weasyprint import _ClosingColorProfile, page_box
+
+    # The patch is installed where the PDF stage makes the output intent ...
+    assert weasyprint.pdf.ColorProfile is _ClosingColorProfile and issubclass(_ClosingColorProfile, ColorProfile)
+    # ... and a laid-out page still has its box tree where we read it.
+    page = weasyprint.HTML(string="<p>x</p>").render().pages[0]
+    assert page_box(page).children
+
+
+def test_pyhanko_writer_still_has_the_metadata_hook() -> None:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from generator.compat.pyhanko import keep_metadata
+
+    assert callable(getattr(IncrementalPdfFileWriter, "_update_meta", None))
+
+    class Writer:
+        def _update_meta(self) -> None:
+            raise AssertionError("not kept")
+
+    writer = Writer()
+    keep_metadata(writer)
+    writer._update_meta()  # now a no-op
+    with pytest.raises(AttributeError, match="compat/pyhanko.py"):
+        keep_metadata(object())
+
+
+def test_the_process_pool_still_lists_its_workers() -> None:
+    from generator.compat.futures import worker_processes
+
+    with ProcessPoolExecutor(1) as pool:
+        pool.submit(int, "1").result()
+        processes = worker_processes(pool)
+        assert len(processes) == 1 and processes[0].is_alive()
+
+
+def test_python_docx_still_keeps_its_elements_and_blobs() -> None:
+    import docx
+
+    from generator.compat.docx import element, set_blob
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("x")
+    assert element(paragraph).tag.endswith("}p")
+    part = document.part
+    assert element(part).tag.endswith("}document")
+    table = next(r.target_part for r in part.rels.values() if r.reltype.endswith("/fontTable"))
+    set_blob(table, b"<fonts/>")
+    assert table.blob == b"<fonts/>"
+
+
+def test_zipfile_still_knows_where_its_central_directory_starts() -> None:
+    from generator.compat.zipfile import central_directory
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as package:
+        package.writestr("a.txt", "hello")
+    with zipfile.ZipFile(io.BytesIO(data.getvalue())) as package:
+        assert data.getvalue()[central_directory(package):][:4] == b"PK\x01\x02"
+
+
+def test_no_compat_warning_on_import() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompatWarning)
+        import importlib
+
+        import generator.compat.docx as d
+        importlib.reload(d)
