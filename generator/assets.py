@@ -8,7 +8,7 @@ reads such data puts it here (content validation reads world.json
 anyway); a renderer gets it by digest. Each runner makes sure its workers
 hold what tasks refer to: forked workers inherit this process's assets,
 the server passes them to each worker it starts, and a cluster ships them
-to each worker once, with the templates (see cluster.py).
+to each worker once, with the templates (see runners/dask.py).
 """
 
 from __future__ import annotations

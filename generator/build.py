@@ -34,41 +34,38 @@ The shape of a build, and why:
 
 from __future__ import annotations
 
-import concurrent.futures.process
-import ctypes
 import dataclasses
 import datetime as dt
-import gc
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import re
 import signal
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__, assets, pictures
-from .compat.futures import worker_processes
+from . import __version__, pictures
 from .compose import Edition, compose
 from .content import Content
-from .errors import BriefingError, OutputError
+from .errors import OutputError
 from .labels import load_labels
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
 from .model import Briefing, fingerprint_data
-from .outputs import PICTURE_STORE, OutputLock, atomic_write, describe_os_error, remove
+from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove
 from .publish import Publishing, write_published
 from .publish.feed import change_between, passage_marks, render_feed
+from .render import Rendering, Task, render, templates_digest
+from .runners import Runner
+from .runners.local import LocalRunner
 from .select import Selection, Selector, select
-from .writers import DEFAULT_PDF_VARIANT, FORMATS, SUFFIXES, get_writer
+from .writers import FORMATS, SUFFIXES
 
 # Seconds between writes of the manifest during a build (see _checkpoint).
 MANIFEST_EVERY = 1.0
@@ -89,30 +86,6 @@ def build_date() -> dt.date:
         except (ValueError, OverflowError, OSError):
             raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
     return dt.datetime.now(dt.UTC).date()
-
-
-# Templates of pages about briefings, not of briefings: changing them must
-# not rebuild the catalogue.
-NOT_BRIEFING_TEMPLATES = frozenset({"index.html.j2", "serve.html.j2"})
-
-
-def template_files(templates: Path) -> dict[str, bytes]:
-    """Every template file a briefing's rendering may read (fonts, CSS, the
-    Word reference document included), by path relative to `templates`."""
-    try:
-        return {path.relative_to(templates).as_posix(): path.read_bytes()
-                for path in sorted(p for p in templates.rglob("*")
-                                   if p.is_file() and p.name not in NOT_BRIEFING_TEMPLATES)}
-    except OSError as exc:
-        raise describe_os_error(templates, exc, "read templates") from None
-
-
-def templates_digest(templates: Path, files: dict[str, bytes] | None = None) -> str:
-    """Hash of the template files (read now unless given)."""
-    sha = hashlib.sha256()
-    for name, data in (files if files is not None else template_files(templates)).items():
-        sha.update(name.encode() + b"\0" + data)
-    return sha.hexdigest()
 
 
 def file_sha256(path: Path) -> str | None:
@@ -232,84 +205,7 @@ def _recorded_date(entry: ManifestEntry | None, content_hash: str) -> dt.date | 
 
 
 # --------------------------------------------------------------------------
-# Rendering (in worker processes)
-
-
-@dataclass(frozen=True, slots=True)
-class Task:
-    briefing: Briefing
-    formats: tuple[str, ...]
-    templates: Path
-    pdf_variant: str = DEFAULT_PDF_VARIANT
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    format: str
-    data: bytes
-    pages: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Rendering:
-    id: str
-    outputs: tuple[Output, ...] = ()
-    error: str = ""
-    seconds: float = 0.0
-
-
-def render(task: Task) -> Rendering:
-    """Render one briefing in the formats asked for. Returns errors instead
-    of raising, so one failure does not stop the others; renders every format
-    before any is written, so a briefing is written whole or not at all."""
-    start = time.perf_counter()
-    try:
-        outputs = []
-        for fmt in task.formats:
-            result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
-            outputs.append(Output(fmt, result.data, result.pages))
-        return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
-    except BriefingError as exc:
-        return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start)
-    except Exception as exc:  # a renderer bug must not take the other briefings down
-        return Rendering(task.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
-
-
-PR_SET_PDEATHSIG = 1
-
-
-def _init_worker(parent: int, lock_fd: int) -> None:
-    """Runs first in every worker process.
-
-    - Ctrl-C reaches the whole process group; the coordinator decides what
-      happens, so workers ignore SIGINT and are stopped by it.
-    - A forked worker inherits the lock's descriptor; closing it here means
-      the lock dies with the coordinator, not with the last worker.
-    - If the coordinator is killed outright, the kernel kills the workers
-      (Linux PR_SET_PDEATHSIG); elsewhere a thread notices the new parent.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    if lock_fd >= 0:
-        with suppress(OSError):
-            os.close(lock_fd)
-    armed = False
-    if sys.platform.startswith("linux"):
-        try:
-            armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0
-        except (OSError, AttributeError):
-            armed = False
-    if os.getppid() != parent:  # the coordinator died before the line above
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+# Writing
 
 
 @contextmanager
@@ -325,89 +221,6 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop at once: cancel what has not started and end running renders
-    (before Python 3.14 through the pool's process table: compat/futures.py)."""
-    processes = worker_processes(pool)
-    terminate = getattr(pool, "terminate_workers", None)
-    if terminate is not None:
-        terminate()  # shuts the pool down too
-    else:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-    deadline = time.monotonic() + 1.0
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join(0.5)
-
-
-def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
-         with_pictures: bool = True, picture_store: Path | None = None,
-         shipped: Mapping[str, bytes] | None = None) -> None:
-    """Load once in this process what renders need: the writers, and for
-    pictures matplotlib with the house fonts. Then freeze everything alive
-    out of the garbage collector's walks: collections walk only what a
-    render allocates, and do not write to (and so copy) pages a worker
-    shares with the process it was forked from. Used by the build before it
-    forks, the server's workers and the cluster's workers alike.
-    `picture_store` is where drawn pictures are kept on disk (see
-    `pictures.use_store`); `shipped` the assets tasks refer to, for a
-    worker that did not inherit them (see assets.py)."""
-    if shipped:
-        assets.put_all(shipped)
-    if picture_store is not None:
-        pictures.use_store(picture_store)
-    for fmt in sorted(formats):
-        get_writer(fmt, templates, pdf_variant)
-    if with_pictures:
-        pictures.preload(templates)
-    gc.collect()
-    gc.freeze()
-
-
-class Runner(Protocol):
-    """Runs render tasks in parallel and hands back concurrent.futures
-    futures. `lost` are the exceptions by which a future reports that the
-    render never finished (its worker died); `failure` says so in words."""
-
-    lost: tuple[type[BaseException], ...]
-
-    def submit(self, task: Task) -> Future[Rendering]: ...
-
-    def failure(self, exc: BaseException) -> str: ...
-
-    def close(self, finished: bool) -> None: ...
-
-
-class LocalRunner:
-    """Worker processes forked from this one. Writers are loaded here first,
-    so every worker starts with them imported and warm."""
-
-    lost: tuple[type[BaseException], ...] = (concurrent.futures.process.BrokenProcessPool,)
-
-    def __init__(self, workers: int, formats: set[str], templates: Path, pdf_variant: str, lock_fd: int,
-                 preload_pictures: bool = False) -> None:
-        warm(templates, formats, pdf_variant, with_pictures=preload_pictures)  # once, for all workers it forks
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_init_worker, initargs=(os.getpid(), lock_fd))
-
-    def submit(self, task: Task) -> Future[Rendering]:
-        return self.pool.submit(render, task)
-
-    def failure(self, exc: BaseException) -> str:
-        return "its worker process died (killed, or out of memory); run the build again"
-
-    def close(self, finished: bool) -> None:
-        if finished:
-            self.pool.shutdown(wait=True)
-        else:
-            _stop_workers(self.pool)
-        gc.unfreeze()
 
 
 # --------------------------------------------------------------------------
@@ -487,7 +300,7 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     finished, and is in the report too."""
     reporter = reporter or _Silent()
     if options.scheduler:  # a wrong address is an error even when nothing needs rendering
-        from .cluster import checked_address
+        from .runners.dask import checked_address
         checked_address(options.scheduler)
     if options.dry_run:
         previous = _verified(read_manifest(out), out)
@@ -635,7 +448,7 @@ class _Build:
         if not tasks:
             return None
         if self.options.scheduler:
-            from .cluster import ClusterRunner  # imports Dask only when asked for
+            from .runners.dask import ClusterRunner  # imports Dask only when asked for
             return ClusterRunner(self.options.scheduler, self.templates)
         if self.options.workers <= 1 or len(tasks) <= 1:
             return None

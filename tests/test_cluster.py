@@ -111,8 +111,8 @@ def test_a_local_build_does_not_import_dask(tmp_path: Path) -> None:
 def test_an_unreachable_scheduler_fails_before_anything_is_written(cli: Cli, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")  # the cluster extra is part of the dev install
-    import generator.cluster
-    monkeypatch.setattr(generator.cluster, "CONNECT_TIMEOUT", "1s")
+    import generator.runners.dask
+    monkeypatch.setattr(generator.runners.dask, "CONNECT_TIMEOUT", "1s")
     out = tmp_path / "out"
     run = cli("build", "--theme", "piracy", "--out", str(out), "--scheduler", "tcp://127.0.0.1:9")
     assert run.code == 1

@@ -35,18 +35,15 @@ from collections import OrderedDict
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Literal
 
 from ..errors import OutputError
 from ..model import Drawing, fingerprint_data
 from ..outputs import TEMP_PREFIX, atomic_write
+from .base import FONT_DIR, FONTS, Format
 
-Format = Literal["svg", "png"]
 FOR_OUTPUT: dict[str, Format] = {"pdf": "svg", "html": "svg", "docx": "png"}  # what each output format embeds
 CACHE_SIZE = 64  # drawings kept per process; the catalogue has about forty distinct ones
 STORE_SIZE = 512  # pictures kept in a store on disk (about 150 kB per map: SVG and PNG)
-FONT_DIR = "fonts"
-FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")  # the house font, in which pictures set their words
 
 _cache: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _lock = threading.Lock()

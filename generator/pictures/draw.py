@@ -29,7 +29,7 @@ from .. import assets
 from ..errors import TemplateError
 from ..geo import parse_world
 from ..model import ChartDrawing, Drawing, MapDrawing
-from . import FONT_DIR, FONTS, Format
+from .base import FONT_DIR, FONTS, Format
 from .palette import BORDER, FILLS, INK, LAND, LINE, LINTBLAUW, MUTED, PAPER, SEA
 from .project import Point, clip, extent, projection, simplify, visvalingam
 from .scene import Outline, Scene, Shape, png, rectangle, svg

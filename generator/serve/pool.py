@@ -36,7 +36,7 @@ from pathlib import Path
 import pebble
 
 from .. import assets
-from ..build import Rendering, Task, render, warm
+from ..render import Rendering, Task, render, warm
 
 # Modules the forkserver imports once, so every worker it forks starts
 # with them loaded (WeasyPrint's import alone takes about half a second;

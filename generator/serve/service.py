@@ -13,11 +13,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import Job, Options, Rendering, Task, build_date, plan, templates_digest
+from ..build import Job, Options, build_date, plan
 from ..catalogue import catalogue
 from ..compose import Edition
 from ..content import Content
 from ..errors import BriefingError
+from ..render import Rendering, Task, templates_digest
 from ..select import Selector, parse_selectors
 from ..taxonomy import SELECTOR_KINDS
 from ..writers import FORMATS, SUFFIXES

@@ -10,34 +10,18 @@ WeasyPrint, `docx` the only one that imports python-docx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from ..errors import UsageError, closest, hint
-from ..model import Briefing
+from ..errors import UsageError
+from .base import DEFAULT_PDF_VARIANT, Rendered, Writer, unknown_variant
+
+__all__ = ["DEFAULT_PDF_VARIANT", "FORMATS", "SUFFIXES", "Rendered", "Writer", "check_pdf_variant", "get_writer",
+           "parse_formats", "unknown_variant"]
 
 FORMATS: tuple[str, ...] = ("pdf", "docx", "html")
 # The file suffix of each format, known without loading its writer (the
 # build names and checks files before any writer is needed).
 SUFFIXES: dict[str, str] = {fmt: f".{fmt}" for fmt in FORMATS}
-# Tagged and accessible; `--pdf-variant pdf/a-2a` for an archive.
-DEFAULT_PDF_VARIANT = "pdf/ua-1"
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    data: bytes
-    pages: int | None = None  # known for PDF only
-
-
-class Writer(Protocol):
-    format: str
-    suffix: str
-
-    def render(self, briefing: Briefing) -> Rendered: ...
-
-
 _cache: dict[tuple[str, Path, str], Writer] = {}
 
 
@@ -69,11 +53,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if not names:
         raise UsageError("--format needs at least one of: " + ", ".join(FORMATS))
     return names
-
-
-def unknown_variant(name: str, known: tuple[str, ...]) -> str:
-    name = name.lower()
-    return f"unknown PDF variant '{name}'{hint(closest(name, known))} (one of: {', '.join(known)})"
 
 
 def check_pdf_variant(name: str) -> str:

@@ -53,7 +53,7 @@ from ..compat.docx import set_blob
 from ..compat.zipfile import central_directory
 from ..errors import TemplateError
 from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Picture, Section, Table
-from . import Rendered
+from .base import Rendered
 
 REFERENCE = "reference.docx"
 REQUIRED_STYLES = (

@@ -26,7 +26,7 @@ from .. import pictures
 from ..errors import TemplateError
 from ..model import Briefing, Picture
 from ..pictures.palette import FILLS
-from . import Rendered
+from .base import Rendered
 
 TEMPLATE = "briefing.html.j2"
 STYLESHEETS = {"screen": ("base.css", "screen.css"), "print": ("base.css", "print.css")}

@@ -35,7 +35,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 from ..compat.weasyprint import install_closing_color_profile, page_box
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
-from . import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
+from .base import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
 from .html import STYLESHEETS, HtmlWriter
 
 

@@ -46,9 +46,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, assets
-from .build import Rendering, Task, render, template_files, templates_digest, warm
-from .errors import OutputError, UsageError
+from .. import __version__, assets
+from ..errors import OutputError, UsageError
+from ..render import Rendering, Task, render, template_files, templates_digest, warm
 
 try:
     from distributed import Client

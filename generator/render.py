@@ -1,0 +1,111 @@
+"""The render core: a task, its rendering, `render` and `warm`, and the
+template files a render reads. A task carries everything it renders: the
+composed briefing (whose maps name their outlines by digest, see assets.py)
+and the templates folder, which every runner provides where its workers
+run. The build, the server and the cluster's workers all import this
+module; it imports none of them.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import assets, pictures
+from .errors import BriefingError
+from .model import Briefing
+from .outputs import describe_os_error
+from .writers import DEFAULT_PDF_VARIANT, FORMATS, get_writer
+
+# Templates of pages about briefings, not of briefings: changing them must
+# not rebuild the catalogue.
+NOT_BRIEFING_TEMPLATES = frozenset({"index.html.j2", "serve.html.j2"})
+
+
+def template_files(templates: Path) -> dict[str, bytes]:
+    """Every template file a briefing's rendering may read (fonts, CSS, the
+    Word reference document included), by path relative to `templates`."""
+    try:
+        return {path.relative_to(templates).as_posix(): path.read_bytes()
+                for path in sorted(p for p in templates.rglob("*")
+                                   if p.is_file() and p.name not in NOT_BRIEFING_TEMPLATES)}
+    except OSError as exc:
+        raise describe_os_error(templates, exc, "read templates") from None
+
+
+def templates_digest(templates: Path, files: dict[str, bytes] | None = None) -> str:
+    """Hash of the template files (read now unless given)."""
+    sha = hashlib.sha256()
+    for name, data in (files if files is not None else template_files(templates)).items():
+        sha.update(name.encode() + b"\0" + data)
+    return sha.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    briefing: Briefing
+    formats: tuple[str, ...]
+    templates: Path
+    pdf_variant: str = DEFAULT_PDF_VARIANT
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    format: str
+    data: bytes
+    pages: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    id: str
+    outputs: tuple[Output, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+
+
+def render(task: Task) -> Rendering:
+    """Render one briefing in the formats asked for. Returns errors instead
+    of raising, so one failure does not stop the others; renders every format
+    before any is written, so a briefing is written whole or not at all."""
+    start = time.perf_counter()
+    try:
+        outputs = []
+        for fmt in task.formats:
+            result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
+            outputs.append(Output(fmt, result.data, result.pages))
+        return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
+    except BriefingError as exc:
+        return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start)
+    except Exception as exc:  # a renderer bug must not take the other briefings down
+        return Rendering(task.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
+
+
+def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
+         with_pictures: bool = True, picture_store: Path | None = None,
+         shipped: Mapping[str, bytes] | None = None) -> None:
+    """Load once in this process what renders need: the writers, and for
+    pictures matplotlib with the house fonts. Then freeze everything alive
+    out of the garbage collector's walks: collections walk only what a
+    render allocates, and do not write to (and so copy) pages a worker
+    shares with the process it was forked from. Used by the build before it
+    forks, the server's workers and the cluster's workers alike.
+    `picture_store` is where drawn pictures are kept on disk (see
+    `pictures.use_store`); `shipped` the assets tasks refer to, for a
+    worker that did not inherit them (see assets.py)."""
+    if shipped:
+        assets.put_all(shipped)
+    if picture_store is not None:
+        pictures.use_store(picture_store)
+    for fmt in sorted(formats):
+        get_writer(fmt, templates, pdf_variant)
+    if with_pictures:
+        pictures.preload(templates)
+    gc.collect()
+    gc.freeze()
+
+
