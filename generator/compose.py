@@ -462,7 +462,7 @@ def _list_items(items: Sequence[Passage], content: Content, selection: Selection
 
 def _adjacent(content: Content, a: Passage, b: Passage) -> bool:
     """Whether only bullets stand between passages a and b in the strategy."""
-    between = content.passages[content.passages.index(a) + 1:content.passages.index(b)]
+    between = content.passages[content.position[a.id] + 1:content.position[b.id]]
     return all(p.list_item or p.kind == "footnote" for p in between)
 
 

@@ -243,9 +243,11 @@ class Content:
     charts: tuple[Chart, ...] = ()
     geo: Geo | None = None  # None: content without maps
     by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
+    position: dict[str, int] = field(default_factory=dict, repr=False)  # a passage's index in `passages`
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.passages}
+        self.position = {p.id: i for i, p in enumerate(self.passages)}
 
     def chapter(self, chapter_id: str) -> Chapter:
         return next(c for c in self.chapters if c.id == chapter_id)

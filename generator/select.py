@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -245,7 +245,7 @@ def _with_antecedents(sentences: Sequence[str], chosen: set[int]) -> set[int]:
 
 def _previous(content: Content, passage: Passage) -> Passage | None:
     """The passage before this one in its chapter (footnotes skipped)."""
-    index = content.passages.index(passage)
+    index = content.position[passage.id]
     for other in reversed(content.passages[:index]):
         if other.kind == "footnote":
             continue
@@ -257,7 +257,7 @@ def _lead_in(content: Content, passage: Passage) -> Passage | None:
     """For a bullet: the paragraph introducing its list."""
     if not passage.list_item:
         return None
-    index = content.passages.index(passage)
+    index = content.position[passage.id]
     for other in reversed(content.passages[:index]):
         if other.kind == "footnote" or (other.list_item and other.box == passage.box):
             continue
@@ -298,106 +298,149 @@ def _antecedent(content: Content, passage: Passage, full_ids: set[str]) -> list[
     return [_tail(previous)]
 
 
-def select(content: Content, selectors: Sequence[Selector]) -> Selection:
-    """The part of the strategy a briefing for `selectors` holds."""
-    reasons: dict[str, tuple[Reason, ...]] = {}
-    for passage in content.passages:
-        if passage.kind == "footnote":
-            continue
-        found = _matches(passage, selectors)
-        if found:
-            reasons[passage.id] = found
-    if not reasons:
-        described = " + ".join(
-            f"{s.kind} '{s.id}'" for s in selectors)
+@dataclass(slots=True)
+class _State:
+    """What selection knows so far, passed through the phases in PHASES."""
+
+    content: Content
+    selectors: tuple[Selector, ...]
+    reasons: dict[str, tuple[Reason, ...]] = field(default_factory=dict)
+    decisions: dict[str, _Decision] = field(default_factory=dict)
+    repeated: dict[str, str] = field(default_factory=dict)  # repeat id -> the passage printed for it
+    passages: tuple[Passage, ...] = ()  # printed, in document order
+    full_ids: set[str] = field(default_factory=set)
+    depths: dict[str, Depth] = field(default_factory=dict)
+    footnotes: tuple[Passage, ...] = ()
+
+
+def _tagged_passages(state: _State) -> None:
+    """The passages tagged with the selection (same kind unites, kinds
+    intersect); none is an error."""
+    for passage in state.content.passages:
+        if passage.kind != "footnote":
+            found = _matches(passage, state.selectors)
+            if found:
+                state.reasons[passage.id] = found
+    if not state.reasons:
+        described = " + ".join(f"{s.kind} '{s.id}'" for s in state.selectors)
         raise SelectionError(f"no passage of the strategy matches {described}; try fewer subjects")
 
-    depth_of: dict[str, _Decision] = {}
-    for pid in reasons:
-        depth_of[pid] = _depth_of(content.by_id[pid], selectors, content)
 
-    # A box is read as a whole: when one part is printed in full, its other
-    # parts come along, so that no box is printed half.
-    boxes = {p.box for p in content.passages if p.id in reasons and p.box and depth_of[p.id].full}
-    for passage in content.passages:
-        if passage.box in boxes and (passage.id not in reasons or not depth_of[passage.id].full):
+def _decide_depths(state: _State) -> None:
+    """In full or as an excerpt, per passage (see _depth_of)."""
+    for pid in state.reasons:
+        state.decisions[pid] = _depth_of(state.content.by_id[pid], state.selectors, state.content)
+
+
+def _whole_boxes(state: _State) -> None:
+    """A box is read as a whole: when one part is printed in full, its other
+    parts come along, so that no box is printed half."""
+    passages, reasons, decisions = state.content.passages, state.reasons, state.decisions
+    boxes = {p.box for p in passages if p.id in reasons and p.box and decisions[p.id].full}
+    for passage in passages:
+        if passage.box in boxes and (passage.id not in reasons or not decisions[passage.id].full):
             reasons[passage.id] = (Reason(None, f"part of box '{passage.box}'"),)
-            depth_of[passage.id] = _Decision(True, f"part of box '{passage.box}', printed whole")
+            decisions[passage.id] = _Decision(True, f"part of box '{passage.box}', printed whole")
 
-    # A repeat is printed once, at its first place, citing both pages; the
-    # deeper of the two depths wins.
-    repeated: dict[str, str] = {}
-    for passage in content.passages:
+
+def _merge_repeats(state: _State) -> None:
+    """A repeat is printed once, at its first place; the deeper of the two
+    depths wins (citations say where it is repeated, and in which words)."""
+    for passage in state.content.passages:
         original = passage.repeats
-        if passage.id in reasons and original in reasons:
-            repeated[passage.id] = original
-            mine, theirs = depth_of[passage.id], depth_of[original]
+        if passage.id in state.reasons and original in state.reasons:
+            state.repeated[passage.id] = original
+            mine, theirs = state.decisions[passage.id], state.decisions[original]
             if mine.full and not theirs.full:
-                depth_of[original] = _Decision(True, mine.why + f" (as its repeat '{passage.id}')")
+                state.decisions[original] = _Decision(True, mine.why + f" (as its repeat '{passage.id}')")
             elif not theirs.full:
-                theirs.naming |= _matching(content.by_id[original], mine.naming, content.by_id[passage.id])
+                theirs.naming |= _matching(state.content.by_id[original], mine.naming, state.content.by_id[passage.id])
 
-    passages = tuple(p for p in content.passages if p.id in reasons and p.id not in repeated)
-    full_ids = {p.id for p in passages if depth_of[p.id].full}
-    depths: dict[str, Depth] = {}
-    for passage in passages:
-        decision = depth_of[passage.id]
-        is_full, why, naming = decision.full, decision.why, decision.naming
-        context: list[Excerpt] = []
-        excerpt = None
-        sentences = split_sentences(passage.text)
-        if not is_full:
-            keep = _with_antecedents(sentences, naming)
-            if passage.list_item and ":" in sentences[0][:80]:
-                keep.add(0)  # a labelled bullet ("Preventie: ...") keeps its label
-            if _whole(passage, keep) and decision.about_one:
-                # Every sentence is needed: the passage is where the
-                # subjects meet, and reads as a passage, not a fragment.
-                is_full, why = True, why + "; every sentence is needed, so in full"
-                full_ids.add(passage.id)
-            else:
-                excerpt = Excerpt(passage, tuple(sorted(keep)))
-        starts = excerpt is None or excerpt.sentences[0] == 0
-        if starts and not passage.list_item and refers_back(sentences[0], strong=True):
-            context.extend(_antecedent(content, passage, full_ids))
-        lead_in = _lead_in(content, passage)
-        if lead_in is not None and lead_in.id not in full_ids:
-            context.insert(0, _tail(lead_in))
-        shown = excerpt.sentences if excerpt is not None else tuple(range(len(sentences)))
-        also, reworded = _repeat_pages(content, passage, shown, [r for r, o in repeated.items() if o == passage.id])
-        depths[passage.id] = Depth(is_full, why, excerpt, tuple(context), passage.sentence_pages(shown), also,
-                                   reworded)
-    for passage in passages:
-        # Where a list is printed in part, "[…]" marks the items left out:
-        # in the strategy's text beside the items printed in full; in "Ook
-        # genoemd" around the one item an excerpt prints.
-        items = list_items(content, passage)
+
+def _printed_depths(state: _State) -> None:
+    """What each printed passage shows, with its context and its pages."""
+    state.passages = tuple(p for p in state.content.passages if p.id in state.reasons and p.id not in state.repeated)
+    state.full_ids = {p.id for p in state.passages if state.decisions[p.id].full}
+    for passage in state.passages:
+        state.depths[passage.id] = _depth(state, passage)
+
+
+def _depth(state: _State, passage: Passage) -> Depth:
+    content, decision = state.content, state.decisions[passage.id]
+    is_full, why = decision.full, decision.why
+    excerpt = None
+    sentences = split_sentences(passage.text)
+    if not is_full:
+        keep = _with_antecedents(sentences, decision.naming)
+        if passage.list_item and ":" in sentences[0][:80]:
+            keep.add(0)  # a labelled bullet ("Preventie: ...") keeps its label
+        if _whole(passage, keep) and decision.about_one:
+            # Every sentence is needed: the passage is where the subjects
+            # meet, and reads as a passage, not a fragment.
+            is_full, why = True, why + "; every sentence is needed, so in full"
+            state.full_ids.add(passage.id)
+        else:
+            excerpt = Excerpt(passage, tuple(sorted(keep)))
+    context: list[Excerpt] = []
+    starts = excerpt is None or excerpt.sentences[0] == 0
+    if starts and not passage.list_item and refers_back(sentences[0], strong=True):
+        context.extend(_antecedent(content, passage, state.full_ids))
+    lead_in = _lead_in(content, passage)
+    if lead_in is not None and lead_in.id not in state.full_ids:
+        context.insert(0, _tail(lead_in))
+    shown = excerpt.sentences if excerpt is not None else tuple(range(len(sentences)))
+    repeats = [r for r, o in state.repeated.items() if o == passage.id]
+    also, reworded = _repeat_pages(content, passage, shown, repeats)
+    return Depth(is_full, why, excerpt, tuple(context), passage.sentence_pages(shown), also, reworded)
+
+
+def _list_gaps(state: _State) -> None:
+    """Where a list is printed in part, "[…]" marks the items left out: in
+    the strategy's text beside the items printed in full; in "Ook genoemd"
+    around the one item an excerpt prints."""
+    for passage in state.passages:
+        items = list_items(state.content, passage)
         if items:
             at = items.index(passage)
-            full = depths[passage.id].full
-            depths[passage.id] = dataclasses.replace(
-                depths[passage.id],
-                gap_before=at > 0 and (not full or items[at - 1].id not in full_ids),
-                gap_after=at < len(items) - 1 and (not full or items[at + 1].id not in full_ids))
-    for repeat, original in repeated.items():
-        reasons[repeat] = (*reasons[repeat], Reason(None, f"repeats '{original}', printed there"))
+            full = state.depths[passage.id].full
+            state.depths[passage.id] = dataclasses.replace(
+                state.depths[passage.id],
+                gap_before=at > 0 and (not full or items[at - 1].id not in state.full_ids),
+                gap_after=at < len(items) - 1 and (not full or items[at + 1].id not in state.full_ids))
+    for repeat, original in state.repeated.items():
+        state.reasons[repeat] = (*state.reasons[repeat], Reason(None, f"repeats '{original}', printed there"))
 
-    chapters = {p.chapter for p in passages if p.id in full_ids}
-    footnote_ids: list[str] = []
-    for passage in passages:
-        if passage.id in full_ids:
-            footnote_ids.extend(passage.footnotes)
-    for chapter in content.chapters:
-        if chapter.id in chapters:
-            footnote_ids.extend(chapter.footnotes)
-    for ref in footnote_ids:
-        reasons.setdefault(ref, (Reason(None, "footnote to a selected passage or chapter"),))
-    footnotes = tuple(p for p in content.passages if p.id in set(footnote_ids))
 
-    chosen = {p.id for p in passages} | set(repeated)
+def _footnotes(state: _State) -> None:
+    """The footnotes of the passages printed in full, and of their chapters."""
+    chapters = {p.chapter for p in state.passages if p.id in state.full_ids}
+    refs = [ref for p in state.passages if p.id in state.full_ids for ref in p.footnotes]
+    refs += [ref for c in state.content.chapters if c.id in chapters for ref in c.footnotes]
+    for ref in refs:
+        state.reasons.setdefault(ref, (Reason(None, "footnote to a selected passage or chapter"),))
+    state.footnotes = tuple(p for p in state.content.passages if p.id in set(refs))
+
+
+# Selection's phases, in order: each reads what the ones before decided.
+PHASES: tuple[Callable[[_State], None], ...] = (
+    _tagged_passages, _decide_depths, _whole_boxes, _merge_repeats, _printed_depths, _list_gaps, _footnotes)
+
+
+def select(content: Content, selectors: Sequence[Selector]) -> Selection:
+    """The part of the strategy a briefing for `selectors` holds: the
+    phases in PHASES, then what the passages it prints bring along."""
+    state = _State(content, tuple(selectors))
+    for phase in PHASES:
+        phase(state)
+    return _selection(state)
+
+
+def _selection(state: _State) -> Selection:
+    """The figures, commitments and key messages of what is printed."""
+    content, selectors, repeated = state.content, state.selectors, state.repeated
+    chosen = {p.id for p in state.passages} | set(repeated)
     # A lead-in printed as context counts: its page is in the briefing.
-    printed = {p.id for p in passages} | {c.passage.id for d in depths.values() for c in d.context}
-    subjects = tuple(content.taxonomies[s.kind][s.id] for s in selectors)
+    printed = {p.id for p in state.passages} | {c.passage.id for d in state.depths.values() for c in d.context}
     keys = {(s.kind, s.id) for s in selectors}
 
     def supported(message: KeyMessage) -> bool:
@@ -407,15 +450,15 @@ def select(content: Content, selectors: Sequence[Selector]) -> Selection:
         return all(repeated.get(ref, ref) in printed for ref in message.sources)
 
     return Selection(
-        selectors=tuple(selectors),
-        subjects=subjects,
-        passages=passages,
-        footnotes=footnotes,
-        reasons=reasons,
+        selectors=selectors,
+        subjects=tuple(content.taxonomies[s.kind][s.id] for s in selectors),
+        passages=state.passages,
+        footnotes=state.footnotes,
+        reasons=state.reasons,
         figures=tuple(f for f in content.figures if f.passage in chosen and _tagged(f, selectors)),
         commitments=tuple(c for c in content.commitments if c.passage in chosen and _tagged(c, selectors)),
         key_messages=tuple(m for m in content.key_messages if (m.kind, m.subject) in keys and supported(m)),
-        depths=depths,
+        depths=state.depths,
         repeated=repeated,
     )
 
@@ -444,7 +487,7 @@ def list_items(content: Content, passage: Passage) -> tuple[Passage, ...]:
     lead = _lead_in(content, passage)
     if lead is None:
         return ()
-    index = content.passages.index(lead)
+    index = content.position[lead.id]
     items: list[Passage] = []
     for other in content.passages[index + 1:]:
         if other.kind == "footnote":

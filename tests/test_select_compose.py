@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from conftest import EDITION, make_briefing
@@ -145,3 +146,53 @@ def test_combined_briefing_emphasis_and_title(content: Content) -> None:
                    if s.title == "Verwante onderwerpen").blocks[1]
     assert isinstance(related, BulletList) and 1 <= len(related.items) <= 5
     assert all(i.link and i.text.startswith("Briefing ") for i in related.items)
+
+
+# -- selection's phases, each on its own --------------------------------------
+
+
+def _state_after(content: Content, *pairs: tuple[str, str], until: str) -> Any:
+    from generator.select import PHASES, _State, parse_selectors
+    state = _State(content, parse_selectors(content, pairs))
+    for phase in PHASES:
+        phase(state)
+        if phase.__name__ == until:
+            return state
+    raise AssertionError(f"no phase {until}")
+
+
+def test_selection_is_its_list_of_phases() -> None:
+    from generator.select import PHASES
+    assert [p.__name__ for p in PHASES] == ["_tagged_passages", "_decide_depths", "_whole_boxes", "_merge_repeats",
+                                            "_printed_depths", "_list_gaps", "_footnotes"]
+
+
+def test_a_box_is_printed_whole(content: Content) -> None:
+    before = _state_after(content, ("theme", "piracy"), until="_decide_depths")
+    after = _state_after(content, ("theme", "piracy"), until="_whole_boxes")
+    boxes = {content.by_id[pid].box for pid, d in after.decisions.items() if d.full and content.by_id[pid].box}
+    assert boxes
+    for passage in content.passages:
+        if passage.box in boxes:
+            assert after.decisions[passage.id].full, passage.id
+    assert len(after.reasons) >= len(before.reasons)
+
+
+def test_a_repeat_is_merged_into_its_original(content: Content) -> None:
+    state = _state_after(content, ("region", "europe-transatlantic"), until="_merge_repeats")
+    assert state.repeated["conclusie-04"] == "brief-11" and state.repeated["samenvatting-07"] == "brief-11"
+
+
+def test_list_gaps_mark_items_left_out(content: Content) -> None:
+    state = _state_after(content, ("ministry", "defence"), until="_list_gaps")
+    depth = state.depths["brief-07"]  # the first of the letter's three interests, printed alone
+    assert depth.full and not depth.gap_before and depth.gap_after
+
+
+def test_footnotes_come_with_their_chapter(content: Content) -> None:
+    state = _state_after(content, ("ministry", "defence"), until="_footnotes")
+    full = [p for p in state.passages if p.id in state.full_ids]
+    chapters = {p.chapter for p in full}
+    wanted = {ref for p in full for ref in p.footnotes} | {
+        ref for c in content.chapters if c.id in chapters for ref in c.footnotes}
+    assert {p.id for p in state.footnotes} == wanted and "voetnoot-2" in wanted
