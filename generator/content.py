@@ -271,7 +271,9 @@ class _Fields:
     def error(self, key: str | None, message: str) -> None:
         self.problems.append(Problem(self.at(key), message))
 
-    def _get(self, key: str, required: bool) -> Any:
+    def value(self, key: str, required: bool) -> Any:
+        """The field as read, unchecked (for a list of records the caller
+        checks item by item); counts it as known."""
         self.seen.add(key)
         if key not in self.data:
             if required:
@@ -280,7 +282,7 @@ class _Fields:
         return self.data[key]
 
     def text(self, key: str, required: bool = True, empty_ok: bool = False) -> str:
-        value = self._get(key, required)
+        value = self.value(key, required)
         if value is None:
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -299,7 +301,7 @@ class _Fields:
         return value
 
     def integer(self, key: str, required: bool = True) -> int:
-        value = self._get(key, required)
+        value = self.value(key, required)
         if value is None:
             return 0
         if isinstance(value, bool) or not isinstance(value, int):
@@ -310,7 +312,7 @@ class _Fields:
     def date(self, key: str) -> str:
         """An ISO date (YAML reads 2013-06-21 as a date; quoted text must be
         one too), returned as 'YYYY-MM-DD'."""
-        value = self._get(key, True)
+        value = self.value(key, True)
         if value is None:
             return ""
         if isinstance(value, dt.date):
@@ -322,7 +324,7 @@ class _Fields:
             return ""
 
     def flag(self, key: str) -> bool:
-        value = self._get(key, False)
+        value = self.value(key, False)
         if value is None:
             return False
         if not isinstance(value, bool):
@@ -331,7 +333,7 @@ class _Fields:
         return value
 
     def strings(self, key: str, required: bool = True) -> tuple[str, ...]:
-        value = self._get(key, required)
+        value = self.value(key, required)
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -340,7 +342,7 @@ class _Fields:
         return tuple(v.strip() for v in value)
 
     def mapping(self, key: str) -> LocatedDict | None:
-        value = self._get(key, True)
+        value = self.value(key, True)
         if value is None:
             return None
         if not isinstance(value, LocatedDict):
@@ -436,7 +438,7 @@ def _load_strategy(path: Path, problems: list[Problem]) -> tuple[Document | None
         return None, []
     top = _Fields(data, path, "strategy.yaml", problems)
     doc_data = top.mapping("document")
-    chapter_list = top._get("chapters", True)
+    chapter_list = top.value("chapters", True)
     top.finish()
     document = None
     if doc_data is not None:
@@ -519,26 +521,44 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
             if passage.id in first_seen:
                 problems.append(Problem(f_at, f"duplicate passage id '{passage.id}' (first at {first_seen[passage.id]})"))
             first_seen.setdefault(passage.id, f_at)
-            order = chapter_order.get(passage.chapter)
-            if passage.chapter and order is None:
-                problems.append(Problem(Location(path, item.line_of("chapter")),
-                                        f"unknown chapter '{passage.chapter}'{_hint(passage.chapter, chapter_order)}"))
-            elif order is not None:
-                if order < last_chapter:
-                    problems.append(Problem(f_at, f"passage '{passage.id}' of chapter '{passage.chapter}' "
-                                                  "stands after a later chapter; passages must be in document order"))
-                last_chapter = max(last_chapter, order)
-            for kind, taxonomy in taxonomies.items():
-                for tag in passage.tags(kind):
-                    problem = reference_problem(taxonomy, tag)
-                    if problem:
-                        problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])), problem))
-                if len(set(passage.tags(kind))) != len(passage.tags(kind)):
-                    problems.append(Problem(Location(path, item.line_of(TAG_FIELDS[kind])),
-                                            f"{kind} listed twice in passage '{passage.id}'"))
+            last_chapter = _check_chapter(passage, item, path, chapter_order, last_chapter, problems)
+            _check_tags(passage, item, path, taxonomies, problems)
             _check_tagging_rule(passage, item, path, taxonomies, problems)
             _check_mentions(passage, item, path, taxonomies, problems)
             passages.append(passage)
+    _check_footnotes(passages, chapters, problems)
+    _check_repeats(passages, problems)
+    return passages
+
+
+def _check_chapter(passage: Passage, item: LocatedDict, path: Path, chapter_order: dict[str, int],
+                   last_chapter: int, problems: list[Problem]) -> int:
+    """A known chapter, in document order; returns the latest chapter seen."""
+    order = chapter_order.get(passage.chapter)
+    if passage.chapter and order is None:
+        problems.append(Problem(Location(path, item.line_of("chapter")),
+                                f"unknown chapter '{passage.chapter}'{_hint(passage.chapter, chapter_order)}"))
+    elif order is not None:
+        if order < last_chapter:
+            problems.append(Problem(passage.location, f"passage '{passage.id}' of chapter '{passage.chapter}' "
+                                                      "stands after a later chapter; passages must be in document order"))
+        return max(last_chapter, order)
+    return last_chapter
+
+
+def _check_tags(passage: Passage, item: LocatedDict, path: Path, taxonomies: dict[str, Taxonomy],
+                problems: list[Problem]) -> None:
+    """Every tag an id of its taxonomy, none twice."""
+    for kind, taxonomy in taxonomies.items():
+        at = Location(path, item.line_of(TAG_FIELDS[kind]))
+        problems.extend(Problem(at, problem) for tag in passage.tags(kind)
+                        if (problem := reference_problem(taxonomy, tag)))
+        if len(set(passage.tags(kind))) != len(passage.tags(kind)):
+            problems.append(Problem(at, f"{kind} listed twice in passage '{passage.id}'"))
+
+
+def _check_footnotes(passages: list[Passage], chapters: list[Chapter], problems: list[Problem]) -> None:
+    """Passages and chapters refer to footnotes that exist."""
     by_id = {p.id: p for p in passages}
     for passage in passages:
         for ref in passage.footnotes:
@@ -550,8 +570,6 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
         for ref in chapter.footnotes:
             if ref not in by_id:
                 problems.append(Problem(chapter.location, f"chapter '{chapter.id}' refers to unknown footnote '{ref}'"))
-    _check_repeats(passages, problems)
-    return passages
 
 
 def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
@@ -793,7 +811,7 @@ def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy],
         return [], None
     top = _Fields(data, path, "catalogue.yaml", problems)
     entries: list[CatalogueEntry] = []
-    for item in _items(top._get("combinations", True), path, "combination", problems):
+    for item in _items(top.value("combinations", True), path, "combination", problems):
         f = _Fields(item, path, "combination", problems)
         selectors: list[tuple[str, str]] = []
         for kind in SELECTOR_KINDS:
@@ -819,7 +837,7 @@ def _load_matrix(top: _Fields, path: Path, problems: list[Problem]) -> Matrix | 
     f = _Fields(data, path, "matrix", problems)
     kinds = {TAG_FIELDS[k]: k for k in SELECTOR_KINDS}
     pairs: list[tuple[str, str]] = []
-    raw = f._get("pairs", True)
+    raw = f.value("pairs", True)
     if raw is not None and not isinstance(raw, list):
         f.error("pairs", "'pairs' must be a list of two kinds each, like [regions, themes]")
         raw = []
@@ -864,7 +882,7 @@ def _load_charts(path: Path, figures: dict[str, Figure], problems: list[Problem]
     for item in _items(read_yaml(path, problems), path, "chart", problems):
         f = _Fields(item, path, "chart", problems)
         chart_id, title = f.ident(), f.text("title")
-        raw = f._get("bars", True)
+        raw = f.value("bars", True)
         f.finish()
         if chart_id in seen:
             f.error("id", f"duplicate chart id '{chart_id}'")

@@ -86,24 +86,24 @@ class Labels:
     path: Path
     data: Mapping[str, Any]
 
-    def _get(self, key: str) -> Any:
+    def value(self, key: str) -> Any:
         node: Any = self.data
         for part in key.split("."):
             node = node[part]
         return node
 
     def text(self, key: str, **values: object) -> str:
-        template = self._get(key)
+        template = self.value(key)
         return str(template).format(**values) if values else str(template)
 
     def count(self, key: str, n: int, **values: object) -> str:
-        forms = self._get(key)
+        forms = self.value(key)
         form = forms["one"] if n == 1 and isinstance(forms, Mapping) else \
             forms["other"] if isinstance(forms, Mapping) else forms
         return str(form).format(n=n, **values)
 
     def list(self, key: str) -> tuple[str, ...]:
-        return tuple(str(v) for v in self._get(key))
+        return tuple(str(v) for v in self.value(key))
 
     def kind(self, kind: str, form: str = "kinds") -> str:
         return str(self.data[form][kind])
@@ -122,6 +122,26 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _text_problems(value: Any, allowed: frozenset[str]) -> list[str]:
+    """What is wrong with one text (or its one/other forms) of a catalogue."""
+    forms = [value["one"], value["other"]] if isinstance(value, Mapping) and {"one", "other"} <= set(value) \
+        else [value]
+    out = []
+    for form in forms:
+        if not isinstance(form, str):
+            out.append(f"expected text, got {type(form).__name__}")
+            continue
+        try:
+            unknown = _placeholders(form) - allowed
+        except ValueError as exc:
+            out.append(str(exc))
+            continue
+        if unknown:
+            known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+            out.append(f"unknown placeholder {{{sorted(unknown)[0]}}} (known: {known})")
+    return out
+
+
 def check(path: Path, data: Any) -> list[str]:
     """Every problem of one catalogue, as 'path: key: message'."""
     if not isinstance(data, Mapping):
@@ -131,29 +151,15 @@ def check(path: Path, data: Any) -> list[str]:
 
     def get(key: str) -> Any:
         try:
-            return labels._get(key)
+            return labels.value(key)
         except (KeyError, TypeError):
             problems.append(f"{path}: {key}: missing")
             return None
 
     for key, allowed in TEXTS.items():
         value = get(key)
-        if value is None:
-            continue
-        forms = [value["one"], value["other"]] if isinstance(value, Mapping) and {"one", "other"} <= set(value) \
-            else [value]
-        for form in forms:
-            if not isinstance(form, str):
-                problems.append(f"{path}: {key}: expected text, got {type(form).__name__}")
-                continue
-            try:
-                unknown = _placeholders(form) - allowed
-            except ValueError as exc:
-                problems.append(f"{path}: {key}: {exc}")
-                continue
-            if unknown:
-                known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
-                problems.append(f"{path}: {key}: unknown placeholder {{{sorted(unknown)[0]}}} (known: {known})")
+        if value is not None:
+            problems.extend(f"{path}: {key}: {problem}" for problem in _text_problems(value, allowed))
     for key, length in LISTS.items():
         value = get(key)
         if value is not None and (not isinstance(value, list) or len(value) < length):
