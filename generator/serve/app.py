@@ -9,6 +9,7 @@ traceback is ever sent.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -60,65 +61,93 @@ class _Limits:
 
 def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2, queue: int = 16,
                deadline: float = 60.0, max_tasks: int = 200) -> Starlette:
-    env = environment(templates)
-    state: dict[str, BriefingService] = {}
-    counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
-              for e in content.taxonomies[k].entries}
-    words = load_labels(content.document.language, templates)
-    default_marking = words.text("marking_default")
+    """The page and API as a Starlette app; its render pool starts with
+    the app (lifespan) and stops with it."""
+    site = _Site(content, templates, cache, workers, queue, deadline, max_tasks)
+    get = ["GET", "HEAD"]
+    routes = [
+        Route("/", site.page, methods=get),
+        Route("/health", site.health, methods=get),
+        Route("/api/subjects", site.subjects, methods=get),
+        Route("/api/catalogue", site.catalogue_list, methods=get),
+        Route("/api/preview", site.preview, methods=get),
+        Route("/api/briefings/{name}", site.briefing_json, methods=get),
+        Route("/briefings/{filename}", site.briefing_file, methods=get),
+    ]
+    # Each designed failure by its own class (handled where it is raised);
+    # Exception last, for bugs: a plain 500 without a traceback.
+    handlers: dict[Any, Any] = {cls: site.on_error for cls in (HTTPException, BriefingError, Busy, Overran,
+                                                               pebble.ProcessExpired, Exception)}
+    return Starlette(routes=routes, lifespan=site.lifespan, exception_handlers=handlers,
+                     middleware=[Middleware(_Limits)])
+
+
+class _Site:
+    """The server's routes over one content set: one method per route."""
+
+    def __init__(self, content: Content, templates: Path, cache: Cache, workers: int, queue: int,
+                 deadline: float, max_tasks: int) -> None:
+        self.content, self.templates, self.cache = content, templates, cache
+        self.pool = functools.partial(RenderPool, templates, workers=workers, queue=queue, deadline=deadline,
+                                      max_tasks=max_tasks, picture_store=cache.pictures)
+        self.env = environment(templates)
+        self.state: dict[str, BriefingService] = {}
+        self.counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
+                       for e in content.taxonomies[k].entries}
+        self.words = load_labels(content.document.language, templates)
+        self.default_marking = self.words.text("marking_default")
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pictures.trim_store(cache.pictures)
-        pool = RenderPool(templates, workers=workers, queue=queue, deadline=deadline, max_tasks=max_tasks,
-                          picture_store=cache.pictures)
-        state["service"] = BriefingService(content, templates, cache, pool)
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        pictures.trim_store(self.cache.pictures)
+        pool = self.pool()
+        self.state["service"] = BriefingService(self.content, self.templates, self.cache, pool)
         try:
             yield
         finally:
             pool.close()
 
-    def service() -> BriefingService:
-        return state["service"]
+    def service(self) -> BriefingService:
+        return self.state["service"]
 
-    def wants_json(request: Request) -> bool:
+    def wants_json(self, request: Request) -> bool:
         return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
 
-    def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-        if wants_json(request):
+    def error(self, request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        if self.wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-        page = env.get_template(PAGE_TEMPLATE).render(**_page_context(content, words, counts, [], [], default_marking),
+        page = self.env.get_template(PAGE_TEMPLATE).render(**_page_context(self.content, self.words, self.counts, [], [], self.default_marking),
                                                       error=message, status=status, base_url=_base(request))
         return HTMLResponse(page, status_code=status, headers=headers)
 
-    async def on_error(request: Request, exc: Exception) -> Response:
+    async def on_error(self, request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
-            return error(request, exc.status_code, str(exc.detail))
+            return self.error(request, exc.status_code, str(exc.detail))
         if isinstance(exc, Busy):
-            return error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+            return self.error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
         if isinstance(exc, Overran):
-            return error(request, 503, f"{exc}; try again later", {"Retry-After": "5"})
+            return self.error(request, 503, f"{exc}; try again later", {"Retry-After": "5"})
         if isinstance(exc, pebble.ProcessExpired):
-            return error(request, 503, "the renderer stopped twice on this briefing; try again later",
+            return self.error(request, 503, "the renderer stopped twice on this briefing; try again later",
                          {"Retry-After": "5"})
         if isinstance(exc, (NotFound, SelectionError, UnknownSubject)):
-            return error(request, 404, str(exc))
+            return self.error(request, 404, str(exc))
         if isinstance(exc, BadRequest):
-            return error(request, 400, str(exc))
+            return self.error(request, 400, str(exc))
         if isinstance(exc, BriefingError):
-            return error(request, 503, f"could not render: {exc}", {"Retry-After": "30"})
+            return self.error(request, 503, f"could not render: {exc}", {"Retry-After": "30"})
         # A bug: the client gets a plain 500, the operator the traceback.
         LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return error(request, 500, "internal error")
+        return self.error(request, 500, "internal error")
 
-    def planned_from(request: Request, name: str) -> Planned:
-        return service().plan(parse_name(content, name), request.query_params.get("marking"))
+    def planned_from(self, request: Request, name: str) -> Planned:
+        return self.service().plan(parse_name(self.content, name), request.query_params.get("marking"))
 
-    def links(planned: Planned, marking: str) -> dict[str, str]:
-        query = "" if marking == default_marking else "?" + urlencode({"marking": marking})
+    def links(self, planned: Planned, marking: str) -> dict[str, str]:
+        query = "" if marking == self.default_marking else "?" + urlencode({"marking": marking})
         return {fmt: f"/briefings/{quote(planned.name, safe='+')}.{fmt}{query}" for fmt in FORMATS}
 
-    def summary(planned: Planned, marking: str) -> dict[str, Any]:
+    def summary(self, planned: Planned, marking: str) -> dict[str, Any]:
         briefing = planned.job.model
         return {
             "name": planned.name,
@@ -130,63 +159,63 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
             "date": planned.job.date.isoformat(),
             "content_hash": planned.job.content_hash,
             "files": {fmt: {"url": url, "media_type": MEDIA_TYPES[fmt], "etag": planned.etag(fmt),
-                            "cached": service().cached(planned, fmt) is not None}
-                      for fmt, url in links(planned, marking).items()},
+                            "cached": self.service().cached(planned, fmt) is not None}
+                      for fmt, url in self.links(planned, marking).items()},
         }
 
-    async def page(request: Request) -> Response:
+    async def page(self, request: Request) -> Response:
         params = request.query_params
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(FORMATS)
-        marking = params.get("marking") or default_marking
-        context = _page_context(content, words, counts, pairs, formats, marking)
+        marking = params.get("marking") or self.default_marking
+        context = _page_context(self.content, self.words, self.counts, pairs, formats, marking)
         result, message, status = None, "", 200
         if pairs:
             try:
                 name = "+".join(f"{k}-{v}" for k, v in pairs)
-                planned = service().plan(parse_name(content, name), marking)
-                result = summary(planned, marking)
+                planned = self.service().plan(parse_name(self.content, name), marking)
+                result = self.summary(planned, marking)
             except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
-                message, status = _in_dutch(content, words, exc), 400 if isinstance(exc, BadRequest) else 404
-        html = env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status,
+                message, status = _in_dutch(self.content, self.words, exc), 400 if isinstance(exc, BadRequest) else 404
+        html = self.env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status,
                                                       base_url=_base(request))
         return HTMLResponse(html, status_code=status)
 
-    async def subjects(request: Request) -> Response:
+    async def subjects(self, request: Request) -> Response:
         return JSONResponse({GROUP_TITLES_EN[k]: [
             {"id": e.id, "label_nl": e.label_nl, "label_en": e.label_en, "aliases": list(e.aliases),
-             "covers": list(e.covers), "description": e.description, "passages": counts[k, e.id]}
-            for e in content.taxonomies[k].entries] for k in SELECTOR_KINDS})
+             "covers": list(e.covers), "description": e.description, "passages": self.counts[k, e.id]}
+            for e in self.content.taxonomies[k].entries] for k in SELECTOR_KINDS})
 
-    async def catalogue_list(request: Request) -> Response:
+    async def catalogue_list(self, request: Request) -> Response:
         items = []
-        for selectors in service().catalogue_names():
-            planned = service().plan(selectors)
+        for selectors in self.service().catalogue_names():
+            planned = self.service().plan(selectors)
             items.append({"name": planned.name, "title": planned.job.model.cover.title,
-                          "passages": planned.job.model.passage_count, "urls": links(planned, default_marking)})
+                          "passages": planned.job.model.passage_count, "urls": self.links(planned, self.default_marking)})
         return JSONResponse({"briefings": items})
 
-    async def briefing_json(request: Request) -> Response:
+    async def briefing_json(self, request: Request) -> Response:
         name = request.path_params["name"]
-        planned = planned_from(request, name)
+        planned = self.planned_from(request, name)
         if planned.name != name:
             return _redirect(request, f"/api/briefings/{quote(planned.name, safe='+')}")
-        return JSONResponse(summary(planned, planned.job.model.cover.marking))
+        return JSONResponse(self.summary(planned, planned.job.model.cover.marking))
 
-    async def preview(request: Request) -> Response:
+    async def preview(self, request: Request) -> Response:
         pairs = [(kind, v) for kind in SELECTOR_KINDS for v in request.query_params.getlist(kind) if v]
         if not pairs:
             raise BadRequest("choose at least one region, theme or ministry")
-        planned = service().plan(parse_name(content, "+".join(f"{k}-{v}" for k, v in pairs)),
+        planned = self.service().plan(parse_name(self.content, "+".join(f"{k}-{v}" for k, v in pairs)),
                                  request.query_params.get("marking") or None)
-        return JSONResponse(summary(planned, planned.job.model.cover.marking))
+        return JSONResponse(self.summary(planned, planned.job.model.cover.marking))
 
-    async def briefing_file(request: Request) -> Response:
+    async def briefing_file(self, request: Request) -> Response:
         filename = request.path_params["filename"]
         name, _, fmt = filename.rpartition(".")
         if fmt not in FORMATS or not name:
             raise NotFound(f"'{filename}': unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
-        planned = planned_from(request, name)
+        planned = self.planned_from(request, name)
         if planned.name != name:
             return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}.{fmt}")
         etag = planned.etag(fmt)
@@ -194,11 +223,11 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         headers = {
             "ETag": etag,
             # Openbaar may be kept by shared caches; anything else only by the browser.
-            "Cache-Control": f"{'public' if marking == default_marking else 'private'}, max-age=300",
+            "Cache-Control": f"{'public' if marking == self.default_marking else 'private'}, max-age=300",
         }
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=headers)
-        hit = await service().file(planned, fmt)
+        hit = await self.service().file(planned, fmt)
         # Briefings are a few hundred kB at most and usually in the page
         # cache: reading them here is cheaper than a hop to a thread.
         data = hit.path.read_bytes()
@@ -208,29 +237,14 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
                                           f"filename*=UTF-8''{quote(f'{title}.{fmt}')}")
         return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
-    async def health(request: Request) -> Response:
-        pool = service().pool
+    async def health(self, request: Request) -> Response:
+        pool = self.service().pool
         alive = await pool.alive()
-        body = {"status": "ok" if alive else "unavailable", "content": {"passages": len(content.passages)},
+        body = {"status": "ok" if alive else "unavailable", "content": {"passages": len(self.content.passages)},
                 "workers": {"count": pool.workers, "alive": alive, "pending": pool.pending,
                             "renders": pool.renders, "replaced": pool.replaced, "restarts": pool.restarts}}
         return JSONResponse(body, status_code=200 if alive else 503)
 
-    routes = [
-        Route("/", page, methods=["GET", "HEAD"]),
-        Route("/health", health, methods=["GET", "HEAD"]),
-        Route("/api/subjects", subjects, methods=["GET", "HEAD"]),
-        Route("/api/catalogue", catalogue_list, methods=["GET", "HEAD"]),
-        Route("/api/preview", preview, methods=["GET", "HEAD"]),
-        Route("/api/briefings/{name}", briefing_json, methods=["GET", "HEAD"]),
-        Route("/briefings/{filename}", briefing_file, methods=["GET", "HEAD"]),
-    ]
-    # Each designed failure by its own class (handled where it is raised);
-    # Exception last, for bugs: a plain 500 without a traceback.
-    handlers: dict[Any, Any] = {cls: on_error for cls in (HTTPException, BriefingError, Busy, Overran,
-                                                          pebble.ProcessExpired, Exception)}
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,
-                     middleware=[Middleware(_Limits)])
 
 
 GROUP_TITLES_EN = {"region": "regions", "theme": "themes", "ministry": "ministries"}
