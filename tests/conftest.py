@@ -93,8 +93,12 @@ class Run:
     err: str
 
 
+Cli = Callable[..., Run]
+"""The `cli` fixture: main(argv) with captured output."""
+
+
 @pytest.fixture
-def cli() -> Callable[..., Run]:
+def cli() -> Cli:
     def run(*argv: str) -> Run:
         out, err = io.StringIO(), io.StringIO()
         code = main(list(argv), stdout=out, stderr=err)

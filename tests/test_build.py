@@ -9,21 +9,20 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TEMPLATES
+from conftest import ROOT, TEMPLATES, Cli
 
 import generator.outputs as outputs
+from generator.model import Briefing
+from generator.writers import Rendered
 from generator.writers.html import HtmlWriter
-
-Cli = Callable[..., object]
 
 
 def test_catalogue_manifest_and_index(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--all", "-j", "1", "--format", "html", "--out", str(tmp_path), "--quiet")
-    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert run.code == 0, run.err
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     ids = [b["id"] for b in manifest["briefings"]]
     assert len(ids) >= 30
@@ -45,34 +44,34 @@ def test_noop_rebuild_skips_everything_and_changes_trigger_rebuilds(cli: Cli, tm
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     args = ("build", "--all", "-j", "1", "--format", "html", "--out", str(out), "--templates", str(templates), "--quiet")
-    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert cli(*args).code == 0
     def published() -> dict[str, int]:  # the lock's own bookkeeping aside
         return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if not p.name.startswith(".briefing-")}
 
     before = published()
     run = cli(*args)
-    assert ": 0 built, 41 up to date, 0 failed;" in run.out  # type: ignore[attr-defined]
+    assert ": 0 built, 41 up to date, 0 failed;" in run.out
     assert published() == before
     # A template change rebuilds everything; a deleted file rebuilds its briefing.
     (templates / "screen.css").write_text((templates / "screen.css").read_text() + "\n/* changed */\n")
-    assert " 0 up to date" in cli(*args).out  # type: ignore[attr-defined]
+    assert " 0 up to date" in cli(*args).out
     (out / "region-sahel.html").unlink()
-    assert ": 1 built, 40 up to date" in cli(*args).out  # type: ignore[attr-defined]
+    assert ": 1 built, 40 up to date" in cli(*args).out
 
 
 def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = HtmlWriter.render
 
-    def flaky(self: HtmlWriter, briefing):  # type: ignore[no-untyped-def]
+    def flaky(self: HtmlWriter, briefing: Briefing) -> Rendered:
         if briefing.id == "region-arctic":
             raise OSError("disk on fire")
         return real(self, briefing)
 
     monkeypatch.setattr(HtmlWriter, "render", flaky)
     run = cli("build", "--all", "-j", "1", "--format", "docx,html", "--out", str(tmp_path), "--quiet")
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "FAILED region-arctic: OSError: disk on fire" in run.err  # type: ignore[attr-defined]
-    assert ": 40 built, 0 up to date, 1 failed;" in run.out  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "FAILED region-arctic: OSError: disk on fire" in run.err
+    assert ": 40 built, 0 up to date, 1 failed;" in run.out
     assert (tmp_path / "region-sahel.html").is_file()
     # docx was rendered but not written: a briefing is written whole or not at all
     assert not (tmp_path / "region-arctic.docx").exists()
@@ -96,7 +95,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest
 
 def test_stale_temporary_files_are_cleaned(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / ".briefing-tmp-region-sahel.pdf.12345").write_bytes(b"half")
-    assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path), "--quiet").code == 0  # type: ignore[attr-defined]
+    assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path), "--quiet").code == 0
     assert not list(tmp_path.glob(".briefing-tmp-*"))
 
 
@@ -104,8 +103,8 @@ def test_lock_stops_a_second_build(cli: Cli, tmp_path: Path) -> None:
     with open(tmp_path / ".briefing-build.lock", "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         run = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "another build is writing to this folder" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "another build is writing to this folder" in run.err
     assert not (tmp_path / "region-sahel.html").exists()
 
 

@@ -15,6 +15,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import docx
 import pytest
@@ -98,7 +99,8 @@ def paragraph_quotations(p: Paragraph) -> Iterator[tuple[str, str]]:
         yield note.text, note.source.citation
 
 
-def table_quotations(content: Content, briefing: Briefing, selection_figures: tuple, commitments: tuple,
+def table_quotations(content: Content, briefing: Briefing, selection_figures: tuple[Any, ...],
+                     commitments: tuple[Any, ...],
                      ) -> Iterator[tuple[str, str]]:
     tables = [b for top in briefing.sections for s in top.walk() for b in s.blocks if isinstance(b, Table)]
     rows = [row for t in tables for row in t.rows]

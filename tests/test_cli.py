@@ -6,22 +6,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Cli
 
 from generator.content import Content
-
-Cli = Callable[..., object]
 
 
 def test_build_one_briefing_by_alias(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "hoorn-van-afrika", "--format", "html", "--out", str(tmp_path), "--quiet")
-    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert run.code == 0, run.err
     assert (tmp_path / "region-horn-of-africa.html").is_file()
-    assert "1 briefing(s): 1 built, 0 up to date, 0 failed" in run.out  # type: ignore[attr-defined]
+    assert "1 briefing(s): 1 built, 0 up to date, 0 failed" in run.out
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -39,9 +36,9 @@ def test_build_one_briefing_by_alias(cli: Cli, tmp_path: Path) -> None:
 ])
 def test_usage_errors_exit_2(cli: Cli, tmp_path: Path, argv: list[str], message: str) -> None:
     run = cli(*argv, "--out", str(tmp_path)) if argv and argv[0] == "build" else cli(*argv)
-    assert run.code == 2  # type: ignore[attr-defined]
-    assert message in run.err  # type: ignore[attr-defined]
-    assert "Traceback" not in run.err  # type: ignore[attr-defined]
+    assert run.code == 2
+    assert message in run.err
+    assert "Traceback" not in run.err
     assert not any(tmp_path.iterdir())
 
 
@@ -59,8 +56,8 @@ def test_did_you_mean_knows_covered_places(content: Content, key: str, region: s
 
 def test_empty_selection_exits_1(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "arctic", "--theme", "piracy", "--out", str(tmp_path))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "no passage of the strategy matches region 'arctic' + theme 'piracy'" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "no passage of the strategy matches region 'arctic' + theme 'piracy'" in run.err
     assert not (tmp_path / "manifest.json").exists()
 
 
@@ -69,15 +66,15 @@ def test_content_error_exits_1_before_writing(cli: Cli, content_copy: Path, tmp_
     path.write_text(path.read_text(encoding="utf-8").replace("kind: letter", "kind: leter", 1), encoding="utf-8")
     out = tmp_path / "out"
     run = cli("build", "--all", "--content", str(content_copy), "--out", str(out))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "01-brief.yaml:" in run.err and "did you mean 'letter'" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "01-brief.yaml:" in run.err and "did you mean 'letter'" in run.err
     assert not out.exists()
 
 
 def test_list_and_json(cli: Cli) -> None:
     run = cli("list", "regions")
-    assert run.code == 0 and "sahel" in run.out and "themes:" not in run.out  # type: ignore[attr-defined]
-    data = json.loads(cli("list", "--json").out)  # type: ignore[attr-defined]
+    assert run.code == 0 and "sahel" in run.out and "themes:" not in run.out
+    data = json.loads(cli("list", "--json").out)
     assert set(data) == {"regions", "themes", "ministries"}
     sahel = next(r for r in data["regions"] if r["id"] == "sahel")
     assert sahel["label_nl"] == "Sahel" and sahel["passages"] >= 8
@@ -85,15 +82,15 @@ def test_list_and_json(cli: Cli) -> None:
 
 def test_explain_names_the_tag_and_place(cli: Cli) -> None:
     run = cli("explain", "--region", "sahel", "--theme", "terrorism")
-    assert run.code == 0  # type: ignore[attr-defined]
-    out = run.out  # type: ignore[attr-defined]
+    assert run.code == 0
+    out = run.out
     assert out.startswith("region-sahel+theme-terrorism: ")
     assert "tagged region 'sahel'; tagged theme 'terrorism'" in out
     assert "passages/06-beleidsimplicaties.yaml:" in out
 
 
 def test_explain_shows_each_passages_depth_and_why(cli: Cli) -> None:
-    out = cli("explain", "--region", "sahel").out  # type: ignore[attr-defined]
+    out = cli("explain", "--region", "sahel").out
     assert "in full: about region 'sahel'" in out
     assert "excerpt (sentences 2): only mentions region 'sahel' (content: mentions)" in out
     assert "with context from brief-10" in out  # a bullet's lead-in
@@ -115,15 +112,15 @@ def test_unexpected_error_has_no_traceback_without_debug(cli: Cli, monkeypatch: 
 
     monkeypatch.setattr(cli_module, "load_content", boom)
     run = cli("list")
-    assert run.code == 1 and "internal error: RuntimeError: kaboom" in run.err  # type: ignore[attr-defined]
-    assert "Traceback" not in run.err  # type: ignore[attr-defined]
-    assert "Traceback" in cli("--debug", "list").err  # type: ignore[attr-defined]
+    assert run.code == 1 and "internal error: RuntimeError: kaboom" in run.err
+    assert "Traceback" not in run.err
+    assert "Traceback" in cli("--debug", "list").err
 
 
 def test_marking_option_reaches_the_document(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "arctic", "--marking", "Departementaal vertrouwelijk", "--format", "html,docx",
               "--out", str(tmp_path), "--quiet")
-    assert run.code == 0  # type: ignore[attr-defined]
+    assert run.code == 0
     html = (tmp_path / "region-arctic.html").read_text(encoding="utf-8")
     assert '<p class="marking marking-top">Departementaal vertrouwelijk</p>' in html
     import docx

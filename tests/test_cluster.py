@@ -15,17 +15,16 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import ROOT, TEMPLATES, Run
+from conftest import ROOT, TEMPLATES, Cli
 
 from generator.build import BuildReport, JobResult, Options, build_briefings
 from generator.catalogue import catalogue, pairings
 from generator.compose import Edition
 from generator.content import Content, load_content
 from generator.select import Selector, select
-
-Cli = Callable[..., Run]
 
 # Small briefings of every kind, a combination among them.
 SMALL = [
@@ -263,7 +262,8 @@ def test_cluster_workers_need_no_files_of_the_checkout(content: Content, tmp_pat
     try:
         import distributed
 
-        with distributed.Client(address, timeout="30s", set_as_default=False) as client:
+        client_class: Any = distributed.Client  # untyped
+        with client_class(address, timeout="30s", set_as_default=False) as client:
             client.wait_for_workers(1, timeout=60)
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795737600")
         chosen = [(Selector("region", "sahel"),), (Selector("theme", "terrorism"),)]  # a locator and a theme map

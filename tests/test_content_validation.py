@@ -3,10 +3,10 @@ did-you-mean where it helps, exit 1, never a traceback."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
 from generator.content import load_content
 from generator.errors import ContentError
@@ -33,10 +33,10 @@ def problems(root: Path) -> list[str]:
     return info.value.messages()
 
 
-def test_real_content_is_clean(cli: Callable[..., object]) -> None:
+def test_real_content_is_clean(cli: Cli) -> None:
     run = cli("check", "--strict")
-    assert run.code == 0, run.err  # type: ignore[attr-defined]
-    assert "no errors" in run.out  # type: ignore[attr-defined]
+    assert run.code == 0, run.err
+    assert "no errors" in run.out
 
 
 def test_unknown_region_says_where_and_suggests(content_copy: Path) -> None:
@@ -47,15 +47,15 @@ def test_unknown_region_says_where_and_suggests(content_copy: Path) -> None:
         "\n".join(m.replace(str(content_copy.parent) + "/", "") for m in problems(content_copy))
 
 
-def test_all_problems_are_reported_at_once(content_copy: Path, cli: Callable[..., object]) -> None:
+def test_all_problems_are_reported_at_once(content_copy: Path, cli: Cli) -> None:
     path = content_copy / PASSAGES
     replace(path, "themes: [cyber-security", "themes: [cyber")
     replace(path, "- id: omgeving-05", "- id: omgeving-04")
     replace(path, "  kind: analysis", "  kind: analisys")
     replace(content_copy / "figures.yaml", "passage: belangen-13", "passage: belangen-99")
     run = cli("check", "--content", str(content_copy))
-    assert run.code == 1  # type: ignore[attr-defined]
-    err = run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    err = run.err
     assert "unknown theme 'cyber' — did you mean 'cyber-security'?" in err
     assert "duplicate passage id 'omgeving-04'" in err
     assert "unknown passage kind 'analisys' — did you mean 'analysis'?" in err
@@ -124,10 +124,10 @@ def test_unreadable_files(content_copy: Path, data: bytes, expected: str) -> Non
     assert any("commitments.yaml" in m and expected in m for m in problems(content_copy))
 
 
-def test_missing_folder(tmp_path: Path, cli: Callable[..., object]) -> None:
+def test_missing_folder(tmp_path: Path, cli: Cli) -> None:
     run = cli("check", "--content", str(tmp_path / "nowhere"))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "content folder not found" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "content folder not found" in run.err
 
 
 def test_missing_file_is_named(content_copy: Path) -> None:

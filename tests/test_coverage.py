@@ -36,7 +36,7 @@ def sentences() -> list[str]:
 def corpus(content: Content) -> str:
     """All text of content/ in document order, headings where they stand."""
     pieces: list[str] = []
-    chapter, section = "", ()
+    chapter, section = "", tuple[str, ...]()
     for passage in content.passages:
         if passage.chapter != chapter:
             chapter, section = passage.chapter, ()

@@ -25,9 +25,16 @@ W_RPR_ALLOWED = {qn("w:rStyle")}
 W_PPR_ALLOWED = {qn("w:pStyle")}
 
 
+def page_count(pdfinfo: str) -> int:
+    """The page count pdfinfo prints."""
+    found = re.search(r"Pages:\s+(\d+)", pdfinfo)
+    assert found is not None, pdfinfo
+    return int(found.group(1))
+
+
 def pairs(data: bytes) -> list[tuple[str, str]]:
     document = docx.Document(io.BytesIO(data))
-    return [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
+    return [(p.style.name if p.style else "", p.text) for p in document.paragraphs if p.text.strip()]
 
 
 def test_structure_read_back(sahel: Rendered) -> None:
@@ -35,7 +42,7 @@ def test_structure_read_back(sahel: Rendered) -> None:
     assert read[:3] == [("Title", "Briefing Sahel"), ("Subtitle", sahel.briefing.cover.subtitle),
                         ("Cover Fact", "Selectie\tRegio: Sahel")]
     band = docx.Document(io.BytesIO(sahel.docx)).tables[0]
-    assert band.style.name == "Cover Band"
+    assert band.style is not None and band.style.name == "Cover Band"
     assert [(p.style.name, p.text) for p in band.rows[0].cells[0].paragraphs] == [
         ("Cover Marking", "Openbaar"), ("Cover Kicker", "Internationale Veiligheidsstrategie")]
     headings = [(s, t) for s, t in read if s.startswith("Heading")]
@@ -72,7 +79,7 @@ def test_named_styles_only_no_direct_formatting(sahel: Rendered) -> None:
             if rpr is not None:
                 assert {c.tag for c in rpr} <= W_RPR_ALLOWED, [c.tag for c in rpr]
     tables = document.tables[1:]  # after the cover band
-    assert tables and all(t.style.name == "Briefing Table" for t in tables)
+    assert tables and all(t.style is not None and t.style.name == "Briefing Table" for t in tables)
     header_row = tables[0].rows[0]._tr
     assert header_row.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None  # repeats on each page
     assert [c.text for c in tables[0].rows[0].cells] == ["Wat", "Wie", "Waar", "Bron"]  # no time given: no column
@@ -93,6 +100,7 @@ def test_header_footer_fields_properties_language(sahel: Rendered) -> None:
     assert cover.top_margin == 0 and cover.left_margin == 0  # the band bleeds
     footer_xml = section.footer._element.xml
     assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+    assert section.page_width is not None and section.page_height is not None
     width, height = section.page_width.mm, section.page_height.mm
     assert (round(width), round(height)) == (210, 297)
     core = document.core_properties
@@ -121,7 +129,7 @@ def test_footnotes_are_word_footnotes_with_the_strategys_numbers(defence: Render
     assert 'w:pStyle w:val="FootnoteText"' in note
     assert ">2</w:t>" in note and "Sinds de Verkenningen" in note  # footnote 2 stays footnote 2
     heading = next(p for p in document.paragraphs
-                   if p.style.name == "Heading 2" and p.text.startswith("II. Omgevingsanalyse"))
+                   if p.style is not None and p.style.name == "Heading 2" and p.text.startswith("II. Omgevingsanalyse"))
     assert heading._p.find(".//" + qn("w:footnoteReference")) is not None
 
 
@@ -176,8 +184,7 @@ def _libreoffice_pdf(docx_bytes: bytes, tmp_path: Path, name: str, env: dict[str
     pdf = folder / "region-sahel.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True).stdout
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
-                                                             check=True, text=True).stdout).group(1))
+    pages = page_count(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout)
     return pages, text, fonts
 
 
@@ -235,7 +242,7 @@ def test_whole_catalogue_keeps_its_pages_without_noto_sans(content: Content, tmp
                        check=True, capture_output=True, timeout=900, env=_fontconfig(tmp_path, name, body))
         for pdf in out.iterdir():
             info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
-            pages.setdefault(pdf.stem, {})[name] = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+            pages.setdefault(pdf.stem, {})[name] = page_count(info)
             if name == "without":
                 fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True).stdout
                 used = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}

@@ -16,7 +16,7 @@ from conftest import EDITION, TEMPLATES, make_briefing
 
 from generator.catalogue import catalogue
 from generator.compose import compose
-from generator.content import Content, Passage
+from generator.content import Commitment, Content, Figure, Passage
 from generator.model import Box, Briefing, BulletList, Paragraph, Section, Table
 from generator.select import Selection, select
 from generator.sentences import STRONG_OPENERS, split
@@ -129,7 +129,8 @@ def test_every_cited_page_is_a_page_the_briefing_prints(built: dict[str, tuple[S
 
 def test_every_table_row_is_tagged_with_the_subject(built: dict[str, tuple[Selection, Briefing]]) -> None:
     for bid, (selection, briefing) in built.items():
-        for record in (*selection.figures, *selection.commitments):
+        records: list[Figure | Commitment] = [*selection.figures, *selection.commitments]
+        for record in records:
             for kind in {s.kind for s in selection.selectors}:
                 wanted = {s.id for s in selection.selectors if s.kind == kind}
                 assert wanted & set(record.tags(kind)), f"{bid}: {record.id} is not tagged {kind} {wanted}"
@@ -184,8 +185,8 @@ def test_a_reference_to_the_passage_before_brings_it(content: Content,
             first = re.findall(r"[\w’-]+", p.text)[:1]
             if first and first[0].lower() in STRONG_OPENERS:
                 before = content.passages.index(content.by_id[p.source.passage.split(",")[0]]) - 1
-                previous_printed = n > 0 and text_paragraphs[n - 1].source is not None and \
-                    text_paragraphs[n - 1].source.passage == content.passages[before].id  # type: ignore[union-attr]
+                previous = text_paragraphs[n - 1].source if n > 0 else None
+                previous_printed = previous is not None and previous.passage == content.passages[before].id
                 assert previous_printed or (n > 0 and text_paragraphs[n - 1].style == "context"), \
                     f"{bid}: {p.text[:60]}"
 
@@ -270,7 +271,7 @@ def test_catalogue_pdfs_lose_no_sentence_and_keep_to_their_length(
     lost, pages = [], {}
     for bid, (selection, briefing) in built.items():
         rendered = writer.render(briefing)
-        pages[bid] = rendered.pages
+        pages[bid] = rendered.pages or 0
         text = pdf_text(rendered.data)
         # the footnotes that float between the halves of a sentence at a page break
         flat = normalise(text)
@@ -316,9 +317,11 @@ def test_related_subjects_are_ordered_as_the_intro_says(built: dict[str, tuple[S
         related = next((s for s in briefing.sections if s.role == "related"), None)
         if related is None:
             continue
-        assert "geordend naar het aantal gedeelde passages" in related.blocks[0].text  # type: ignore[union-attr]
+        intro = related.blocks[0]
+        assert isinstance(intro, Paragraph) and "geordend naar het aantal gedeelde passages" in intro.text
         items = [b for b in related.blocks if isinstance(b, BulletList)][0].items
-        counts = [int(re.search(r"(\d+) gedeelde passage", p.text).group(1)) for p in items]  # type: ignore[union-attr]
+        counts = [int(m.group(1)) for p in items if (m := re.search(r"(\d+) gedeelde passage", p.text))]
+        assert len(counts) == len(items)
         assert counts == sorted(counts, reverse=True), f"{bid}: {counts}"
 
 

@@ -39,9 +39,9 @@ def shoelace(points: np.ndarray) -> float:
 def drawn_area(outline: Outline) -> float:
     """The area of an outline's rings, in square points (each ring is a
     separate polygon: countries' rings do not nest in world.json)."""
-    vertices, codes = outline.path.vertices, outline.path.codes
+    vertices, codes = np.asarray(outline.path.vertices), outline.path.codes
     assert codes is not None
-    starts = [*np.flatnonzero(codes == 1), len(vertices)]
+    starts = [*np.flatnonzero(np.asarray(codes) == 1), len(vertices)]
     return sum(shoelace(vertices[a:b - 1]) for a, b in zip(starts, starts[1:], strict=False))
 
 

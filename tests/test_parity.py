@@ -74,7 +74,7 @@ def pdf_body(data: bytes, briefing: Briefing) -> str:
 
 def docx_body(data: bytes) -> str:
     document = docx.Document(io.BytesIO(data))
-    texts = [p.text for p in document.paragraphs if not p.style.name.startswith("TOC")]
+    texts = [p.text for p in document.paragraphs if p.style is None or not p.style.name.startswith("TOC")]
     for table in document.tables:
         texts += [c.text for row in table.rows for c in row.cells]
     return words("\n".join(texts))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from typing import Any
 
 import pytest
 from conftest import TEMPLATES, Rendered, make_briefing, pdf_fonts
@@ -30,14 +31,15 @@ def test_page_size_count_and_metadata(sahel: Rendered) -> None:
     assert meta is not None
     assert meta.title == "Briefing Sahel"
     assert meta.author == sahel.briefing.metadata.author
-    assert meta.subject.startswith("Wat de Internationale Veiligheidsstrategie")
-    assert "Sahel" in meta["/Keywords"]
-    assert meta["/CreationDate"].startswith("D:20261127")
+    assert meta.subject is not None and meta.subject.startswith("Wat de Internationale Veiligheidsstrategie")
+    info: Any = meta
+    assert "Sahel" in info["/Keywords"]
+    assert info["/CreationDate"].startswith("D:20261127")
 
 
 def test_tagged_pdf_ua_with_language_and_bookmarks(sahel: Rendered) -> None:
     reader = PdfReader(io.BytesIO(sahel.pdf))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert root["/Lang"] == "nl"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root

@@ -22,7 +22,7 @@ from generator import pictures
 from generator.content import Content, load_content
 from generator.errors import ContentError
 from generator.model import Briefing, ChartDrawing, MapDrawing, Picture, Table
-from generator.pictures.palette import LAND, LINTBLAUW
+from generator.pictures.palette import LAND, LINTBLAUW, SEA
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,7 +69,7 @@ def test_region_briefing_has_a_locator_map_with_alt_text_in_every_format(sahel: 
     described = [e.get("descr") for e in doc.element.body.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
     assert described == [picture.alt]
-    styles = [p.style.name for p in doc.paragraphs if p._p.xpath(".//w:drawing")]
+    styles = [p.style.name if p.style else "" for p in doc.paragraphs if p._p.xpath(".//w:drawing")]
     assert styles == ["Figure"]
 
     from pypdf import PdfReader
@@ -87,7 +87,8 @@ def test_region_briefing_has_a_locator_map_with_alt_text_in_every_format(sahel: 
             for kid in node:
                 yield from figures_in(kid)
 
-    tagged = list(figures_in(reader.trailer["/Root"]["/StructTreeRoot"]))
+    root: Any = reader.trailer["/Root"]
+    tagged = list(figures_in(root["/StructTreeRoot"]))
     assert [str(f["/Alt"]) for f in tagged] == [picture.alt]
 
 
@@ -336,7 +337,9 @@ def test_the_png_is_the_svg_drawn(content: Content) -> None:
     assert image.size == (round(width_pt * scale), round(height_pt * scale))
 
     def colour(x_pt: float, y_pt: float) -> str:
-        return "#{:02x}{:02x}{:02x}".format(*image.getpixel((int(x_pt * scale), int(y_pt * scale))))
+        pixel = image.getpixel((int(x_pt * scale), int(y_pt * scale)))
+        assert isinstance(pixel, tuple)
+        return "#{:02x}{:02x}{:02x}".format(*pixel)
 
     # The SVG's path data, in hundredths of a point: Mali's first ring.
     mali = next(g for g in root.iter(f"{SVG}g") if g.get("data-iso") == "MLI").find(f"{SVG}path")
@@ -348,7 +351,7 @@ def test_the_png_is_the_svg_drawn(content: Content) -> None:
         points.append((x, y))
     middle = (sum(p[0] for p in points) / len(points) / 100, sum(p[1] for p in points) / len(points) / 100)
     assert colour(*middle) == LINTBLAUW
-    assert colour(3, 3) == draw.SEA  # the top left corner, inside the frame
+    assert colour(3, 3) == SEA  # the top left corner, inside the frame
 
 
 def test_a_build_keeps_its_pictures_for_the_next(tmp_path: Path) -> None:

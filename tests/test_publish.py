@@ -11,27 +11,27 @@ import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import TEMPLATES, make_briefing, pdf_fonts
+from conftest import TEMPLATES, Cli, Run, make_briefing, pdf_fonts
 from pypdf import PdfReader
 
 from generator.cli import main
 from generator.content import Content
 from generator.labels import load_labels
-from generator.publish.feed import ATOM, change_between, render_feed, summary
+from generator.publish.feed import ATOM, PassageMark, change_between, render_feed, summary
 from generator.writers import get_writer
 
-Cli = Callable[..., object]
 A = f"{{{ATOM}}}"
 
 
-def run_ok(cli: Cli, *argv: str) -> object:
+def run_ok(cli: Cli, *argv: str) -> Run:
     run = cli(*argv)
-    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert run.code == 0, run.err
     return run
 
 
@@ -74,7 +74,7 @@ def test_each_variant_identifies_itself_embeds_fonts_and_is_tagged(arctic_pdfs: 
     data = arctic_pdfs[variant.name]
     assert data.startswith(f"%PDF-{variant.version}".encode())
     reader = PdfReader(io.BytesIO(data))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     for prop, value in variant.xmp.items():
         assert xmp_value(xmp, prop) == value, (prop, xmp)
@@ -99,19 +99,19 @@ def test_the_variant_is_in_the_manifest_and_changing_it_rebuilds_only_pdfs(cli: 
     assert files["pdf"]["variant"] == "pdf/ua-1" and "variant" not in files["html"]
     html = (tmp_path / "region-arctic.html").stat().st_mtime_ns
     run = run_ok(cli, *args, "--pdf-variant", "PDF/A-2a")
-    assert "1 built" in run.out  # type: ignore[attr-defined]
+    assert "1 built" in run.out
     files = json.loads((tmp_path / "manifest.json").read_text())["briefings"][0]["files"]
     assert files["pdf"]["variant"] == "pdf/a-2a"
     assert (tmp_path / "region-arctic.html").stat().st_mtime_ns == html
-    root = PdfReader(tmp_path / "region-arctic.pdf").trailer["/Root"]
+    root: Any = PdfReader(tmp_path / "region-arctic.pdf").trailer["/Root"]
     assert xmp_value(root["/Metadata"].get_object().get_data().decode("utf-8"), "pdfaid:part") == "2"
 
 
 def test_an_unknown_variant_is_one_line_with_a_suggestion(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "arctic", "--out", str(tmp_path / "out"), "--pdf-variant", "pdf/a-2x")
-    assert run.code == 2  # type: ignore[attr-defined]
-    assert run.err.count("\n") == 1  # type: ignore[attr-defined]
-    assert "unknown PDF variant 'pdf/a-2x' — did you mean 'pdf/a-2" in run.err  # type: ignore[attr-defined]
+    assert run.code == 2
+    assert run.err.count("\n") == 1
+    assert "unknown PDF variant 'pdf/a-2x' — did you mean 'pdf/a-2" in run.err
     assert not (tmp_path / "out").exists()
 
 
@@ -171,7 +171,7 @@ def signed_build(key: Key, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def pyhanko_status(data: bytes, key: Key):  # type: ignore[no-untyped-def]
+def pyhanko_status(data: bytes, key: Key) -> Any:
     from asn1crypto import x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -222,7 +222,7 @@ def test_a_second_signed_build_rebuilds_nothing(signed_build: Path, key: Key, cl
     monkeypatch.setenv("BRIEFING_SIGN_PASSPHRASE", key.passphrase)
     before = {p.name: p.read_bytes() for p in signed_build.iterdir() if not p.name.startswith(".briefing-")}
     run = run_ok(cli, "build", "--region", "arctic", "--format", "pdf,html", "--out", str(signed_build))
-    assert "0 built, 1 up to date" in run.out  # type: ignore[attr-defined]
+    assert "0 built, 1 up to date" in run.out
     assert {p.name: p.read_bytes() for p in signed_build.iterdir() if not p.name.startswith(".briefing-")} == before
 
 
@@ -232,7 +232,7 @@ def test_a_signed_archival_pdf_stays_archival(arctic_pdfs: dict[str, bytes], key
     signer = load_pdf_key(key.p12, key.passphrase.encode())
     signed = signer.sign(arctic_pdfs["pdf/a-2a"], "reden", "plaats")
     assert signed.startswith(arctic_pdfs["pdf/a-2a"])
-    root = PdfReader(io.BytesIO(signed)).trailer["/Root"]
+    root: Any = PdfReader(io.BytesIO(signed)).trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert (xmp_value(xmp, "pdfaid:part"), xmp_value(xmp, "pdfaid:conformance")) == ("2", "A")
     assert "/OutputIntents" in root and "/StructTreeRoot" in root
@@ -242,7 +242,8 @@ def test_a_signed_archival_pdf_stays_archival(arctic_pdfs: dict[str, bytes], key
     # to agree; pyHanko would otherwise add itself to one of them).
     unsigned = PdfReader(io.BytesIO(arctic_pdfs["pdf/a-2a"]))
     assert PdfReader(io.BytesIO(signed)).metadata == unsigned.metadata
-    assert xmp == unsigned.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    unsigned_root: Any = unsigned.trailer["/Root"]
+    assert xmp == unsigned_root["/Metadata"].get_object().get_data().decode("utf-8")
 
 
 def test_a_signing_failure_fails_the_briefing_whole(key: Key, cli: Cli, tmp_path: Path,
@@ -258,8 +259,8 @@ def test_a_signing_failure_fails_the_briefing_whole(key: Key, cli: Cli, tmp_path
     monkeypatch.setenv("BRIEFING_SIGN_KEY", str(key.p12))
     monkeypatch.setenv("BRIEFING_SIGN_PASSPHRASE", key.passphrase)
     run = cli("build", "--region", "arctic", "--format", "pdf,html", "--out", str(tmp_path), "--quiet")
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "FAILED region-arctic: signing the PDF: RuntimeError: token removed" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "FAILED region-arctic: signing the PDF: RuntimeError: token removed" in run.err
     assert not list(tmp_path.glob("region-arctic.*"))
 
 
@@ -296,8 +297,8 @@ def test_bad_signing_configuration_is_one_line_and_writes_nothing(cli: Cli, tmp_
             monkeypatch.setenv(var, value)
         out = tmp_path / "out"
         run = cli("build", "--region", "arctic", "--format", "pdf", "--out", str(out))
-        assert run.code == 1, name  # type: ignore[attr-defined]
-        assert run.err.startswith(message) and run.err.count("\n") == 1, (name, run.err)  # type: ignore[attr-defined]
+        assert run.code == 1, name
+        assert run.err.startswith(message) and run.err.count("\n") == 1, (name, run.err)
         assert not out.exists(), name
 
 
@@ -368,8 +369,8 @@ def test_sha256sums_signed_with_gpg_verifies(cli: Cli, tmp_path: Path, gnupg: st
 def test_an_unknown_gpg_key_is_one_line_and_writes_nothing(cli: Cli, tmp_path: Path, gnupg: str) -> None:
     run = cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path / "out"),
               "--sums-key", "0123456789ABCDEF")
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "no gpg secret key '0123456789ABCDEF'" in run.err and run.err.count("\n") == 1  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "no gpg secret key '0123456789ABCDEF'" in run.err and run.err.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 
@@ -425,7 +426,7 @@ def test_ids_do_not_depend_on_the_host_and_links_take_the_base_url(cli: Cli, tmp
     assert hrefs == {"https://example.org/briefings/region-arctic.html"}
     self_link = [link for link in feed(tmp_path / "b").findall(f"{A}link") if link.get("rel") == "self"]
     assert self_link[0].get("href") == "https://example.org/briefings/feed.xml"
-    assert cli("build", "--region", "arctic", "--out", str(tmp_path / "c"),  # type: ignore[attr-defined]
+    assert cli("build", "--region", "arctic", "--out", str(tmp_path / "c"),
                "--base-url", "example.org").code == 2
 
 
@@ -446,15 +447,16 @@ def test_the_feed_says_which_passages_changed_by_page(cli: Cli, content_copy: Pa
 
 def test_change_summaries() -> None:
     words = load_labels("nl")
-    old = {"a": {"pages": "3", "sha256": "1"}, "b": {"pages": "9–10", "sha256": "2"}, "c": {"pages": "4", "sha256": "3"}}
-    new = {"a": {"pages": "3", "sha256": "1"}, "b": {"pages": "9–10", "sha256": "X"}, "d": {"pages": "12", "sha256": "4"},
-           "e": {"pages": "2", "sha256": "5"}}
-    change = change_between(old, new)  # type: ignore[arg-type]
+    old: dict[str, PassageMark] = {"a": {"pages": "3", "sha256": "1"}, "b": {"pages": "9–10", "sha256": "2"},
+                                   "c": {"pages": "4", "sha256": "3"}}
+    new: dict[str, PassageMark] = {"a": {"pages": "3", "sha256": "1"}, "b": {"pages": "9–10", "sha256": "X"},
+                                   "d": {"pages": "12", "sha256": "4"}, "e": {"pages": "2", "sha256": "5"}}
+    change = change_between(old, new)
     assert [p["id"] for p in change["added"]] == ["e", "d"]  # by page
     assert summary(change, words) == ("Sinds de vorige versie: 2 passages toegevoegd (p. 2, 12); "
                                       "1 passage vervallen (p. 4); 1 passage gewijzigd (p. 9–10).")
-    assert summary(change_between(old, old), words).startswith("Gewijzigd: kernboodschappen")  # type: ignore[arg-type]
-    assert summary(change_between(None, new), words) == "Nieuwe briefing met 4 passages."  # type: ignore[arg-type]
+    assert summary(change_between(old, old), words).startswith("Gewijzigd: kernboodschappen")
+    assert summary(change_between(None, new), words) == "Nieuwe briefing met 4 passages."
 
 
 def test_text_in_the_feed_stays_text() -> None:
@@ -471,7 +473,8 @@ def test_text_in_the_feed_stays_text() -> None:
     assert entry.findtext(f"{A}title") == "Briefing <script>alert(1)</script> & ]]>"
     assert list(entry.find(f"{A}title") or []) == []  # no child elements: it stayed text
     assert root.findtext(f"{A}title") == "Titel <i>" and root.findtext(f"{A}subtitle") == "Kamerstuk <33 694> & nr. 1"
-    assert entry.find(f"{A}category").get("label") == "<b>X</b>"  # type: ignore[union-attr]
+    category = entry.find(f"{A}category")
+    assert category is not None and category.get("label") == "<b>X</b>"
 
 
 def test_a_second_build_leaves_manifest_sums_feed_and_index_alone(cli: Cli, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from conftest import EDITION, TEMPLATES, make_briefing
 from generator.compose import compose
 from generator.content import Content, load_content
 from generator.errors import TemplateError
+from generator.model import Briefing
 from generator.select import parse_selectors, select
 from generator.writers import get_writer
 from generator.writers.pdf import AssetRefused, PdfWriter, TemplatesOnlyFetcher
@@ -24,8 +25,8 @@ HOSTILE = ('<script>alert(1)</script> {{ 7*7 }} {% raw %} <img src="file:///etc/
 
 
 @pytest.fixture
-def hostile_briefing(content_copy: Path, content):  # type: ignore[no-untyped-def]
-    quoted_ids = {x.passage for x in (*content.figures, *content.commitments)}
+def hostile_briefing(content_copy: Path, content: Content) -> Briefing:
+    quoted_ids = {x.passage for x in content.figures} | {x.passage for x in content.commitments}
     target = next(p for p in content.passages
                   if p.chapter == "omgevingsanalyse" and p.themes and p.id not in quoted_ids
                   and not p.mentions)  # an excerpt needs the words the hostile text replaces
@@ -44,7 +45,7 @@ def hostile_briefing(content_copy: Path, content):  # type: ignore[no-untyped-de
     return compose(content, select(content, parse_selectors(content, [(kind, theme)])), EDITION)
 
 
-def test_html_escapes_markup_and_does_not_run_template_syntax(hostile_briefing) -> None:  # type: ignore[no-untyped-def]
+def test_html_escapes_markup_and_does_not_run_template_syntax(hostile_briefing: Briefing) -> None:
     html = get_writer("html", TEMPLATES).render(hostile_briefing).data.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -52,7 +53,7 @@ def test_html_escapes_markup_and_does_not_run_template_syntax(hostile_briefing) 
     assert '<img src="file:///etc/passwd">' not in html
 
 
-def test_pdf_and_docx_print_it_literally(hostile_briefing) -> None:  # type: ignore[no-untyped-def]
+def test_pdf_and_docx_print_it_literally(hostile_briefing: Briefing) -> None:
     pdf = get_writer("pdf", TEMPLATES).render(hostile_briefing).data
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     # Lines may break after a '/', so compare without white space.
@@ -82,7 +83,7 @@ def _templates_copy(tmp_path: Path) -> Path:
     return target
 
 
-def test_a_stylesheet_reaching_outside_fails_the_build(tmp_path: Path, content) -> None:  # type: ignore[no-untyped-def]
+def test_a_stylesheet_reaching_outside_fails_the_build(tmp_path: Path, content: Content) -> None:
     templates = _templates_copy(tmp_path)
     css = templates / "print.css"
     css.write_text('@import url("file:///etc/hostname");\n' + css.read_text(encoding="utf-8"), encoding="utf-8")
@@ -91,7 +92,7 @@ def test_a_stylesheet_reaching_outside_fails_the_build(tmp_path: Path, content) 
         PdfWriter(templates).render(briefing)
 
 
-def test_a_missing_font_fails_the_build(tmp_path: Path, content) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_font_fails_the_build(tmp_path: Path, content: Content) -> None:
     templates = _templates_copy(tmp_path)
     (templates / "fonts" / "NotoSans-Bold.ttf").unlink()
     briefing = compose(content, select(content, parse_selectors(content, [("region", "arctic")])), EDITION)

@@ -163,8 +163,10 @@ def test_content_markup_is_text_on_the_page(content: Content, tmp_path: Path) ->
 # The pool and the cache, as a library
 
 
-def _service(content: Content, cache_dir: Path, **pool_args: object) -> BriefingService:
-    return BriefingService(content, TEMPLATES, Cache(cache_dir), RenderPool(TEMPLATES, **pool_args))  # type: ignore[arg-type]
+def _service(content: Content, cache_dir: Path, workers: int = 2, queue: int = 16,
+             deadline: float = 60.0) -> BriefingService:
+    return BriefingService(content, TEMPLATES, Cache(cache_dir),
+                           RenderPool(TEMPLATES, workers=workers, queue=queue, deadline=deadline))
 
 
 def test_many_clients_asking_for_one_briefing_get_one_render(content: Content, tmp_path: Path) -> None:
@@ -186,7 +188,7 @@ def test_many_clients_asking_for_one_briefing_get_one_render(content: Content, t
 def test_beyond_the_queue_requests_are_refused_with_a_retry_time(content: Content, tmp_path: Path) -> None:
     service = _service(content, tmp_path, workers=1, queue=0)
 
-    async def ask() -> list[object]:
+    async def ask() -> tuple[object, ...]:
         first = service.plan(parse_name(content, "ministry-foreign-affairs"))
         second = service.plan(parse_name(content, "region-arctic"))
         return await asyncio.gather(service.file(first, "pdf"), service.file(second, "pdf"),

@@ -161,10 +161,10 @@ def _workers(server: Server) -> list[psutil.Process]:
 
 def _memory(server: Server) -> int:
     me = psutil.Process(server.process.pid)
-    total = me.memory_info().rss
+    total = int(me.memory_info().rss)
     for child in me.children(recursive=True):
         try:
-            total += child.memory_info().rss
+            total += int(child.memory_info().rss)
         except psutil.NoSuchProcess:
             continue
     return total

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+from typing import Any
 
 import pytest
 from conftest import TEMPLATES, Rendered, make_briefing
@@ -95,7 +96,7 @@ def test_marking_at_top_and_foot_of_every_page_and_in_metadata(sahel: Rendered) 
         lines = ["".join(line.split()) for line in page.splitlines() if line.strip()]
         assert marking in lines[0], f"page {number}: no marking at the top: {lines[0]!r}"
         assert marking in lines[-1], f"page {number}: no marking at the foot: {lines[-1]!r}"
-    info = PdfReader(io.BytesIO(sahel.pdf)).metadata
+    info: Any = PdfReader(io.BytesIO(sahel.pdf)).metadata
     assert info is not None and info["/classification"] == sahel.briefing.cover.marking
 
 

@@ -11,22 +11,22 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Cli
 
 from generator.catalogue import catalogue
-from generator.content import load_content
+from generator.content import Content, load_content
 from generator.outputs import OutputLock
 from generator.select import select
 
-Cli = Callable[..., object]
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
 
 
-def manifest(out: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+def manifest(out: Path) -> dict[str, dict[str, Any]]:
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {e["id"]: e for e in data["briefings"]}
 
@@ -189,7 +189,7 @@ def test_one_changed_passage_rebuilds_exactly_the_briefings_that_print_it(
         cli: Cli, content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ("build", "--all", "--format", "html", "--content", str(content_copy), "--out", str(out))
-    assert cli(*args, "--quiet").code == 0  # type: ignore[attr-defined]
+    assert cli(*args, "--quiet").code == 0
     path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("ontstaat momenteel een multipolair", "ontstaat thans een multipolair"),
@@ -200,8 +200,8 @@ def test_one_changed_passage_rebuilds_exactly_the_briefings_that_print_it(
                 if "ontstaat momenteel een multipolair" in p.read_text(encoding="utf-8")}
     assert 0 < len(expected) < 41
     run = cli(*args)
-    assert set(built_ids(run.err)) == expected  # type: ignore[attr-defined]
-    assert f": {len(expected)} built, {41 - len(expected)} up to date" in run.out  # type: ignore[attr-defined]
+    assert set(built_ids(run.err)) == expected
+    assert f": {len(expected)} built, {41 - len(expected)} up to date" in run.out
 
 
 def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date(
@@ -209,26 +209,26 @@ def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date
     out = tmp_path / "out"
     args = ("build", "--all", "--format", "html", "--content", str(content_copy), "--out", str(out), "--quiet")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000))  # 28 November 2025
-    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert cli(*args).code == 0
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000 + 86_400))
     run = cli(*args)
-    assert ": 0 built, 41 up to date" in run.out  # type: ignore[attr-defined]
+    assert ": 0 built, 41 up to date" in run.out
     assert "28 november 2025" in (out / "region-sahel.html").read_text(encoding="utf-8")
     # A changed briefing shows the day of its change; the others keep theirs.
     path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("momenteel een multipolair", "thans een multipolair"),
                     encoding="utf-8")
-    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert cli(*args).code == 0
     dates = {bid: e["date"] for bid, e in manifest(out).items()}
     assert dates["region-asia"] == "2025-11-29" and dates["region-sahel"] == "2025-11-28"
     assert "29 november 2025" in (out / "region-asia.html").read_text(encoding="utf-8")
     # An edition date chosen with --date is shown by every briefing.
     run = cli(*args, "--date", "2026-01-15")
-    assert ": 41 built" in run.out  # type: ignore[attr-defined]
+    assert ": 41 built" in run.out
     assert {e["date"] for e in manifest(out).values()} == {"2026-01-15"}
     # ... for that run only: the next run shows each content date again.
     run = cli(*args)
-    assert ": 41 built" in run.out  # type: ignore[attr-defined]
+    assert ": 41 built" in run.out
     dates = {bid: e["date"] for bid, e in manifest(out).items()}
     assert dates["region-asia"] == "2025-11-29" and dates["region-sahel"] == "2025-11-28"
     assert "15 januari 2026" not in (out / "region-sahel.html").read_text(encoding="utf-8")
@@ -236,11 +236,11 @@ def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date
 
 def test_up_to_date_means_the_same_bytes_not_the_same_size(cli: Cli, tmp_path: Path) -> None:
     args = ("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path), "--quiet")
-    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert cli(*args).code == 0
     path = tmp_path / "region-sahel.html"
     data = path.read_bytes()
     path.write_bytes(data.replace(b"Sahel", b"Sahxl", 1))
-    assert ": 1 built" in cli(*args).out  # type: ignore[attr-defined]
+    assert ": 1 built" in cli(*args).out
     assert path.read_bytes() == data
 
 
@@ -252,15 +252,15 @@ def test_formats_built_earlier_stay_listed_while_current_and_go_when_stale(
         cli: Cli, content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     base = ("build", "--all", "--content", str(content_copy), "--out", str(out), "--quiet")
-    assert cli(*base, "--format", "html").code == 0  # type: ignore[attr-defined]
-    assert cli(*base, "--format", "docx").code == 0  # type: ignore[attr-defined]
+    assert cli(*base, "--format", "html").code == 0
+    assert cli(*base, "--format", "docx").code == 0
     assert set(manifest(out)["region-sahel"]["files"]) == {"docx", "html"}
     assert_manifest_is_disk(out)
     path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("momenteel een multipolair", "thans een multipolair"),
                     encoding="utf-8")
     run = cli(*base, "--format", "docx")
-    assert f"removed {out / 'region-asia.html'}" in run.err  # type: ignore[attr-defined]
+    assert f"removed {out / 'region-asia.html'}" in run.err
     assert set(manifest(out)["region-asia"]["files"]) == {"docx"}  # its html is out of date
     assert set(manifest(out)["region-sahel"]["files"]) == {"docx", "html"}
     assert_manifest_is_disk(out)
@@ -270,7 +270,7 @@ def test_briefings_no_longer_in_the_catalogue_are_reported_then_pruned(
         cli: Cli, content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ("build", "--all", "--format", "html", "--content", str(content_copy), "--out", str(out), "--quiet")
-    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert cli(*args).code == 0
     (out / "region-sahel+region-zzz.html").write_text("left by an old build")
     path = content_copy / "catalogue.yaml"
     text = path.read_text(encoding="utf-8")
@@ -281,13 +281,13 @@ def test_briefings_no_longer_in_the_catalogue_are_reported_then_pruned(
     assert len(dropped) == 1
     (gone,) = dropped
     run = cli(*args)
-    assert "1 briefing(s)" in run.err and "--prune removes them" in run.err  # type: ignore[attr-defined]
+    assert "1 briefing(s)" in run.err and "--prune removes them" in run.err
     assert gone in manifest(out) and (out / f"{gone}.html").is_file()
     dry = cli(*args, "--prune", "--dry-run")
-    assert f"would remove {out / (gone + '.html')}" in dry.out  # type: ignore[attr-defined]
-    assert "would remove" in dry.out and "region-sahel+region-zzz.html" in dry.out  # type: ignore[attr-defined]
+    assert f"would remove {out / (gone + '.html')}" in dry.out
+    assert "would remove" in dry.out and "region-sahel+region-zzz.html" in dry.out
     assert (out / f"{gone}.html").is_file()  # a dry run writes nothing
-    assert cli(*args, "--prune").code == 0  # type: ignore[attr-defined]
+    assert cli(*args, "--prune").code == 0
     assert gone not in manifest(out) and not (out / f"{gone}.html").exists()
     assert not (out / "region-sahel+region-zzz.html").exists()
     assert_manifest_is_disk(out)
@@ -297,7 +297,7 @@ def test_briefings_no_longer_in_the_catalogue_are_reported_then_pruned(
 
 
 def test_the_lock_and_temporary_files_are_named_apart_from_what_is_published(cli: Cli, tmp_path: Path) -> None:
-    assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path)).code == 0  # type: ignore[attr-defined]
+    assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path)).code == 0
     hidden = {p.name for p in tmp_path.iterdir() if p.name.startswith(".")}
     assert hidden == {".briefing-build.lock"}
 
@@ -317,8 +317,8 @@ def test_a_key_message_subject_that_is_not_an_id(cli: Cli, content_copy: Path, s
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n  horn-of-africa:", f"\n  {subject}:", 1), encoding="utf-8")
     run = cli("check", "--content", str(content_copy))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert message in run.err and "internal error" not in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert message in run.err and "internal error" not in run.err
 
 
 @pytest.mark.parametrize("value", ["2013-06-31", "21 juni 2013"])
@@ -326,11 +326,11 @@ def test_a_malformed_date_is_found_by_check(cli: Cli, content_copy: Path, tmp_pa
     path = content_copy / "strategy.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("date: 2013-06-21", f"date: {value}"), encoding="utf-8")
     run = cli("check", "--content", str(content_copy))
-    assert run.code == 1  # type: ignore[attr-defined]
+    assert run.code == 1
     assert f"strategy.yaml:15: 'date' must be a date written as YYYY-MM-DD, like 2013-06-21, not '{value}'" \
-        in run.err  # type: ignore[attr-defined]
+        in run.err
     build = cli("build", "--region", "sahel", "--content", str(content_copy), "--out", str(tmp_path / "o"))
-    assert build.code == 1 and not (tmp_path / "o").exists()  # type: ignore[attr-defined]
+    assert build.code == 1 and not (tmp_path / "o").exists()
 
 
 def test_an_alias_shared_by_two_entries_names_both(cli: Cli, content_copy: Path) -> None:
@@ -344,8 +344,8 @@ def test_an_alias_shared_by_two_entries_names_both(cli: Cli, content_copy: Path)
     at = text.index("aliases: [", text.index("- id: west-africa")) + len("aliases: [")
     path.write_text(text[:at] + "Sahelzone, " + text[at:], encoding="utf-8")
     run = cli("check", "--content", str(content_copy))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "region alias 'sahelzone' of 'west-africa' is also an alias of 'sahel'" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "region alias 'sahelzone' of 'west-africa' is also an alias of 'sahel'" in run.err
 
 
 @pytest.mark.parametrize(("marking", "message"), [
@@ -356,21 +356,21 @@ def test_an_alias_shared_by_two_entries_names_both(cli: Cli, content_copy: Path)
 ])
 def test_a_bad_marking_is_a_usage_error(cli: Cli, tmp_path: Path, marking: str, message: str) -> None:
     run = cli("build", "--region", "sahel", "--marking", marking, "--out", str(tmp_path / "o"))
-    assert run.code == 2  # type: ignore[attr-defined]
-    assert message in run.err and "internal error" not in run.err  # type: ignore[attr-defined]
+    assert run.code == 2
+    assert message in run.err and "internal error" not in run.err
     assert not (tmp_path / "o").exists()
 
 
-def test_a_long_selection_gets_a_short_stable_name(cli: Cli, content, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_selection_gets_a_short_stable_name(cli: Cli, content: Content, tmp_path: Path) -> None:
     ids = [e.id for e in content.taxonomies["region"].entries]
     argv = [arg for rid in ids for arg in ("--region", rid)]
     run = cli("build", *argv, "--format", "html", "--out", str(tmp_path), "--quiet")
-    assert run.code == 0, run.err  # type: ignore[attr-defined]
+    assert run.code == 0, run.err
     (name,) = [p.name for p in tmp_path.glob("*.html") if p.name != "index.html"]
     assert len(name) <= 125 and re.search(r"-[0-9a-f]{12}\.html$", name)
     backwards = [arg for rid in reversed(ids) for arg in ("--region", rid)]
     again = cli("build", *backwards, "--format", "html", "--out", str(tmp_path), "--quiet")
-    assert ": 0 built, 1 up to date" in again.out  # type: ignore[attr-defined]
+    assert ": 0 built, 1 up to date" in again.out
 
 
 def test_a_full_disk_is_one_line_with_the_path(tmp_path: Path) -> None:
@@ -403,8 +403,8 @@ def test_a_full_disk_is_one_line_with_the_path(tmp_path: Path) -> None:
 def test_an_output_folder_that_cannot_be_made(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a folder")
     run = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path / "file" / "out"))
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert "cannot create the output folder and its lock: Not a directory" in run.err  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert "cannot create the output folder and its lock: Not a directory" in run.err
 
 
 def test_a_closed_pipe_ends_list_quietly(tmp_path: Path) -> None:
@@ -417,13 +417,13 @@ def test_a_closed_pipe_ends_list_quietly(tmp_path: Path) -> None:
 
 
 def test_list_explain_and_manifest_agree_on_passage_counts(cli: Cli, tmp_path: Path) -> None:
-    listed = json.loads(cli("list", "--json").out)  # type: ignore[attr-defined]
+    listed = json.loads(cli("list", "--json").out)
     defence = next(e for e in listed["ministries"] if e["id"] == "defence")
-    explained = cli("explain", "--ministry", "defence").out  # type: ignore[attr-defined]
+    explained = cli("explain", "--ministry", "defence").out
     assert explained.startswith(f"ministry-defence: {defence['passages']} passages")
-    assert cli("build", "--ministry", "defence", "--format", "html", "--out", str(tmp_path)).code == 0  # type: ignore[attr-defined]
+    assert cli("build", "--ministry", "defence", "--format", "html", "--out", str(tmp_path)).code == 0
     assert manifest(tmp_path)["ministry-defence"]["passages"] == defence["passages"]
-    plain = cli("list", "ministries").out  # type: ignore[attr-defined]
+    plain = cli("list", "ministries").out
     line = next(line for line in plain.splitlines() if line.strip().startswith("defence "))
     assert line.endswith(f"({defence['passages']} passages)")
 
@@ -434,11 +434,11 @@ def test_list_explain_and_manifest_agree_on_passage_counts(cli: Cli, tmp_path: P
 
 def test_log_lines_have_timestamps_and_the_summary_is_always_printed(cli: Cli, tmp_path: Path) -> None:
     run = cli("build", "--region", "sahel", "--region", "arctic", "--format", "html", "--out", str(tmp_path))
-    lines = run.err.splitlines() + run.out.splitlines()[:1]  # type: ignore[attr-defined]
+    lines = run.err.splitlines() + run.out.splitlines()[:1]
     assert lines and all(STAMP.match(line) for line in lines), lines
     quiet = cli("build", "--region", "sahel", "--format", "html", "--out", str(tmp_path), "--quiet")
-    assert quiet.err == ""  # type: ignore[attr-defined]
-    assert STAMP.match(quiet.out) and "1 briefing(s): 1 built, 0 up to date, 0 failed" in quiet.out  # type: ignore[attr-defined]
+    assert quiet.err == ""
+    assert STAMP.match(quiet.out) and "1 briefing(s): 1 built, 0 up to date, 0 failed" in quiet.out
 
 
 def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_path: Path,
@@ -449,7 +449,7 @@ def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_pat
     out = tmp_path / "out"
     args = ("build", "--region", "sahel", "--format", "html", "--out", str(out), "--quiet")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000))  # 28 November 2025
-    assert cli(*args, "--date", "2026-01-15").code == 0  # type: ignore[attr-defined]
+    assert cli(*args, "--date", "2026-01-15").code == 0
     path = out / "manifest.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["schema"] == 2
@@ -458,7 +458,7 @@ def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_pat
         del entry["content_date"]
     path.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000 + 86_400))
-    assert cli(*args).code == 0  # type: ignore[attr-defined]
+    assert cli(*args).code == 0
     assert manifest(out)["region-sahel"]["date"] == "2025-11-28"  # the content's date, from changed_at
 
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -466,8 +466,8 @@ def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_pat
     path.write_text(json.dumps(data), encoding="utf-8")
     before = path.read_bytes()
     run = cli(*args)
-    assert run.code == 1  # type: ignore[attr-defined]
-    assert run.err.strip() == (  # type: ignore[attr-defined]
+    assert run.code == 1
+    assert run.err.strip() == (
         f"{path}: written by a later version of briefing (manifest schema 99; this is briefing 0.1.0, "
         "schema 2): upgrade briefing, or build into another folder")
     assert path.read_bytes() == before
