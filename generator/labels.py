@@ -62,6 +62,10 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "index.filter": "", "index.kind": "", "index.all_kinds": "", "index.shown": "n total",
     "index.footer": "generator content_version date", "index.feed": "",
     "signature.reason": "", "signature.location": "",
+    "errors.title.400": "", "errors.title.404": "", "errors.title.405": "", "errors.title.429": "",
+    "errors.title.500": "", "errors.title.503": "", "errors.not_found": "", "errors.unknown_format": "",
+    "errors.method": "", "errors.busy": "seconds", "errors.unavailable": "seconds", "errors.internal": "",
+    "errors.suggestion": "label",
     "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
     "feed.changed": "changes", "feed.separator": "", "feed.other": "",
 }.items()}

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from generator.cli import main
 from generator.content import Content
+from generator.errors import OutputError
 from generator.select import Selector
 from generator.serve.app import create_app
 from generator.serve.cache import Cache
@@ -75,7 +76,8 @@ def test_the_filter_knows_covered_places(client: TestClient) -> None:
 
 def test_the_page_says_what_is_wrong(client: TestClient) -> None:
     unknown = client.get("/?region=sahl", headers=HTML)
-    assert unknown.status_code == 404 and "Er is geen regio ‘sahl’. Bedoelt u Sahel?" in unknown.text
+    assert unknown.status_code == 404
+    assert 'Er is geen regio ‘sahl’. Bedoelt u <a href="/?region=sahel">Sahel</a>?' in unknown.text
     empty = client.get("/?region=arctic&theme=piracy", headers=HTML)
     assert empty.status_code == 404 and "Geen enkele passage van de strategie gaat over al deze" in empty.text
     bad = client.get("/?region=sahel&marking=%07", headers=HTML)
@@ -254,3 +256,49 @@ def test_two_processes_sharing_a_cache_agree_on_dates(tmp_path: Path) -> None:
     assert one.remember_date("c0ffee", dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
     assert other.remember_date("c0ffee", dt.date(2026, 1, 2)) == dt.date(2026, 1, 1)
     assert other.date_of("c0ffee") == dt.date(2026, 1, 1)
+
+
+# -- errors, for both kinds of client (issue 22) -------------------------------
+
+SECRET = "/srv/briefing/cache/secret-folder"
+
+ERRORS = [
+    # (status, how to cause it, Dutch title, words the page says)
+    (400, ("GET", "/briefings/region-sahel.pdf?marking=%00x", None), "Dat lukt niet", "rubricering"),
+    (404, ("GET", "/nope", None), "Niet gevonden", "Deze pagina bestaat niet"),
+    (404, ("GET", "/briefings/region-mali.pdf", None), "Niet gevonden", "Er is geen regio ‘mali’."),
+    (404, ("GET", "/briefings/region-sahel.xyz", None), "Niet gevonden", "bestandsformaat bestaat niet"),
+    (405, ("POST", "/", None), "Dat kan hier niet", "alleen worden opgevraagd"),
+    (429, ("GET", "/briefings/region-sahel.pdf", Busy(7)), "Even geduld", "over 7 seconden"),
+    (503, ("GET", "/briefings/region-sahel.pdf", Overran("the render overran")), "Even geduld", "over 5 seconden"),
+    (503, ("GET", "/briefings/region-sahel.pdf", OutputError(f"{SECRET}/x.pdf: No space left on device")),
+     "Even geduld", "over 30 seconden"),
+    (500, ("GET", "/briefings/region-sahel.pdf", RuntimeError(f"bug near {SECRET}")), "Er ging iets mis",
+     "aan onze kant"),
+]
+
+
+@pytest.mark.parametrize(("status", "cause", "title", "says"), ERRORS,
+                         ids=[f"{e[0]}-{e[1][1].split('?')[0].rsplit('/', 1)[-1] or 'root'}-{i}"
+                              for i, e in enumerate(ERRORS)])
+def test_every_error_is_a_page_for_a_browser_and_json_for_the_api(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, status: int, cause: tuple[str, str, Exception | None],
+        title: str, says: str) -> None:
+    method, path, raised = cause
+    # As a browser sees a 500: the app's answer, not the test client's re-raise.
+    client = TestClient(client.app, raise_server_exceptions=False)
+    if raised is not None:
+        def fail(*args: object, **kwargs: object) -> None:
+            raise raised
+        monkeypatch.setattr(BriefingService, "plan", fail)
+    page = client.request(method, path, headers=HTML)
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert f"<h2>{title}</h2>" in page.text and says in html.unescape(page.text)
+    api = client.request(method, path, headers={"accept": "application/json"})
+    assert api.status_code == status and api.json()["status"] == status and api.json()["error"]
+    for response in (page, api):
+        assert SECRET not in response.text and "Traceback" not in response.text
+    if status in (429, 503):
+        assert page.headers["retry-after"] == api.headers["retry-after"]
+    if "mali" in path:
+        assert 'Bedoelt u <a href="/?region=sahel">Sahel</a>?' in page.text

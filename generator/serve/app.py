@@ -113,32 +113,57 @@ class _Site:
     def wants_json(self, request: Request) -> bool:
         return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
 
-    def error(self, request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    def error(self, request: Request, status: int, message: str, page_message: str,
+              headers: dict[str, str] | None = None, suggestion: dict[str, str] | None = None) -> Response:
+        """The same failure for both kinds of client: JSON with `message`
+        (English) for the API, the page with `page_message` (Dutch, from the
+        label catalogue) and, where there is one, a link to what was likely
+        meant. Neither carries a path or an exception's text."""
         if self.wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-        page = self.env.get_template(PAGE_TEMPLATE).render(**_page_context(self.content, self.words, self.counts, [], [], self.default_marking),
-                                                      error=message, status=status, base_url=_base(request))
+        context = _page_context(self.content, self.words, self.counts, [], [], self.default_marking)
+        page = self.env.get_template(PAGE_TEMPLATE).render(
+            **context, result=None, error=page_message, status=status, error_title=self.title(status),
+            suggestion=suggestion, base_url=_base(request))
         return HTMLResponse(page, status_code=status, headers=headers)
 
+    def title(self, status: int) -> str:
+        return self.words.text(f"errors.title.{status if status in ERROR_TITLES else 400}")
+
     async def on_error(self, request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException):
-            return self.error(request, exc.status_code, str(exc.detail))
+        words = self.words
+        if isinstance(exc, HTTPException):  # Starlette's own: no route, wrong method, a bad request line
+            page = words.text("errors.method" if exc.status_code == 405 else "errors.not_found")
+            return self.error(request, exc.status_code, str(exc.detail), page, dict(exc.headers or {}))
         if isinstance(exc, Busy):
-            return self.error(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
-        if isinstance(exc, Overran):
-            return self.error(request, 503, f"{exc}; try again later", {"Retry-After": "5"})
-        if isinstance(exc, pebble.ProcessExpired):
-            return self.error(request, 503, "the renderer stopped twice on this briefing; try again later",
-                         {"Retry-After": "5"})
-        if isinstance(exc, (NotFound, SelectionError, UnknownSubject)):
-            return self.error(request, 404, str(exc))
-        if isinstance(exc, BadRequest):
-            return self.error(request, 400, str(exc))
+            return self.error(request, 429, str(exc), words.text("errors.busy", seconds=exc.retry_after),
+                              {"Retry-After": str(exc.retry_after)})
+        if isinstance(exc, (Overran, pebble.ProcessExpired)):
+            LOG.warning("%s %s: %s", request.method, request.url.path, exc)
+            return self.error(request, 503, "the renderer stopped on this briefing; try again later",
+                              words.text("errors.unavailable", seconds=5), {"Retry-After": "5"})
+        if isinstance(exc, (NotFound, SelectionError, UnknownSubject, BadRequest)):
+            status = 400 if isinstance(exc, BadRequest) else 404
+            return self.error(request, status, str(exc), _in_dutch(self.content, words, exc),
+                              suggestion=self.suggestion(exc))
         if isinstance(exc, BriefingError):
-            return self.error(request, 503, f"could not render: {exc}", {"Retry-After": "30"})
+            # A render that failed for a reason of its own (a full disk, a
+            # font): the operator gets the details, the client none.
+            LOG.error("%s %s could not render: %s", request.method, request.url.path, "; ".join(exc.messages()))
+            return self.error(request, 503, "could not render this briefing; try again later",
+                              words.text("errors.unavailable", seconds=30), {"Retry-After": "30"})
         # A bug: the client gets a plain 500, the operator the traceback.
         LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return self.error(request, 500, "internal error")
+        return self.error(request, 500, "internal error", words.text("errors.internal"))
+
+    def suggestion(self, exc: Exception) -> dict[str, str] | None:
+        """The page's link to the subject a mistyped one likely meant."""
+        if isinstance(exc, UnknownSubject) and exc.suggestion:
+            label = self.content.taxonomies[exc.kind][exc.suggestion].label_nl
+            before, _, after = self.words.text("errors.suggestion", label="\0").partition("\0")
+            return {"href": "/?" + urlencode({exc.kind: exc.suggestion}), "label": label, "before": before,
+                    "after": after}
+        return None
 
     def planned_from(self, request: Request, name: str) -> Planned:
         return self.service().plan(parse_name(self.content, name), request.query_params.get("marking"))
@@ -169,7 +194,7 @@ class _Site:
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(FORMATS)
         marking = params.get("marking") or self.default_marking
         context = _page_context(self.content, self.words, self.counts, pairs, formats, marking)
-        result, message, status = None, "", 200
+        result, message, status, suggestion = None, "", 200, None
         if pairs:
             try:
                 name = "+".join(f"{k}-{v}" for k, v in pairs)
@@ -177,8 +202,10 @@ class _Site:
                 result = self.summary(planned, marking)
             except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
                 message, status = _in_dutch(self.content, self.words, exc), 400 if isinstance(exc, BadRequest) else 404
-        html = self.env.get_template(PAGE_TEMPLATE).render(**context, result=result, error=message, status=status,
-                                                      base_url=_base(request))
+                suggestion = self.suggestion(exc)
+        html = self.env.get_template(PAGE_TEMPLATE).render(
+            **context, result=result, error=message, status=status, error_title=self.title(status),
+            suggestion=suggestion, base_url=_base(request))
         return HTMLResponse(html, status_code=status)
 
     async def subjects(self, request: Request) -> Response:
@@ -254,14 +281,16 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+ERROR_TITLES = (400, 404, 405, 429, 500, 503)
+
+
 def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
     """The page speaks Dutch; the library's messages (and the API) English."""
     if isinstance(exc, UnknownSubject):
         kind = words.kind(exc.kind, "kinds_in_text")
-        message = f"Er is geen {kind} ‘{exc.key}’."
-        if exc.suggestion:
-            message += f" Bedoelt u {content.taxonomies[exc.kind][exc.suggestion].label_nl}?"
-        return message
+        return f"Er is geen {kind} ‘{exc.key}’."  # the page adds the suggestion, as a link
+    if isinstance(exc, NotFound):
+        return words.text("errors.unknown_format") if "unknown format" in str(exc) else words.text("errors.not_found")
     if isinstance(exc, SelectionError):
         return ("Geen enkele passage van de strategie gaat over al deze onderwerpen tegelijk. Kies minder "
                 "onderwerpen, of onderwerpen van dezelfde soort (die tellen samen op).")
