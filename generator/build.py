@@ -416,10 +416,16 @@ class _Build:
         # Started (a cluster connected to) before anything is written or
         # removed, so a cluster that cannot be reached leaves the folder as it was.
         runner = self._runner(tasks)
+        # A record goes before its file changes: the files this build will
+        # replace or remove leave manifest.json and SHA256SUMS first, so a
+        # KILL at any moment leaves at worst a file unlisted (the next build
+        # lists it again), never a checksum its bytes do not have.
+        stale = {job.id: _stale(job, self.entries.get(job.id)) for job in self.jobs}
+        self._unlist({job.id: {job.file_name(f) for f in todo[job.id]} | set(stale[job.id]) for job in self.jobs})
         finished = False
         try:
             for job in self.jobs:
-                for name in _stale(job, self.entries.get(job.id)):
+                for name in stale[job.id]:
                     remove(self.out / name)
                     self.report.removed.append(name)
                 if not todo[job.id]:
@@ -440,6 +446,22 @@ class _Build:
         self.report.results = [self.results[j.id] for j in self.jobs if j.id in self.results]
         self._write_manifest(final=True)
         return self.report
+
+    def _unlist(self, changing: dict[str, set[str]]) -> None:
+        """Drop from the manifest on disk (and so from SHA256SUMS) the
+        records of the files about to be replaced or removed."""
+        dropped = False
+        for bid, names in changing.items():
+            entry = self.entries.get(bid)
+            if entry is None or not names:
+                continue
+            kept = {fmt: info for fmt, info in entry["files"].items() if info["name"] not in names}
+            if len(kept) != len(entry["files"]):
+                self.entries[bid] = {**entry, "files": kept}
+                dropped = True
+        if dropped:
+            with _signals_held():
+                self._write_manifest()
 
     def _runner(self, tasks: list[Task]) -> Runner | None:
         """Where the renders run: on a Dask cluster if one was named, in a

@@ -471,3 +471,41 @@ def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_pat
         f"{path}: written by a later version of briefing (manifest schema 99; this is briefing 0.1.0, "
         "schema 2): upgrade briefing, or build into another folder")
     assert path.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_killed_rebuild_never_leaves_a_wrong_checksum(tmp_path: Path) -> None:
+    """Rebuilds that change every file's bytes (a new marking each time),
+    KILLed at random moments, 50 times: after each, manifest.json and
+    SHA256SUMS list only checksums of the bytes on disk. A file may be left
+    unlisted (the next build lists it again); a checksum that says a genuine
+    file was tampered with, never."""
+    import random
+
+    out = tmp_path / "out"
+    pick = random.Random(20261204)
+    wrong = []
+    for round_ in range(50):
+        # Mostly the Sahel alone, every tenth round the catalogue (more files changing at once).
+        argv = [sys.executable, "-m", "generator", "build", "--all" if round_ % 10 == 9 else "--region",
+                *([] if round_ % 10 == 9 else ["sahel"]), "--format", "html,docx", "--out", str(out), "--quiet",
+                "--marking", f"Ronde {round_}"]
+        process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(pick.uniform(0.3, 2.5 if round_ % 10 == 9 else 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if not (out / "manifest.json").exists():
+            continue
+        for entry in manifest(out).values():
+            for info in entry["files"].values():
+                path = out / info["name"]
+                if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != info["sha256"]:
+                    wrong.append(f"round {round_}: manifest: {info['name']}")
+        sums = out / "SHA256SUMS"
+        if sums.exists() and sums.read_text().strip():  # empty while the only briefing is being replaced
+            check = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=out, capture_output=True,
+                                   text=True)
+            if check.returncode != 0:
+                wrong.append(f"round {round_}: SHA256SUMS: {(check.stdout + check.stderr).strip()[:200]}")
+    assert wrong == []
+    assert (out / "manifest.json").exists()  # the rounds did reach the point of writing
