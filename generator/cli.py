@@ -24,7 +24,8 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from . import __version__
 from .build import BuildReport, Interrupted, JobResult, Options, build_briefings, build_date
@@ -43,7 +44,21 @@ DEFAULT_TEMPLATES = PROJECT / "templates"
 
 
 class _Parser(argparse.ArgumentParser):
+    """No abbreviated options (`--sign s3cret` must not become --sign-key),
+    and errors that never repeat a value the user typed after an unknown
+    option: it may be a secret."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
+        head, found, rest = message.partition("unrecognized arguments: ")
+        if found:
+            options = [word for word in rest.split() if word.startswith("-")]
+            message = f"{head}unrecognized arguments: {' '.join(options) or '(values not shown)'}"
+            if len(options) != len(rest.split()):
+                message += " (values not shown)"
         raise _Usage(f"{self.prog}: {message}")
 
 
@@ -121,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="seconds a render may take before its request gets 503 (default: 60)")
     sv.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, metavar="DIR",
                     help="templates folder (default: templates/ of this project)")
+    sv.add_argument("--base-url", metavar="URL", default="",
+                    help="the address people reach the server at, for the stable links the page shows "
+                         "(default: links are paths; never taken from a request's Host)")
     common(sv)
 
     ls = sub.add_parser("list", help="list regions, themes and ministries with their ids")
@@ -262,11 +280,14 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.workers < 1 or args.queue < 0 or args.deadline <= 0 or args.cache_size < 1:
         raise _Usage("briefing serve: --workers and --cache-size must be at least 1, --queue at least 0, "
                      "--deadline positive")
+    if args.base_url and urlsplit(args.base_url).scheme not in ("http", "https"):
+        raise _Usage(f"briefing serve: --base-url must be an http(s) URL, not '{args.base_url}'")
     from .serve import run  # the web stack is loaded only by this command
 
     content = _load(args, err)
     run(content, args.templates, args.cache, host=args.host, port=args.port, workers=args.workers,
-        queue=args.queue, deadline=args.deadline, cache_mb=args.cache_size, warm=args.warm, log=err)
+        queue=args.queue, deadline=args.deadline, cache_mb=args.cache_size, warm=args.warm, log=err,
+        base_url=args.base_url)
     return 0
 
 

@@ -149,6 +149,7 @@ def make_key(folder: Path, passphrase: str = "geheim", days: tuple[int, int] = (
     path = folder / f"{name.replace(' ', '-').lower()}{days}.p12"
     path.write_bytes(pkcs12.serialize_key_and_certificates(
         b"briefing", key, cert, None, serialization.BestAvailableEncryption(passphrase.encode())))
+    path.chmod(0o600)  # a key only its owner can read, as the tool requires
     return Key(path, cert.public_bytes(serialization.Encoding.DER), passphrase)
 
 
@@ -306,6 +307,7 @@ def test_the_passphrase_may_come_from_a_file(key: Key, tmp_path: Path) -> None:
     from generator.publish.signing import pdf_key_from_env
 
     (tmp_path / "pass").write_text(key.passphrase + "\n")
+    (tmp_path / "pass").chmod(0o600)
     loaded = pdf_key_from_env({"BRIEFING_SIGN_KEY": str(key.p12), "BRIEFING_SIGN_PASSPHRASE_FILE": str(tmp_path / "pass")})
     assert loaded is not None and loaded.name == "Redactie Test"
     assert pdf_key_from_env({}) is None
@@ -548,3 +550,43 @@ def test_the_index_filters_and_sorts_in_a_browser_from_disk(catalogue_html: Path
             assert not bare.locator("#filter").is_visible()
         finally:
             browser.close()
+
+
+# -- secrets (issue 22) ------------------------------------------------------
+
+
+def test_no_option_abbreviations_and_no_secret_in_the_error(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", "--region", "arctic", "--out", str(tmp_path), "--sign", "s3cret")
+    assert run.code == 2 and "s3cret" not in run.err and "unrecognized arguments: --sign" in run.err
+
+
+def test_a_key_others_can_read_is_refused_unless_allowed(cli: Cli, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    key = make_key(tmp_path)
+    key.p12.chmod(0o644)
+    monkeypatch.setenv("BRIEFING_SIGN_KEY", str(key.p12))
+    monkeypatch.setenv("BRIEFING_SIGN_PASSPHRASE", key.passphrase)
+    out = tmp_path / "out"
+    run = cli("build", "--region", "arctic", "--format", "pdf", "--out", str(out))
+    assert run.code == 1 and run.err.strip() == (
+        f"{key.p12}: the signing key (BRIEFING_SIGN_KEY) can be read by others (mode 0644): chmod 600 {key.p12}, "
+        "or set BRIEFING_ALLOW_READABLE_SECRETS=1 to use it anyway")
+    assert not out.exists() or not any(out.glob("*.pdf"))
+    monkeypatch.setenv("BRIEFING_ALLOW_READABLE_SECRETS", "1")
+    assert cli("build", "--region", "arctic", "--format", "pdf", "--out", str(out), "--quiet").code == 0
+
+
+@pytest.mark.parametrize(("path", "why"), [("/dev/zero", "is not a regular file"),
+                                           ("big", "is larger than 1048576 bytes")])
+def test_a_key_file_that_is_no_key_is_one_line(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               path: str, why: str) -> None:
+    if path == "big":
+        big = tmp_path / "big.p12"
+        big.write_bytes(b"\0" * (2 << 20))
+        big.chmod(0o600)
+        path = str(big)
+    monkeypatch.setenv("BRIEFING_SIGN_KEY", path)
+    monkeypatch.setenv("BRIEFING_SIGN_PASSPHRASE", "x")
+    run = cli("build", "--region", "arctic", "--format", "pdf", "--out", str(tmp_path / "out"))
+    assert run.code == 1 and run.err.strip() == f"{path}: the signing key (BRIEFING_SIGN_KEY) {why}" + (
+        "; is this the right file?" if path != "/dev/zero" else "")

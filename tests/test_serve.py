@@ -46,7 +46,7 @@ def test_the_page_works_without_javascript(client: TestClient) -> None:
     chosen = client.get("/?region=sahel&theme=terrorism&format=pdf&format=docx", headers=HTML)
     assert chosen.status_code == 200
     assert "Briefing Terrorisme in de Sahel" in chosen.text
-    assert "http://testserver/briefings/region-sahel+theme-terrorism.pdf" in chosen.text  # the link to send
+    assert "<code>/briefings/region-sahel+theme-terrorism.pdf</code>" in chosen.text  # the link to send
     assert "de passages die over beide gaan" in chosen.text
     assert 'href="/briefings/region-sahel+theme-terrorism.pdf"' in chosen.text
     assert 'href="/briefings/region-sahel+theme-terrorism.html"' not in chosen.text  # HTML not chosen
@@ -302,3 +302,14 @@ def test_every_error_is_a_page_for_a_browser_and_json_for_the_api(
         assert page.headers["retry-after"] == api.headers["retry-after"]
     if "mali" in path:
         assert 'Bedoelt u <a href="/?region=sahel">Sahel</a>?' in page.text
+
+
+def test_the_stable_link_is_never_built_from_the_host_header(content: Content, tmp_path: Path) -> None:
+    for base_url, expected in (("", '<code>/briefings/region-sahel.pdf</code>'),
+                               ("https://briefings.example.nl/", '<code>https://briefings.example.nl/briefings/'
+                                                                 'region-sahel.pdf</code>')):
+        app = create_app(content, TEMPLATES, Cache(tmp_path / base_url.replace("/", "_")), workers=1,
+                         base_url=base_url)
+        with TestClient(app, base_url="http://evil.example") as client:
+            page = client.get("/?region=sahel", headers={**HTML, "host": "evil.example"})
+        assert expected in page.text and "evil.example" not in page.text

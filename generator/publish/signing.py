@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,37 @@ def pdf_key_from_env(environ: Mapping[str, str], path: Path | None = None,
     path = path or (Path(environ[KEY_VAR]) if environ.get(KEY_VAR) else None)
     if path is None:
         return None
-    return load_pdf_key(path, _passphrase(environ), now)
+    return load_pdf_key(path, _passphrase(environ), now, environ)
+
+
+# Secret files are small: a PKCS#12 key a few kB, a passphrase one line.
+# Reading is bounded, so a wrong path (/dev/zero, a disk image) is a clear
+# error, not the machine's memory.
+MAX_KEY_BYTES = 1 << 20
+MAX_PASSPHRASE_BYTES = 4096
+# Who may read a key decides who may sign as the publisher: a file that
+# group or others can read is refused unless this is set to 1.
+ALLOW_READABLE_VAR = "BRIEFING_ALLOW_READABLE_SECRETS"
+
+
+def read_secret(path: Path, what: str, limit: int, environ: Mapping[str, str]) -> bytes:
+    """The bytes of a key or passphrase file: a regular file, at most
+    `limit` bytes, readable by its owner alone (unless allowed). Raises
+    ConfigError naming the file and what to do."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{path}: {what} is not a regular file")
+        if info.st_mode & 0o077 and environ.get(ALLOW_READABLE_VAR) != "1":
+            raise ConfigError(f"{path}: {what} can be read by others (mode {stat.S_IMODE(info.st_mode):04o}): "
+                              f"chmod 600 {path}, or set {ALLOW_READABLE_VAR}=1 to use it anyway")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ConfigError(f"{path}: {what} is larger than {limit} bytes; is this the right file?")
+    return data
 
 
 def _passphrase(environ: Mapping[str, str]) -> bytes | None:
@@ -81,15 +112,13 @@ def _passphrase(environ: Mapping[str, str]) -> bytes | None:
     file = environ.get(PASSPHRASE_FILE_VAR)
     if not file:
         return None
-    try:
-        # One line; the newline an editor or `echo` adds is not part of it.
-        return Path(file).read_bytes().rstrip(b"\r\n")
-    except OSError as exc:
-        raise ConfigError(f"{file}: cannot read the passphrase file ({PASSPHRASE_FILE_VAR}): "
-                          f"{exc.strerror or exc}") from None
+    # One line; the newline an editor or `echo` adds is not part of it.
+    return read_secret(Path(file), f"the passphrase file ({PASSPHRASE_FILE_VAR})", MAX_PASSPHRASE_BYTES,
+                       environ).rstrip(b"\r\n")
 
 
-def load_pdf_key(path: Path, passphrase: bytes | None, now: dt.datetime | None = None) -> PdfSigningKey:
+def load_pdf_key(path: Path, passphrase: bytes | None, now: dt.datetime | None = None,
+                 environ: Mapping[str, str] | None = None) -> PdfSigningKey:
     """Load and check a PKCS#12 file: readable, the passphrase right, a key
     and certificate inside, the certificate valid `now` (the real time, not
     SOURCE_DATE_EPOCH: a signature is checked against the clock)."""
@@ -100,10 +129,7 @@ def load_pdf_key(path: Path, passphrase: bytes | None, now: dt.datetime | None =
     except ImportError:
         raise ConfigError(f"{path}: signing PDFs needs pyHanko: pip install 'briefing[publish]'") from None
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the signing key ({KEY_VAR}): {exc.strerror or exc}") from None
+    data = read_secret(path, f"the signing key ({KEY_VAR})", MAX_KEY_BYTES, environ or {})
     try:
         key, cert, _ = pkcs12.load_key_and_certificates(data, passphrase)
     except (ValueError, TypeError):

@@ -107,4 +107,7 @@ def gpg_key_from_env(environ: Mapping[str, str], key_id: str | None = None) -> G
     if key_id is None:
         return None
     passphrase = environ.get(PASSPHRASE_FILE_VAR)
+    if passphrase:  # gpg reads it; checked here as any secret file is (see signing.read_secret)
+        from .signing import MAX_PASSPHRASE_BYTES, read_secret
+        read_secret(Path(passphrase), f"the passphrase file ({PASSPHRASE_FILE_VAR})", MAX_PASSPHRASE_BYTES, environ)
     return GpgKey(key_id, Path(passphrase) if passphrase else None).check()

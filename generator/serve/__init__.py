@@ -21,11 +21,11 @@ __all__ = ["create_app", "run"]
 
 def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0.1", port: int = 8000,
         workers: int = 2, queue: int = 16, deadline: float = 60.0, cache_mb: int = 512,
-        warm: Path | None = None, log: TextIO | None = None) -> None:
+        warm: Path | None = None, log: TextIO | None = None, base_url: str = "") -> None:
     import uvicorn
 
     cache = Cache(cache_dir, max_bytes=cache_mb * 1024 * 1024, warm=warm)
-    app = create_app(content, templates, cache, workers=workers, queue=queue, deadline=deadline)
+    app = create_app(content, templates, cache, workers=workers, queue=queue, deadline=deadline, base_url=base_url)
     if log is not None:
         print(f"serving briefings on http://{host}:{port}/ ({workers} worker(s), cache {cache_dir})", file=log,
               flush=True)

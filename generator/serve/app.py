@@ -60,10 +60,13 @@ class _Limits:
 
 
 def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2, queue: int = 16,
-               deadline: float = 60.0, max_tasks: int = 200) -> Starlette:
+               deadline: float = 60.0, max_tasks: int = 200, base_url: str = "") -> Starlette:
     """The page and API as a Starlette app; its render pool starts with
-    the app (lifespan) and stops with it."""
+    the app (lifespan) and stops with it. `base_url` is where people reach
+    the server, for the stable links the page shows; without it they are
+    paths (never built from a request's Host header, which anyone can set)."""
     site = _Site(content, templates, cache, workers, queue, deadline, max_tasks)
+    site.base_url = base_url.rstrip("/")
     get = ["GET", "HEAD"]
     routes = [
         Route("/", site.page, methods=get),
@@ -96,6 +99,7 @@ class _Site:
                        for e in content.taxonomies[k].entries}
         self.words = load_labels(content.document.language, templates)
         self.default_marking = self.words.text("marking_default")
+        self.base_url = ""
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -124,7 +128,7 @@ class _Site:
         context = _page_context(self.content, self.words, self.counts, [], [], self.default_marking)
         page = self.env.get_template(PAGE_TEMPLATE).render(
             **context, result=None, error=page_message, status=status, error_title=self.title(status),
-            suggestion=suggestion, base_url=_base(request))
+            suggestion=suggestion, base_url=self.base_url)
         return HTMLResponse(page, status_code=status, headers=headers)
 
     def title(self, status: int) -> str:
@@ -205,7 +209,7 @@ class _Site:
                 suggestion = self.suggestion(exc)
         html = self.env.get_template(PAGE_TEMPLATE).render(
             **context, result=result, error=message, status=status, error_title=self.title(status),
-            suggestion=suggestion, base_url=_base(request))
+            suggestion=suggestion, base_url=self.base_url)
         return HTMLResponse(html, status_code=status)
 
     async def subjects(self, request: Request) -> Response:
@@ -275,10 +279,6 @@ class _Site:
 
 
 GROUP_TITLES_EN = {"region": "regions", "theme": "themes", "ministry": "ministries"}
-
-
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 ERROR_TITLES = (400, 404, 405, 429, 500, 503)
