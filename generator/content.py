@@ -32,7 +32,7 @@ from .errors import ContentError, Location, Problem, closest, hint
 from .geo import Geo, load_geo
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
-from .yamlio import LocatedDict, read_yaml
+from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
 
 PASSAGE_KINDS = (
     "letter", "signature", "summary", "introduction", "analysis",
@@ -409,6 +409,11 @@ def load_content(root: Path) -> Content:
     charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
     geo = load_geo(root, taxonomies["region"], problems)
 
+    unreadable = [p for p in problems if p.message.startswith(YAML_SYNTAX)]
+    if unreadable:
+        # A file that does not read leaves everything that refers into it
+        # dangling: those follow-on errors would bury the one that matters.
+        raise ContentError(unreadable)
     errors = [p for p in problems if p.severity == "error"]
     if errors or document is None:
         raise ContentError(problems)

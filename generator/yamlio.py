@@ -16,6 +16,9 @@ import yaml
 
 from .errors import Location, Problem
 
+# How a file that does not parse is reported (content.py reports only these then).
+YAML_SYNTAX = "YAML syntax error"
+
 try:  # the C parser is several times faster; marks are kept either way
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -97,7 +100,7 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
         line = mark.line + 1 if mark else 0
         column = f", column {mark.column + 1}" if mark else ""
         reason = exc.problem or exc.context or "invalid YAML"
-        problems.append(Problem(Location(path, line), f"YAML syntax error{column}: {reason}"))
+        problems.append(Problem(Location(path, line), f"{YAML_SYNTAX}{column}: {reason}"))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(where, f"YAML error: {exc}"))

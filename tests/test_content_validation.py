@@ -183,3 +183,14 @@ def test_figures_hold_numbers_and_rows_are_tagged_like_their_passage(content_cop
     assert any("figure 'ontheemden-somalie': value 'velen' holds no number" in m for m in found), found
     assert any("figure 'ontheemden-somalie' is tagged region 'sahel', but its passage 'omgeving-32' is not" in m
                for m in found), found
+
+
+def test_a_file_that_does_not_parse_is_the_one_error(content_copy: Path) -> None:
+    """One tab in one passage file: that line is the error, not the dozens
+    of references into the file that then dangle."""
+    path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[9] = "\t" + lines[9].lstrip(" ")
+    path.write_text("".join(lines), encoding="utf-8")
+    assert problems(content_copy) == [f"{path}:10: YAML syntax error, column 1: found a tab character that violates "
+                                      "indentation"]

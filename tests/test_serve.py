@@ -313,3 +313,24 @@ def test_the_stable_link_is_never_built_from_the_host_header(content: Content, t
         with TestClient(app, base_url="http://evil.example") as client:
             page = client.get("/?region=sahel", headers={**HTML, "host": "evil.example"})
         assert expected in page.text and "evil.example" not in page.text
+
+
+def test_if_none_match_star_and_weak_etags_get_304(client: TestClient) -> None:
+    first = client.get("/briefings/region-arctic.html")
+    etag = first.headers["etag"]
+    for header in ("*", f"W/{etag}", f'"other", {etag}'):
+        assert client.get("/briefings/region-arctic.html", headers={"if-none-match": header}).status_code == 304, header
+    assert client.get("/briefings/region-arctic.html", headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_one_access_log_line_per_request_without_query_values(client: TestClient,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="briefing.access"):
+        client.get("/?region=sahel&marking=Geheim%20rapport", headers=HTML)
+        client.get("/favicon.ico")
+    lines = [r.getMessage() for r in caplog.records if r.name == "briefing.access"]
+    assert len(lines) == 2
+    assert re.fullmatch(r"GET /\?region=…&marking=… 200 \d+ B \d+ ms", lines[0]), lines[0]
+    assert re.fullmatch(r"GET /favicon\.ico 204 0 B \d+ ms", lines[1]), lines[1]
+    assert "Geheim" not in " ".join(lines) and "sahel" not in " ".join(lines)
+    assert '<link rel="icon" href="data:image/svg+xml' in client.get("/", headers=HTML).text

@@ -9,6 +9,7 @@ terminal. A client of the library like the CLI, never a second copy of it:
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TextIO
 
@@ -29,6 +30,14 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
     if log is not None:
         print(f"serving briefings on http://{host}:{port}/ ({workers} worker(s), cache {cache_dir})", file=log,
               flush=True)
+        # The access log and the server's own messages, one line each, stamped.
+        handler = logging.StreamHandler(log)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        for name in ("briefing.access", "briefing.serve"):
+            logger = logging.getLogger(name)
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
     # One server process: rendering concurrency comes from the worker pool,
     # and the single-flight table lives in this process.
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

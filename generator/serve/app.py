@@ -12,10 +12,11 @@ import contextlib
 import functools
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pebble
 from starlette.applications import Starlette
@@ -24,7 +25,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import pictures
 from ..content import Content
@@ -42,6 +43,41 @@ LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
 PAGE_TEMPLATE = "serve.html.j2"
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML"}
+
+
+ACCESS = logging.getLogger("briefing.access")
+
+
+class _AccessLog:
+    """One line per request: time, method, path, status, bytes, ms. A
+    query's keys are kept, never its values (a marking, a search: what a
+    user asked for is theirs, not the log's)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status, size = time.perf_counter(), 0, 0
+
+        async def counting(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting)
+        finally:
+            keys = [pair.split("=", 1)[0] for pair in scope.get("query_string", b"").decode("latin-1").split("&")
+                    if pair]
+            query = ("?" + "&".join(f"{quote(unquote(k), safe='')}=…" for k in keys[:20])) if keys else ""
+            ACCESS.info("%s %s%s %d %d B %.0f ms", scope["method"], quote(scope["path"], safe="/+-._~"), query,
+                        status, size, (time.perf_counter() - start) * 1000)
 
 
 class _Limits:
@@ -71,6 +107,9 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     routes = [
         Route("/", site.page, methods=get),
         Route("/health", site.health, methods=get),
+        # The page names its icon inline; a browser that asks anyway gets
+        # an empty answer rather than a logged 404.
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=get),
         Route("/api/subjects", site.subjects, methods=get),
         Route("/api/catalogue", site.catalogue_list, methods=get),
         Route("/api/preview", site.preview, methods=get),
@@ -82,7 +121,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     handlers: dict[Any, Any] = {cls: site.on_error for cls in (HTTPException, BriefingError, Busy, Overran,
                                                                pebble.ProcessExpired, Exception)}
     return Starlette(routes=routes, lifespan=site.lifespan, exception_handlers=handlers,
-                     middleware=[Middleware(_Limits)])
+                     middleware=[Middleware(_AccessLog), Middleware(_Limits)])
 
 
 class _Site:
@@ -256,7 +295,7 @@ class _Site:
             # Openbaar may be kept by shared caches; anything else only by the browser.
             "Cache-Control": f"{'public' if marking == self.default_marking else 'private'}, max-age=300",
         }
-        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        if _matches(request.headers.get("if-none-match", ""), etag):
             return Response(status_code=304, headers=headers)
         hit = await self.service().file(planned, fmt)
         # Briefings are a few hundred kB at most and usually in the page
@@ -298,6 +337,13 @@ def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
         return ("Die rubricering kan niet: gebruik één regel gewone tekst van hoogstens 60 tekens, "
                 "bijvoorbeeld ‘Departementaal vertrouwelijk’.")
     return str(exc)
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """Whether If-None-Match names `etag` (RFC 9110, 13.1.2: `*` matches any
+    current file; the comparison is weak, so `W/"x"` matches `"x"`)."""
+    tags = [t.strip() for t in if_none_match.split(",") if t.strip()]
+    return "*" in tags or etag.removeprefix("W/") in (t.removeprefix("W/") for t in tags)
 
 
 def _redirect(request: Request, path: str) -> Response:
