@@ -222,3 +222,29 @@ def test_memory_stays_flat_over_500_renders(server: Server) -> None:
         assert set(pool.map(render, range(50, 500))) == {200}
         after_500 = _memory(server)
     assert after_500 <= after_50 * 1.10, (after_50, after_500)
+
+
+@pytest.mark.slow
+def test_on_a_phone_the_result_never_hides_the_focused_box(server: Server) -> None:
+    """At 390 px wide, tick subjects by keyboard with a result showing: the
+    box that has focus is never under the result panel."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(server.url + "/?region=sahel")
+            page.wait_for_selector("#result-title")
+            hidden = []
+            for box in page.query_selector_all("input[name=region], input[name=theme]")[:12]:
+                box.focus()
+                covered = page.evaluate("""box => {
+                    const r = box.getBoundingClientRect(), p = document.querySelector('#result').getBoundingClientRect();
+                    return r.bottom > p.top && r.top < p.bottom && r.right > p.left && r.left < p.right;
+                }""", box)
+                if covered:
+                    hidden.append(box.get_attribute("value"))
+            assert hidden == []
+        finally:
+            browser.close()
