@@ -24,6 +24,7 @@ from .content import Content, Passage
 from .errors import UsageError
 from .geo import Geo, Place, PlaceName, View
 from .labels import DEFAULT_TEMPLATES, Labels, load_labels
+from .limits import MAX_MARKING_CHARS
 from .model import (
     Block,
     Box,
@@ -65,7 +66,7 @@ WHERE_CLASSES = (1, 2, 4, 8)
 MAX_NAMED_COUNTRIES = 8
 # How far (degrees) a region may reach past a view's bounds and still be held by it.
 VIEW_SLACK = 4.0
-MAX_MARKING_LENGTH = 60
+MAX_MARKING_LENGTH = MAX_MARKING_CHARS
 # A chart stands beside the table of its figures: with fewer bars than
 # this it only repeats the table's rows, and is left out.
 MIN_CHART_BARS = 3

@@ -30,6 +30,7 @@ from typing import Any
 
 from .errors import ContentError, Location, Problem, closest, hint
 from .geo import Geo, load_geo
+from .limits import MAX_PASSAGE_CHARS, MAX_TEXT_CHARS
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
 from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
@@ -281,7 +282,7 @@ class _Fields:
             return None
         return self.data[key]
 
-    def text(self, key: str, required: bool = True, empty_ok: bool = False) -> str:
+    def text(self, key: str, required: bool = True, empty_ok: bool = False, limit: int = MAX_TEXT_CHARS) -> str:
         value = self.value(key, required)
         if value is None:
             return ""
@@ -292,6 +293,9 @@ class _Fields:
             return ""
         if not empty_ok and not value.strip():
             self.error(key, f"'{key}' is empty")
+        if len(value) > limit:
+            self.error(key, f"'{key}' has {len(value):,} characters; at most {limit:,} (limits.py)")
+            return value.strip()[:limit]
         return value.strip()
 
     def ident(self, key: str = "id") -> str:
@@ -591,7 +595,7 @@ def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
                         f"(one of: {', '.join(PASSAGE_KINDS)})")
     passage = Passage(
         id=pid, chapter=f.text("chapter"), section=f.strings("section"), page=page, page_end=page_end,
-        kind=kind, text=f.text("text"),
+        kind=kind, text=f.text("text", limit=MAX_PASSAGE_CHARS),
         regions=f.strings("regions"), themes=f.strings("themes"), ministries=f.strings("ministries"),
         interests=f.strings("interests"), accents=f.strings("accents"),
         location=f.at(), list_item=f.flag("list_item"), box=f.text("box", required=False),

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
+from .limits import MAX_SUBJECTS
 from .sentences import refers_back
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words
@@ -42,6 +43,9 @@ class Selector:
 def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple[Selector, ...]:
     """Resolve (kind, id-or-alias) pairs from the user to canonical selectors,
     in a stable order. Unknown ids are usage errors with a did-you-mean."""
+    pairs = list(pairs)
+    if len(pairs) > MAX_SUBJECTS:
+        raise UsageError(f"{len(pairs)} subjects asked for in one briefing; at most {MAX_SUBJECTS}")
     selectors: set[Selector] = set()
     for kind, key in pairs:
         if kind not in SELECTOR_KINDS:
@@ -53,6 +57,7 @@ def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple
         selectors.add(Selector(kind, entry.id))
     if not selectors:
         raise UsageError("choose at least one region, theme or ministry")
+
     order = {k: i for i, k in enumerate(SELECTOR_KINDS)}
     return tuple(sorted(selectors, key=lambda s: (order[s.kind], s.id)))
 

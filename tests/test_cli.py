@@ -126,3 +126,8 @@ def test_marking_option_reaches_the_document(cli: Cli, tmp_path: Path) -> None:
     import docx
     header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[-1].header.paragraphs[0].text
     assert header.endswith("Departementaal vertrouwelijk")  # capitals come from the Marking style
+
+
+def test_a_selection_beyond_the_limit_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    run = cli("build", *(["--region", "sahel"] * 65), "--out", str(tmp_path))
+    assert run.code == 2 and run.err.strip() == "65 subjects asked for in one briefing; at most 64"

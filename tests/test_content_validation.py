@@ -194,3 +194,13 @@ def test_a_file_that_does_not_parse_is_the_one_error(content_copy: Path) -> None
     path.write_text("".join(lines), encoding="utf-8")
     assert problems(content_copy) == [f"{path}:10: YAML syntax error, column 1: found a tab character that violates "
                                       "indentation"]
+
+
+def test_a_passage_beyond_the_limit_is_refused_by_check(content_copy: Path) -> None:
+    """A 10 MB passage once passed check and then took minutes to lay out."""
+    path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    In de wereldeconomie verschuift")
+    path.write_text(text[:at] + "    " + "woord " * 4000 + "\n" + text[at:], encoding="utf-8")
+    found = [p for p in problems(content_copy) if "characters; at most" in p]
+    assert len(found) == 1 and "'text' has 2" in found[0] and "at most 16,000 (limits.py)" in found[0]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import EDITION, TEMPLATES, Rendered
+from conftest import EDITION, TEMPLATES, Rendered, make_briefing
 from docx.oxml.ns import qn
 
 from generator.catalogue import catalogue
@@ -249,3 +249,15 @@ def test_whole_catalogue_keeps_its_pages_without_noto_sans(content: Content, tmp
                 assert all(f.startswith("NotoSans") for f in used), (pdf.stem, used)
     assert len(pages) == len(catalogue(content))
     assert [p for p, n in pages.items() if abs(n["without"] - n.get("with", -9)) > 1] == []
+
+
+def test_a_long_combination_fits_words_core_properties(content: Content) -> None:
+    """Four themes: keywords of 295 characters, more than a core property
+    holds (python-docx refused them). Shortened there, with an ellipsis."""
+    briefing = make_briefing(content, ("theme", "crisis-management"), ("theme", "international-legal-order"),
+                             ("theme", "defence-cooperation"), ("theme", "economic-security"))
+    assert len(", ".join(briefing.metadata.keywords)) > 255
+    document = docx.Document(io.BytesIO(get_writer("docx", TEMPLATES).render(briefing).data))
+    core = document.core_properties
+    assert len(core.keywords) == 255 and core.keywords.endswith("…")
+    assert core.title == briefing.metadata.title

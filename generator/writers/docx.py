@@ -413,12 +413,15 @@ class _Document:
         meta = briefing.metadata
         core = doc.core_properties
         created = _created(briefing)
-        core.title = meta.title
-        core.subject = meta.subject
-        core.keywords = ", ".join(meta.keywords)
-        core.author = meta.author
-        core.last_modified_by = meta.author
-        core.comments = meta.generator
+        # Word's core properties hold at most 255 characters each (python-docx
+        # refuses more): a long combination's keywords or title are shortened
+        # there, with an ellipsis; the document itself shows them whole.
+        core.title = _property(meta.title)
+        core.subject = _property(meta.subject)
+        core.keywords = _property(", ".join(meta.keywords))
+        core.author = _property(meta.author)
+        core.last_modified_by = _property(meta.author)
+        core.comments = _property(meta.generator)
         core.language = briefing.furniture.language_tag
         # The proofing language of every style follows the edition's (the
         # reference document's default is Dutch).
@@ -472,6 +475,14 @@ APP_XML = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            b"<Application>briefing</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
            b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
            b"<HyperlinksChanged>false</HyperlinksChanged></Properties>")
+
+
+CORE_PROPERTY_MAX = 255
+
+
+def _property(text: str) -> str:
+    """`text` as a core property takes it: at most 255 characters."""
+    return text if len(text) <= CORE_PROPERTY_MAX else text[:CORE_PROPERTY_MAX - 1].rstrip(" ,") + "…"
 
 
 def _created(briefing: Briefing) -> dt.datetime:
