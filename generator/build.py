@@ -58,9 +58,9 @@ from .errors import OutputError
 from .labels import load_labels
 from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
 from .model import Briefing, fingerprint_data
-from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove
+from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
 from .publish import Publishing, write_published
-from .publish.feed import change_between, passage_marks, render_feed
+from .publish.feed import change_between, passage_marks, render_feed, text_key
 from .render import Rendering, Task, render, templates_digest
 from .runners import Runner
 from .runners.local import LocalRunner
@@ -86,6 +86,19 @@ def build_date() -> dt.date:
         except (ValueError, OverflowError, OSError):
             raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
     return dt.datetime.now(dt.UTC).date()
+
+
+# Beside the manifest, not published (outputs.py: '.briefing-*'): the texts
+# of the passages the briefings print, for the feed's changed sentences.
+PASSAGE_TEXTS = ".briefing-passages.json"
+
+
+def _read_texts(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def file_sha256(path: Path) -> str | None:
@@ -407,6 +420,9 @@ class _Build:
         self.dirty = False
         self.written_at = -math.inf  # the first finished briefing is listed at once
         self.write_cost = 0.0
+        # The text of every passage the manifest lists, by its short hash:
+        # when one changes, the feed says which sentences did.
+        self.texts = _read_texts(out / PASSAGE_TEXTS)
 
     def run(self) -> BuildReport:
         by_id = {job.id: job for job in self.jobs}
@@ -555,8 +571,10 @@ class _Build:
         # The feed's memory: what the briefing prints now, and when and how
         # its content last changed (kept while content_hash stays the same).
         marks = passage_marks(job.selection.passages)
+        self.texts.update((text_key(p.text), p.text) for p in job.selection.passages)
         if old is None or old.get("content_hash") != job.content_hash:
-            changed_at, change = self.now, change_between(old.get("passage_hashes") if old else None, marks)
+            changed_at, change = self.now, change_between(old.get("passage_hashes") if old else None, marks,
+                                                          self.texts)
         elif "last_change" in old:
             changed_at, change = old.get("changed_at", self.now), old["last_change"]
         else:  # a manifest from before the feed: unchanged since it was built
@@ -627,3 +645,8 @@ class _Build:
             feed = render_feed(manifest, words, words.text("index.title", document=self.content.document.title),
                                self.options.publishing.base_url)
         write_published(self.out, manifest, self.options.publishing, feed)
+        if final:
+            # Only the texts the manifest now lists: what the next change is diffed against.
+            listed = {mark["sha256"] for e in entries for mark in e.get("passage_hashes", {}).values()}
+            kept = {key: text for key, text in sorted(self.texts.items()) if key in listed}
+            write_if_changed(self.out / PASSAGE_TEXTS, (json.dumps(kept, ensure_ascii=False, indent=0) + "\n").encode())

@@ -68,6 +68,8 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "errors.suggestion": "label",
     "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
     "feed.changed": "changes", "feed.separator": "", "feed.other": "",
+    "feed.sentence_changed": "where before after", "feed.sentence_added": "where before after",
+    "feed.sentence_removed": "where before after",
 }.items()}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {

@@ -23,7 +23,16 @@ from pypdf import PdfReader
 from generator.cli import main
 from generator.content import Content
 from generator.labels import load_labels
-from generator.publish.feed import ATOM, PassageMark, change_between, render_feed, summary
+from generator.publish.feed import (
+    ATOM,
+    PassageMark,
+    change_between,
+    render_feed,
+    sentence_changes,
+    sentence_lines,
+    summary,
+    text_key,
+)
 from generator.writers import get_writer
 
 A = f"{{{ATOM}}}"
@@ -445,6 +454,18 @@ def test_the_feed_says_which_passages_changed_by_page(cli: Cli, content_copy: Pa
     assert entry.findtext(f"{A}summary") == "Sinds de vorige versie: 1 passage gewijzigd (p. 5)."
     assert entry.findtext(f"{A}updated", "") >= first.findtext(f"{A}updated", "")
     assert entry.findtext(f"{A}id") == first.findtext(f"{A}id")
+    # The entry's content says which sentence changed, before and after; the
+    # folder keeps only the texts its manifest lists, and does not publish them.
+    content = entry.find(f"{A}content")
+    assert content is not None and content.get("type") == "text"
+    (line,) = (content.text or "").splitlines()
+    match = re.fullmatch(r"p\. 5: «(.+)» is nu «(.+)»", line)
+    assert match, line
+    before, after = match.groups()
+    assert "momenteel een multipolair" in before and after == before.replace("momenteel", "thans")
+    kept = json.loads((tmp_path / ".briefing-passages.json").read_text(encoding="utf-8"))
+    assert any(after in t for t in kept.values()) and not any(before in t for t in kept.values())
+    assert ".briefing-passages.json" not in (tmp_path / "SHA256SUMS").read_text()
 
 
 def test_change_summaries() -> None:
@@ -459,6 +480,25 @@ def test_change_summaries() -> None:
                                       "1 passage vervallen (p. 4); 1 passage gewijzigd (p. 9–10).")
     assert summary(change_between(old, old), words).startswith("Gewijzigd: kernboodschappen")
     assert summary(change_between(None, new), words) == "Nieuwe briefing met 4 passages."
+    assert "sentences" not in change["altered"][0]  # the old text is not known
+
+
+def test_sentence_changes_pair_what_replaced_what() -> None:
+    before = "Eén blijft. Twee wordt anders. Drie vervalt. Vier blijft."
+    after = "Nul komt erbij. Eén blijft. Twee is anders. Vier blijft."
+    assert sentence_changes(before, after) == [
+        {"before": "", "after": "Nul komt erbij."},
+        {"before": "Twee wordt anders.", "after": "Twee is anders."},
+        {"before": "Drie vervalt.", "after": ""},
+    ]
+    marks: dict[str, PassageMark] = {"a": {"pages": "7", "sha256": text_key(before)}}
+    change = change_between(marks, {"a": {"pages": "7", "sha256": text_key(after)}},
+                            {text_key(before): before, text_key(after): after})
+    assert sentence_lines(change, load_labels("nl")) == [
+        "p. 7: toegevoegd «Nul komt erbij.»",
+        "p. 7: «Twee wordt anders.» is nu «Twee is anders.»",
+        "p. 7: vervallen «Drie vervalt.»",
+    ]
 
 
 def test_text_in_the_feed_stays_text() -> None:

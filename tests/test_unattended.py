@@ -299,7 +299,11 @@ def test_briefings_no_longer_in_the_catalogue_are_reported_then_pruned(
 def test_the_lock_and_temporary_files_are_named_apart_from_what_is_published(cli: Cli, tmp_path: Path) -> None:
     assert cli("build", "--region", "arctic", "--format", "html", "--out", str(tmp_path)).code == 0
     hidden = {p.name for p in tmp_path.iterdir() if p.name.startswith(".")}
-    assert hidden == {".briefing-build.lock"}
+    # The lock, the passage texts the feed diffs the next build against, and
+    # (once a map or chart was drawn here) the pictures: one pattern
+    # keeps them all out of a published copy.
+    assert {".briefing-build.lock", ".briefing-passages.json"} <= hidden
+    assert all(name.startswith(".briefing-") for name in hidden), hidden
 
 
 # --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ the feed unless a base URL is configured.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import uuid
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NotRequired, TypedDict
 
 from ..labels import Labels
+from ..sentences import split
 
 FEED = "feed.xml"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,9 +45,15 @@ class PassageMark(TypedDict):
     sha256: str  # of the passage's text, shortened: enough to see that it changed
 
 
+class SentenceChange(TypedDict):
+    before: str  # "" for a sentence added
+    after: str  # "" for a sentence removed
+
+
 class ChangedPassage(TypedDict):
     id: str
     pages: str
+    sentences: NotRequired[list[SentenceChange]]  # altered passages, when the old text was kept
 
 
 class Change(TypedDict):
@@ -62,21 +70,46 @@ class Change(TypedDict):
 
 def passage_marks(passages: Iterable[Any]) -> dict[str, PassageMark]:
     """`passages`: content.Passage records (id, pages, text)."""
-    return {p.id: PassageMark(pages=p.pages, sha256=hashlib.sha256(p.text.encode("utf-8")).hexdigest()[:16])
-            for p in passages}
+    return {p.id: PassageMark(pages=p.pages, sha256=text_key(p.text)) for p in passages}
 
 
-def change_between(old: Mapping[str, PassageMark] | None, new: Mapping[str, PassageMark]) -> Change:
+def change_between(old: Mapping[str, PassageMark] | None, new: Mapping[str, PassageMark],
+                   texts: Mapping[str, str] | None = None) -> Change:
+    """What changed from `old` to `new`. `texts` maps a passage text's short
+    hash to the text (the folder keeps those of its passages, see build.py):
+    with it, an altered passage says which sentences changed."""
     if old is None:
         return Change(first=True, added=[], removed=[], altered=[], passages=len(new))
 
     def listed(ids: Iterable[str], marks: Mapping[str, PassageMark]) -> list[ChangedPassage]:
         return [ChangedPassage(id=i, pages=marks[i]["pages"]) for i in sorted(ids, key=lambda i: _page_key(marks[i]))]
 
-    return Change(first=False,
-                  added=listed(new.keys() - old.keys(), new),
-                  removed=listed(old.keys() - new.keys(), old),
-                  altered=listed((i for i in new.keys() & old.keys() if new[i]["sha256"] != old[i]["sha256"]), new))
+    altered = listed((i for i in new.keys() & old.keys() if new[i]["sha256"] != old[i]["sha256"]), new)
+    for item in altered:
+        before, after = (texts or {}).get(old[item["id"]]["sha256"]), (texts or {}).get(new[item["id"]]["sha256"])
+        if before is not None and after is not None:
+            item["sentences"] = sentence_changes(before, after)
+    return Change(first=False, added=listed(new.keys() - old.keys(), new), removed=listed(old.keys() - new.keys(), old),
+                  altered=altered)
+
+
+def text_key(text: str) -> str:
+    """The short hash a passage mark records of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def sentence_changes(before: str, after: str) -> list[SentenceChange]:
+    """The sentences that differ between two versions of a passage, paired
+    where one replaced another."""
+    old, new = split(before), split(after)
+    out: list[SentenceChange] = []
+    for op, a, b, c, d in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        gone, came = list(old[a:b]), list(new[c:d])
+        for i in range(max(len(gone), len(came))):
+            out.append(SentenceChange(before=gone[i] if i < len(gone) else "", after=came[i] if i < len(came) else ""))
+    return out
 
 
 def _page_key(mark: PassageMark) -> tuple[int, str]:
@@ -98,6 +131,19 @@ def summary(change: Change, words: Labels) -> str:
     if not parts:
         return words.text("feed.other")
     return words.text("feed.changed", changes=words.text("feed.separator").join(parts))
+
+
+def sentence_lines(change: Change, words: Labels) -> list[str]:
+    """Each changed sentence of the altered passages, before and after, in
+    the words of the label catalogue."""
+    lines = []
+    for item in change["altered"]:
+        where = words.text("citation", pages=item["pages"])
+        for s in item.get("sentences", []):
+            key = "feed.sentence_changed" if s["before"] and s["after"] else \
+                "feed.sentence_added" if s["after"] else "feed.sentence_removed"
+            lines.append(words.text(key, where=where, before=s["before"], after=s["after"]))
+    return lines
 
 
 def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url: str = "") -> bytes:
@@ -136,6 +182,9 @@ def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url
         change = entry.get("last_change")
         if change:
             el(item, "summary", summary(change, words), type="text")
+            details = sentence_lines(change, words)
+            if details:
+                el(item, "content", "\n".join(details), type="text")
         for selector in entry["selectors"]:
             el(item, "category", term=f"{selector['kind']}-{selector['id']}", label=selector["label"])
         files = entry["files"]
