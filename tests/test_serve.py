@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import html
 import io
 import json
@@ -22,9 +23,10 @@ from starlette.testclient import TestClient
 from generator.cli import main
 from generator.content import Content
 from generator.errors import OutputError
+from generator.outputs import TEMP_PREFIX, describe_os_error
 from generator.select import Selector
 from generator.serve.app import create_app
-from generator.serve.cache import Cache
+from generator.serve.cache import BLOCK, Cache
 from generator.serve.pool import Busy, Overran, RenderPool
 from generator.serve.service import BriefingService, parse_name
 
@@ -243,8 +245,8 @@ def test_the_cache_keeps_within_its_size_and_drops_the_least_recently_used(tmp_p
     cache = Cache(tmp_path, max_bytes=3500)
     now = time.time()
     for n in range(3):
-        hit = cache.put(f"{n:064x}", ".pdf", b"x" * 1000)
-        os.utime(hit.path, (now - 300 + n, now - 300 + n))  # 0 oldest, 2 newest
+        cache.put(f"{n:064x}", ".pdf", b"x" * 1000)
+        os.utime(tmp_path / "00" / f"{n:064x}.pdf", (now - 300 + n, now - 300 + n))  # 0 oldest, 2 newest
     assert cache.get(f"{0:064x}", ".pdf") is not None  # used: now the most recent
     cache.put(f"{3:064x}", ".pdf", b"x" * 1000)  # 4000 bytes: over the limit
     kept = {n for n in range(4) if (tmp_path / "00" / f"{n:064x}.pdf").is_file()}
@@ -256,6 +258,61 @@ def test_two_processes_sharing_a_cache_agree_on_dates(tmp_path: Path) -> None:
     assert one.remember_date("c0ffee", dt.date(2026, 1, 1)) == dt.date(2026, 1, 1)
     assert other.remember_date("c0ffee", dt.date(2026, 1, 2)) == dt.date(2026, 1, 1)
     assert other.date_of("c0ffee") == dt.date(2026, 1, 1)
+
+
+def test_date_records_count_against_the_size_limit(tmp_path: Path) -> None:
+    # Issue 22: one record per marking asked for grew without bound, outside
+    # --cache-size, without a single render.
+    cache = Cache(tmp_path, max_bytes=20 * BLOCK)
+    for n in range(400):
+        cache.remember_date(f"{n:064x}", dt.date(2026, 1, 1))
+    records = list((tmp_path / "dates").iterdir())
+    assert 0 < len(records) <= 21 and not any(r.name.startswith(TEMP_PREFIX) for r in records)
+    assert cache.date_of(f"{399:064x}") == dt.date(2026, 1, 1)  # the newest is kept
+
+
+def test_a_cache_that_cannot_store_serves_from_memory_and_health_says_so(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 22: with the cache read-only, every uncached request got 503
+    # while /health said 200 "ok".
+    def read_only(self: Cache, key: str, suffix: str, data: bytes) -> None:
+        raise describe_os_error(self.folder / key, OSError(errno.EROFS, "Read-only file system"), "write")
+    real_write = Path.write_bytes
+
+    def probe_fails(self: Path, data: bytes) -> int:
+        if self.name.startswith(TEMP_PREFIX + "probe-"):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_write(self, data)
+    monkeypatch.setattr(Cache, "put", read_only)
+    monkeypatch.setattr(Path, "write_bytes", probe_fails)
+    answer = client.get("/briefings/region-arctic.html?marking=Alleen%20uit%20het%20geheugen")
+    assert answer.status_code == 200 and "Alleen uit het geheugen" in answer.text
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.json()["status"] == "degraded"
+    assert health.json()["cache"] == {"writable": False, "reason": "Read-only file system"}
+    monkeypatch.undo()
+    assert client.get("/health").json()["cache"] == {"writable": True}
+
+
+@pytest.mark.parametrize("failing", ["write", "link"])
+def test_a_cache_that_cannot_store_a_date_still_answers_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, failing: str) -> None:
+    cache = Cache(tmp_path)
+    full = OSError(errno.ENOSPC, "No space left on device")
+    if failing == "write":
+        def write_half(self: Path, data: str, encoding: str | None = None) -> int:
+            self.write_bytes(data.encode()[:3])  # as a full disk leaves it
+            raise full
+        monkeypatch.setattr(Path, "write_text", write_half)
+    else:
+        def no_link(*args: object) -> None:
+            raise full
+        monkeypatch.setattr(os, "link", no_link)
+    assert cache.remember_date("c0ffee", dt.date(2026, 5, 1)) == dt.date(2026, 5, 1)
+    assert list((tmp_path / "dates").iterdir()) == []  # no empty or half record, no temporary file
+    assert cache.date_of("c0ffee") is None
+    assert "could not be stored (No space left on device)" in caplog.text and str(tmp_path) not in caplog.text
 
 
 # -- errors, for both kinds of client (issue 22) -------------------------------

@@ -300,7 +300,7 @@ class _Site:
         hit = await self.service().file(planned, fmt)
         # Briefings are a few hundred kB at most and usually in the page
         # cache: reading them here is cheaper than a hop to a thread.
-        data = hit.path.read_bytes()
+        data = hit.read()
         title = re.sub(r"[^\w .,()+\-·’]", "", planned.job.model.cover.title).strip() or planned.name
         disposition = "attachment" if fmt == "docx" else "inline"
         headers["Content-Disposition"] = (f'{disposition}; filename="{planned.name}.{fmt}"; '
@@ -308,12 +308,19 @@ class _Site:
         return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     async def health(self, request: Request) -> Response:
-        pool = self.service().pool
+        service = self.service()
+        pool = service.pool
         alive = await pool.alive()
-        body = {"status": "ok" if alive else "unavailable", "content": {"passages": len(self.content.passages)},
+        # A cache that cannot store still serves what it holds, but every
+        # new briefing then renders on each request: not healthy.
+        problem = service.cache.problem()
+        healthy = alive and problem is None
+        body = {"status": "ok" if healthy else "unavailable" if not alive else "degraded",
+                "content": {"passages": len(self.content.passages)},
+                "cache": {"writable": problem is None, **({"reason": problem} if problem else {})},
                 "workers": {"count": pool.workers, "alive": alive, "pending": pool.pending,
                             "renders": pool.renders, "replaced": pool.replaced, "restarts": pool.restarts}}
-        return JSONResponse(body, status_code=200 if alive else 503)
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
 
 

@@ -13,13 +13,18 @@ its recorded sha256 when first used.
 Layout: `<dir>/<hh>/<hash>.<suffix>` for files, `<dir>/dates/<content hash>`
 for the date a briefing's content was first seen (so that the server, like
 the build, shows the date content last changed, and its keys stay the same
-from one day to the next).
+from one day to the next). Date records count against the size limit at
+what they cost the disk (a block each), are evicted like files, and are
+only hints: a cache that cannot store one (disk full, read-only) answers
+with the date asked for and leaves nothing half-written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -33,12 +38,25 @@ from ..outputs import TEMP_PREFIX, atomic_write, describe_os_error
 # A hit marks its file as used at most once a minute: recency to the minute
 # is plenty for eviction, and a metadata write per hit is not free.
 TOUCH_AFTER = 60.0
+# What a date record costs the disk: one block.
+BLOCK = 4096
+# A temporary file this old was left by a writer that was KILLed.
+STALE_TEMP = 3600.0
+
+LOG = logging.getLogger("briefing.serve")
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    path: Path
+    path: Path | None  # None: rendered, and held in memory because the cache could not store it
     size: int
+    data: bytes | None = None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
 
 
 class Cache:
@@ -66,6 +84,19 @@ class Cache:
             for info in entry["files"].values():
                 if info.get("input_hash") and info.get("sha256"):
                     self._warm_files[info["input_hash"]] = (warm / info["name"], info["sha256"])
+
+    def problem(self) -> str | None:
+        """Why the cache cannot store files now (disk full, read-only), in
+        the system's words and without its path; None when it can."""
+        probe = self.folder / f"{TEMP_PREFIX}probe-{os.getpid()}-{threading.get_ident()}"
+        try:
+            probe.write_bytes(b"x")
+        except OSError as exc:
+            return exc.strerror or type(exc).__name__
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+        return None
 
     @property
     def pictures(self) -> Path:
@@ -107,28 +138,36 @@ class Cache:
         except OSError as exc:
             raise describe_os_error(path.parent, exc, "create a cache folder") from None
         atomic_write(path, data, durable=False)
+        self._added(len(data))
+        return Hit(path, len(data))
+
+    def _added(self, size: int) -> None:
+        """Evict once a twentieth of the limit was added since the last time."""
         with self._lock:
-            self._since_evict += len(data)
+            self._since_evict += size
             due = self._since_evict > self.max_bytes // 20
             if due:
                 self._since_evict = 0
         if due:
             self.evict()
-        return Hit(path, len(data))
 
     def evict(self) -> int:
         """Remove least recently used files until the cache is within its
         size limit; returns how many bytes were removed. Safe while other
         processes read: a removed file that is open stays readable."""
         files = []
-        for path in self.folder.glob("??/*"):
-            if path.name.startswith(TEMP_PREFIX):
-                continue
+        dates = self.folder / "dates"
+        for path in (*self.folder.glob("??/*"), *dates.glob("*")):
             try:
                 stat = path.stat()
+                if path.name.startswith(TEMP_PREFIX):
+                    if time.time() - stat.st_mtime > STALE_TEMP:  # left by a KILLed writer
+                        path.unlink()
+                    continue
             except OSError:
                 continue
-            files.append((stat.st_mtime, stat.st_size, path))
+            # A date record of ten bytes takes a block of the disk.
+            files.append((stat.st_mtime, BLOCK if path.parent == dates else stat.st_size, path))
         total = sum(size for _, size, _ in files)
         removed = 0
         for _, size, path in sorted(files):
@@ -146,8 +185,11 @@ class Cache:
         or this cache; None if never."""
         text = self._warm_dates.get(content_hash)
         if text is None:
+            path = self.folder / "dates" / content_hash
             try:
-                text = (self.folder / "dates" / content_hash).read_text(encoding="ascii").strip()
+                text = path.read_text(encoding="ascii").strip()
+                if time.time() - path.stat().st_mtime > TOUCH_AFTER:
+                    os.utime(path)  # in use: not what eviction removes first
             except OSError:
                 return None
         try:
@@ -157,14 +199,22 @@ class Cache:
 
     def remember_date(self, content_hash: str, date: dt.date) -> dt.date:
         """Record `date` for this content unless another process was first;
-        returns the date that holds."""
-        path = self.folder / "dates" / content_hash
+        returns the date that holds. The record appears whole or not at all
+        (written aside, then linked under its name, which fails if another
+        process linked first). A cache that cannot store it answers `date`:
+        the briefing is served, and only tomorrow's date may differ."""
+        folder = self.folder / "dates"
+        temp = folder / f"{TEMP_PREFIX}{os.getpid()}-{threading.get_ident()}-{content_hash}"
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            temp.write_text(date.isoformat(), encoding="ascii")
+            os.link(temp, folder / content_hash)
         except FileExistsError:
             return self.date_of(content_hash) or date
         except OSError as exc:
-            raise describe_os_error(path, exc, "record a date in the cache") from None
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(date.isoformat())
+            LOG.warning("cache: a date record could not be stored (%s)", exc.strerror or type(exc).__name__)
+            return date
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        self._added(BLOCK)
         return date

@@ -9,6 +9,7 @@ one. Content is loaded and validated once, when the service starts.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,15 @@ from ..build import Job, Options, build_date, plan
 from ..catalogue import catalogue
 from ..compose import Edition
 from ..content import Content
-from ..errors import BriefingError
+from ..errors import BriefingError, OutputError
 from ..render import Rendering, Task, templates_digest
 from ..select import Selector, parse_selectors
 from ..taxonomy import SELECTOR_KINDS
 from ..writers import FORMATS, SUFFIXES
 from .cache import Cache, Hit
 from .pool import RenderPool
+
+LOG = logging.getLogger("briefing.serve")
 
 PLANNED_KEPT = 1024  # briefing models kept (a few kB each)
 MEDIA_TYPES = {
@@ -115,14 +118,18 @@ class BriefingService:
             return hit
 
         async def store(rendering: Rendering) -> None:
-            self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
+            try:
+                self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
+            except OutputError as exc:  # disk full or read-only: serve from memory
+                LOG.warning("cache: %s", exc)
 
         rendering = await self.pool.render(key, Task(planned.job.briefing(), (fmt,), self.templates), store)
         if rendering.error:
             raise BriefingError(f"{planned.name}.{fmt}: {rendering.error}")
         hit = self.cache.get(key, SUFFIXES[fmt])
-        if hit is None:  # evicted at once by a tiny cache: serve what we have
-            hit = self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
+        if hit is None:  # not stored, or evicted at once by a tiny cache: serve what we have
+            data = rendering.outputs[0].data
+            hit = Hit(None, len(data), data)
         return hit
 
     def catalogue_names(self) -> list[tuple[Selector, ...]]:
