@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import assets, pictures
-from .errors import BriefingError
+from .errors import BriefingError, OutputError
 from .model import Briefing
 from .outputs import describe_os_error
 from .writers import DEFAULT_PDF_VARIANT, FORMATS, get_writer
@@ -66,6 +66,9 @@ class Rendering:
     outputs: tuple[Output, ...] = ()
     error: str = ""
     seconds: float = 0.0
+    # The error came from the machine (memory, a file), not from the
+    # briefing: the same input may render next time.
+    transient: bool = False
 
 
 def render(task: Task) -> Rendering:
@@ -80,7 +83,11 @@ def render(task: Task) -> Rendering:
             outputs.append(Output(fmt, result.data, result.pages))
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:
-        return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start)
+        return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start,
+                         transient=isinstance(exc, OutputError))
+    except (MemoryError, OSError) as exc:
+        return Rendering(task.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start,
+                         transient=True)
     except Exception as exc:  # a renderer bug must not take the other briefings down
         return Rendering(task.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
 

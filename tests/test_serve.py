@@ -16,14 +16,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TEMPLATES
+from conftest import TEMPLATES, make_briefing
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
+import generator.render
 from generator.cli import main
 from generator.content import Content
 from generator.errors import OutputError
 from generator.outputs import TEMP_PREFIX, describe_os_error
+from generator.render import Rendering, Task
 from generator.select import Selector
 from generator.serve.app import create_app
 from generator.serve.cache import BLOCK, Cache
@@ -293,6 +295,39 @@ def test_a_cache_that_cannot_store_serves_from_memory_and_health_says_so(
     assert health.json()["cache"] == {"writable": False, "reason": "Read-only file system"}
     monkeypatch.undo()
     assert client.get("/health").json()["cache"] == {"writable": True}
+
+
+@pytest.mark.parametrize(("transient", "status"), [(False, 500), (True, 503)])
+def test_a_render_that_fails_by_itself_is_answered_once_and_not_retried(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch, transient: bool, status: int) -> None:
+    # Issue 22: a deterministic failure was a 503 never cached, so every retry rendered again.
+    calls: list[str] = []
+
+    async def failing(self: RenderPool, key: str, task: Task, store: object) -> Rendering:
+        calls.append(key)
+        return Rendering(task.briefing.id, error="MemoryError" if transient else "ValueError: boom",
+                         transient=transient)
+    monkeypatch.setattr(RenderPool, "render", failing)
+    url = f"/briefings/region-arctic.pdf?marking=Kapot%20{transient}"
+    answers = [client.get(url, headers={"accept": "application/json"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [status] * 3
+    if transient:  # the machine, not the briefing: tried again, and the client told when
+        assert len(calls) == 3 and answers[0].headers["retry-after"] == "30"
+    else:
+        assert len(calls) == 1 and "retry-after" not in answers[-1].headers
+        assert answers[-1].json()["error"] == "this briefing cannot be rendered"
+        assert "boom" not in answers[-1].text
+
+
+@pytest.mark.parametrize(("raised", "transient"), [(ValueError("a bug"), False), (MemoryError(), True),
+                                                  (OSError(errno.EMFILE, "Too many open files"), True)])
+def test_a_render_error_says_whether_the_machine_or_the_briefing_caused_it(
+        content: Content, monkeypatch: pytest.MonkeyPatch, raised: Exception, transient: bool) -> None:
+    def broken(*args: object) -> None:
+        raise raised
+    monkeypatch.setattr(generator.render, "get_writer", broken)
+    rendering = generator.render.render(Task(make_briefing(content, ("region", "arctic")), ("html",), TEMPLATES))
+    assert rendering.error and rendering.transient is transient
 
 
 @pytest.mark.parametrize("failing", ["write", "link"])

@@ -37,7 +37,7 @@ from ..writers import FORMATS
 from ..writers.html import environment
 from .cache import Cache
 from .pool import Busy, Overran, RenderPool
-from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, parse_name
+from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, RenderFailed, parse_name
 
 LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
@@ -189,6 +189,10 @@ class _Site:
             status = 400 if isinstance(exc, BadRequest) else 404
             return self.error(request, status, str(exc), _in_dutch(self.content, words, exc),
                               suggestion=self.suggestion(exc))
+        if isinstance(exc, RenderFailed):
+            # Deterministic: the same input fails the same way, so no Retry-After.
+            LOG.error("%s %s cannot be rendered: %s", request.method, request.url.path, "; ".join(exc.messages()))
+            return self.error(request, 500, "this briefing cannot be rendered", words.text("errors.internal"))
         if isinstance(exc, BriefingError):
             # A render that failed for a reason of its own (a full disk, a
             # font): the operator gets the details, the client none.

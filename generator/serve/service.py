@@ -29,6 +29,12 @@ from .pool import RenderPool
 LOG = logging.getLogger("briefing.serve")
 
 PLANNED_KEPT = 1024  # briefing models kept (a few kB each)
+FAILURES_KEPT = 1024  # inputs whose render failed for a reason of their own
+
+
+class RenderFailed(BriefingError):
+    """This input cannot be rendered: rendering it again gives the same
+    error, so it is answered at once, not retried on every request."""
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -78,6 +84,7 @@ class BriefingService:
         self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
         self.template_hash = templates_digest(templates)  # templates do not change while serving
         self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date], Planned] = OrderedDict()
+        self._failed: OrderedDict[str, str] = OrderedDict()  # input hash -> the renderer's error
 
     def plan(self, selectors: tuple[Selector, ...], marking: str | None = None,
              today: dt.date | None = None) -> Planned:
@@ -116,6 +123,9 @@ class BriefingService:
         hit = self.cache.get(key, SUFFIXES[fmt])
         if hit is not None:
             return hit
+        failed = self._failed.get(key)
+        if failed is not None:
+            raise RenderFailed(f"{planned.name}.{fmt}: {failed} (remembered: not rendered again)")
 
         async def store(rendering: Rendering) -> None:
             try:
@@ -124,8 +134,14 @@ class BriefingService:
                 LOG.warning("cache: %s", exc)
 
         rendering = await self.pool.render(key, Task(planned.job.briefing(), (fmt,), self.templates), store)
-        if rendering.error:
+        if rendering.error and rendering.transient:
             raise BriefingError(f"{planned.name}.{fmt}: {rendering.error}")
+        if rendering.error:
+            # The input hash covers everything the render depends on.
+            self._failed[key] = rendering.error
+            while len(self._failed) > FAILURES_KEPT:
+                self._failed.popitem(last=False)
+            raise RenderFailed(f"{planned.name}.{fmt}: {rendering.error}")
         hit = self.cache.get(key, SUFFIXES[fmt])
         if hit is None:  # not stored, or evicted at once by a tiny cache: serve what we have
             data = rendering.outputs[0].data
