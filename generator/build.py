@@ -51,21 +51,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__, pictures
+from . import __version__, formats, pictures
 from .compose import Edition, compose
 from .content import Content
 from .errors import OutputError
+from .formats import DEFAULT_FORMATS, FORMATS
 from .labels import load_labels
-from .manifest import ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
+from .manifest import BesideFile, ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
 from .model import Briefing, fingerprint_data
 from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
 from .publish import Publishing, write_published
 from .publish.feed import change_between, passage_marks, render_feed, text_key
-from .render import Rendering, Task, render, templates_digest
+from .publish.sums import file_records
+from .render import Output, Rendering, Task, render, templates_digest
 from .runners import Runner
 from .runners.local import LocalRunner
 from .select import Selection, Selector, select
-from .writers import FORMATS, SUFFIXES
 
 # Seconds between writes of the manifest during a build (see _checkpoint).
 MANIFEST_EVERY = 1.0
@@ -74,7 +75,9 @@ MANIFEST_EVERY = 1.0
 PLACEHOLDER_DATE = dt.date(2000, 1, 1)
 # Names of files a build may have written, for --prune: a briefing id and a
 # format suffix. Anything else in the folder is left alone.
-BRIEFING_FILE = re.compile(r"^(region|theme|ministry)-[a-z0-9+-]+\.(" + "|".join(FORMATS) + r")$")
+# A briefing's file, or a picture written beside one.
+BRIEFING_FILE = re.compile(r"^(region|theme|ministry)-[a-z0-9+-]+(\.[1-9][0-9]*\.svg|"
+                           + "|".join(re.escape(f.extension) for f in formats.REGISTRY.values()) + r")$")
 
 
 def build_date() -> dt.date:
@@ -122,7 +125,7 @@ class Options:
     """How to build, besides what. `date` is the edition date chosen by the
     user (every briefing shows it); None keeps each briefing's own date."""
 
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     workers: int = 1
     force: bool = False
     prune: bool = False
@@ -172,7 +175,7 @@ class Job:
         return self.model.id
 
     def file_name(self, fmt: str) -> str:
-        return self.model.id + SUFFIXES[fmt]
+        return self.model.id + formats.get(fmt).extension
 
 
 DateLookup = Callable[[str, str], "dt.date | None"]
@@ -347,7 +350,7 @@ def _verified(entries: dict[str, ManifestEntry], out: Path) -> dict[str, Manifes
     verified: dict[str, ManifestEntry] = {}
     for bid, entry in entries.items():
         files = {fmt: info for fmt, info in entry.get("files", {}).items()
-                 if fmt in FORMATS and file_sha256(out / info["name"]) == info.get("sha256")}
+                 if fmt in FORMATS and all(file_sha256(out / name) == sha for name, sha in file_records(info))}
         verified[bid] = {**entry, "files": files}
     return verified
 
@@ -370,12 +373,12 @@ def _stale(job: Job, entry: ManifestEntry | None) -> list[str]:
     the briefing would be: removed, so the folder holds nothing out of date."""
     if entry is None:
         return []
-    return [info["name"] for fmt, info in entry["files"].items()
-            if fmt not in job.formats and _current(job, entry, fmt) is None]
+    return [name for fmt, info in entry["files"].items() if fmt not in job.formats and _current(job, entry, fmt) is None
+            for name, _ in file_records(info)]
 
 
 def _unlisted(out: Path, entries: dict[str, ManifestEntry], keep: set[str]) -> list[str]:
-    listed = {info["name"] for e in entries.values() for info in e["files"].values()} | keep
+    listed = {name for e in entries.values() for info in e["files"].values() for name, _ in file_records(info)} | keep
     try:
         names = sorted(p.name for p in out.iterdir() if p.is_file())
     except OSError:
@@ -395,7 +398,8 @@ def _dry_run(jobs: list[Job], previous: dict[str, ManifestEntry], out: Path, opt
     if options.whole_catalogue:
         gone = sorted(set(previous) - asked)
         if options.prune:
-            report.removed += [info["name"] for bid in gone for info in previous[bid]["files"].values()]
+            report.removed += [name for bid in gone for info in previous[bid]["files"].values()
+                               for name, _ in file_records(info)]
             report.removed += _unlisted(out, {b: e for b, e in previous.items() if b not in gone},
                                         {j.file_name(f) for j in jobs for f in j.formats})
         else:
@@ -423,6 +427,7 @@ class _Build:
         # The text of every passage the manifest lists, by its short hash:
         # when one changes, the feed says which sentences did.
         self.texts = _read_texts(out / PASSAGE_TEXTS)
+        self.beside: dict[str, set[str]] = {}  # see run
 
     def run(self) -> BuildReport:
         by_id = {job.id: job for job in self.jobs}
@@ -437,6 +442,11 @@ class _Build:
         # KILL at any moment leaves at worst a file unlisted (the next build
         # lists it again), never a checksum its bytes do not have.
         stale = {job.id: _stale(job, self.entries.get(job.id)) for job in self.jobs}
+        # Pictures beside a file about to be replaced: removed once the new
+        # file is written, unless it has the same ones.
+        self.beside = {job.id: {name for f in todo[job.id] if (info := entry["files"].get(f))
+                                for name, _ in file_records(info)[1:]}
+                       for job in self.jobs if (entry := self.entries.get(job.id))}
         self._unlist({job.id: {job.file_name(f) for f in todo[job.id]} | set(stale[job.id]) for job in self.jobs})
         finished = False
         try:
@@ -492,7 +502,7 @@ class _Build:
             return None
         return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
                            self.templates, self.options.publishing.pdf_variant, self.lock_fd,
-                           preload_pictures=not all(pictures.stored(p.drawing, pictures.FOR_OUTPUT[f], self.templates)
+                           preload_pictures=not all(pictures.stored(p.drawing, formats.get(f).picture, self.templates)
                                                     for t in tasks for p in t.briefing.pictures() for f in t.formats))
 
     def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
@@ -521,11 +531,10 @@ class _Build:
             with _signals_held():
                 files = {}
                 for output in rendering.outputs:
-                    name = job.file_name(output.format)
-                    atomic_write(self.out / name, output.data)
-                    files[output.format] = self._facts(ManifestFile(
-                        name=name, sha256=hashlib.sha256(output.data).hexdigest(), bytes=len(output.data),
-                        pages=output.pages, input_hash=job.input_hash(output.format)), output.format)
+                    files[output.format] = self._write(job, output)
+                written = {name for info in files.values() for name, _ in file_records(info)}
+                for name in sorted(self.beside.get(job.id, set()) - written):
+                    remove(self.out / name)
                 for fmt in job.formats:  # the formats that were current already
                     if fmt not in files and (info := _current(job, entry, fmt)) is not None:
                         files[fmt] = info
@@ -556,6 +565,21 @@ class _Build:
             return dataclasses.replace(rendering, outputs=(), error=f"signing the PDF: {type(exc).__name__}: {exc}")
         return dataclasses.replace(rendering, outputs=outputs)
 
+    def _write(self, job: Job, output: Output) -> ManifestFile:
+        """Write one rendered file, the files beside it first (a reader who
+        opens it finds its pictures), and return its manifest record."""
+        beside = []
+        for name, data in output.beside:
+            atomic_write(self.out / name, data)
+            beside.append(BesideFile(name=name, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)))
+        name = job.file_name(output.format)
+        atomic_write(self.out / name, output.data)
+        info = ManifestFile(name=name, sha256=hashlib.sha256(output.data).hexdigest(), bytes=len(output.data),
+                            pages=output.pages, input_hash=job.input_hash(output.format))
+        if beside:
+            info["beside"] = beside
+        return self._facts(info, output.format)
+
     def _facts(self, info: ManifestFile, fmt: str) -> ManifestFile:
         publishing = self.options.publishing
         if fmt == "pdf":
@@ -567,7 +591,7 @@ class _Build:
 
     def _entry(self, job: Job, files: dict[str, ManifestFile], old: ManifestEntry | None,
                built: bool) -> ManifestEntry:
-        pdf = files.get("pdf")
+        paged = next((files[f] for f in FORMATS if f in files and formats.get(f).paged), None)
         # The feed's memory: what the briefing prints now, and when and how
         # its content last changed (kept while content_hash stays the same).
         marks = passage_marks(job.selection.passages)
@@ -589,7 +613,7 @@ class _Build:
             "date": job.date.isoformat(),
             "content_date": (job.content_date or job.date).isoformat(),
             "content_hash": job.content_hash,
-            "pages": pdf["pages"] if pdf else None,
+            "pages": paged["pages"] if paged else None,
             "built_at": self.now if built or not old else old.get("built_at", self.now),
             "changed_at": changed_at,
             "passage_hashes": marks,
@@ -613,8 +637,9 @@ class _Build:
             return
         for bid in gone:
             for info in self.entries.pop(bid)["files"].values():
-                remove(self.out / info["name"])
-                self.report.removed.append(info["name"])
+                for name, _ in file_records(info):
+                    remove(self.out / name)
+                    self.report.removed.append(name)
             self.dirty = True
         for name in _unlisted(self.out, self.entries, set()):
             remove(self.out / name)

@@ -33,10 +33,10 @@ from .catalogue import catalogue
 from .compose import Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
+from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
 from .publish import configure
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
-from .writers import parse_formats
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT / "content"
@@ -89,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--matrix", action="store_true",
                    help="the catalogue and every pairing content/catalogue.yaml's 'matrix:' asks for (region × "
                         "theme, ministry × region) that holds passages; implies --all")
-    b.add_argument("--format", default="pdf,docx,html", help="comma-separated: pdf,docx,html (default: all)")
+    b.add_argument("--format", default=",".join(DEFAULT_FORMATS),
+                   help=f"comma-separated, of: {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})")
     b.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)")
     b.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, metavar="DIR",
                    help="templates folder (default: templates/ of this project)")

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from .errors import TemplateError
+from .formats import REGISTRY
 
 LABELS_DIR = "labels"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -63,14 +64,14 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "index.footer": "generator content_version date", "index.feed": "",
     "signature.reason": "", "signature.location": "",
     "errors.title.400": "", "errors.title.404": "", "errors.title.405": "", "errors.title.429": "",
-    "errors.title.500": "", "errors.title.503": "", "errors.not_found": "", "errors.unknown_format": "",
+    "errors.title.500": "", "errors.title.503": "", "errors.not_found": "", "errors.unknown_format": "formats",
     "errors.method": "", "errors.busy": "seconds", "errors.unavailable": "seconds", "errors.internal": "",
     "errors.suggestion": "label",
     "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
     "feed.changed": "changes", "feed.separator": "", "feed.other": "",
     "feed.sentence_changed": "where before after", "feed.sentence_added": "where before after",
     "feed.sentence_removed": "where before after",
-}.items()}
+}.items()} | {f"{fmt.label}.{key}": frozenset() for fmt in REGISTRY.values() for key in ("name", "action")}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {
     "months": 12, "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 7,

@@ -18,6 +18,7 @@ import jinja2
 from . import __version__
 from .content import Content
 from .errors import OutputError, TemplateError
+from .formats import REGISTRY
 from .labels import load_labels
 from .outputs import atomic_write
 from .publish.feed import Change, PassageMark, summary
@@ -35,12 +36,22 @@ INDEX = "index.html"
 INDEX_TEMPLATE = "index.html.j2"
 
 
+class BesideFile(TypedDict):
+    """A file written beside a briefing's file (a Markdown edition's
+    pictures), listed and checked with it."""
+
+    name: str
+    sha256: str
+    bytes: int
+
+
 class ManifestFile(TypedDict):
     name: str
     sha256: str
     bytes: int
     pages: int | None
     input_hash: str
+    beside: NotRequired[list[BesideFile]]  # files it links to, written beside it
     # PDF only: the variant (pdf/ua-1, pdf/a-2a, …) and, when signed, the
     # signer's name and the SHA-256 fingerprint of its certificate.
     variant: NotRequired[str]
@@ -186,6 +197,8 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
     try:
         return env.get_template(INDEX_TEMPLATE).render(
             manifest=manifest, rows=rows, groups=groups, document=content.document, words=words,
-            fonts_css=house_fonts_css(templates))
+            fonts_css=house_fonts_css(templates),
+            formats=[{"id": f.id, "name": words.text(f"{f.label}.name"), "media_type": f.media_type.split(";")[0]}
+                     for f in REGISTRY.values()])
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{templates / INDEX_TEMPLATE}: {exc}") from None

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from . import assets, pictures
 from .errors import BriefingError, OutputError
+from .formats import DEFAULT_FORMATS
 from .model import Briefing
 from .outputs import describe_os_error
-from .writers import DEFAULT_PDF_VARIANT, FORMATS, get_writer
+from .writers import DEFAULT_PDF_VARIANT, get_writer
 
 # Templates of pages about briefings, not of briefings: changing them must
 # not rebuild the catalogue.
@@ -58,6 +59,7 @@ class Output:
     format: str
     data: bytes
     pages: int | None
+    beside: tuple[tuple[str, bytes], ...] = ()  # files written beside it: Rendered.beside
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ def render(task: Task) -> Rendering:
         outputs = []
         for fmt in task.formats:
             result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
-            outputs.append(Output(fmt, result.data, result.pages))
+            outputs.append(Output(fmt, result.data, result.pages, result.beside))
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:
         return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start,
@@ -92,7 +94,7 @@ def render(task: Task) -> Rendering:
         return Rendering(task.briefing.id, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
 
 
-def warm(templates: Path, formats: Iterable[str] = FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
+def warm(templates: Path, formats: Iterable[str] = DEFAULT_FORMATS, pdf_variant: str = DEFAULT_PDF_VARIANT,
          with_pictures: bool = True, picture_store: Path | None = None,
          shipped: Mapping[str, bytes] | None = None) -> None:
     """Load once in this process what renders need: the writers, and for

@@ -43,14 +43,17 @@ class Rendered:
     pdf_pages: int
     docx: bytes
     html: bytes
+    md: bytes
+    md_beside: tuple[tuple[str, bytes], ...]  # the Markdown file's pictures, by name
 
 
 def render_all(content: Content, pair: tuple[str, str]) -> Rendered:
-    """One briefing in all three formats."""
+    """One briefing in every format."""
     briefing = make_briefing(content, pair)
     pdf = get_writer("pdf", TEMPLATES).render(briefing)
+    md = get_writer("md", TEMPLATES).render(briefing)
     return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
-                    get_writer("html", TEMPLATES).render(briefing).data)
+                    get_writer("html", TEMPLATES).render(briefing).data, md.data, md.beside)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""PDF and Word carry the same words in the same order: both are views of
-one model."""
+"""PDF, Word and Markdown carry the same words in the same order: all are
+views of one model."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import subprocess
 
 import docx
 from conftest import Rendered
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 
 from generator.model import Box, Briefing, BulletList, Paragraph
 
@@ -80,9 +82,21 @@ def docx_body(data: bytes) -> str:
     return words("\n".join(texts))
 
 
+def markdown_text(data: bytes) -> str:
+    """The text a reader sees of a Markdown file, as a CommonMark + GFM
+    renderer (markdown-it-py with tables and footnotes) shows it."""
+    html = MarkdownIt("commonmark").enable("table").use(footnote_plugin).render(data.decode("utf-8"))
+    html = re.sub(r"<[^>]+>", " ", html)
+    return html.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+
+
+def markdown_body(data: bytes) -> str:
+    return words(markdown_text(data))
+
+
 def test_same_words_same_order(sahel: Rendered) -> None:
-    pdf, word = pdf_body(sahel.pdf, sahel.briefing), docx_body(sahel.docx)
-    for name, body in (("pdf", pdf), ("docx", word)):
+    pdf, word, md = pdf_body(sahel.pdf, sahel.briefing), docx_body(sahel.docx), markdown_body(sahel.md)
+    for name, body in (("pdf", pdf), ("docx", word), ("md", md)):
         position = 0
         for paragraph in model_paragraphs(sahel.briefing):
             needle = words(paragraph)

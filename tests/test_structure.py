@@ -51,3 +51,14 @@ def test_the_render_core_imports_none_of_its_users() -> None:
     core = imports("generator.render", known["generator.render"], known)
     assert not {m for m in core if m.startswith(("generator.build", "generator.serve", "generator.runners",
                                                  "generator.cli"))}
+
+
+def test_every_registered_format_has_its_writer_and_its_words() -> None:
+    from generator.formats import REGISTRY
+    from generator.labels import load_labels
+
+    words = load_labels("nl")
+    for entry in REGISTRY.values():
+        writer = entry.writer_class()
+        assert (writer.format, writer.suffix) == (entry.id, entry.extension)
+        assert words.text(f"{entry.label}.name") and words.text(f"{entry.label}.action")

@@ -41,7 +41,6 @@ from ..model import Drawing, fingerprint_data
 from ..outputs import TEMP_PREFIX, atomic_write
 from .base import FONT_DIR, FONTS, Format
 
-FOR_OUTPUT: dict[str, Format] = {"pdf": "svg", "html": "svg", "docx": "png"}  # what each output format embeds
 CACHE_SIZE = 64  # drawings kept per process; the catalogue has about forty distinct ones
 STORE_SIZE = 512  # pictures kept in a store on disk (about 150 kB per map: SVG and PNG)
 

@@ -5,8 +5,9 @@ drawing does not import the package that loads it."""
 
 from __future__ import annotations
 
-from typing import Literal
+from ..formats import PictureForm as Format
 
-Format = Literal["svg", "png"]
+__all__ = ["FONTS", "FONT_DIR", "Format"]
+
 FONT_DIR = "fonts"
 FONTS = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf")  # the house font, in which pictures set their words

@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any, NotRequired, TypedDict
 
+from ..formats import REGISTRY
 from ..labels import Labels
 from ..sentences import split
 
@@ -33,11 +34,6 @@ FEED_TYPE = "application/atom+xml"
 # across builds, hosts and content versions. Chosen once; never change it,
 # or every subscriber sees every briefing as new.
 FEED_NAMESPACE = uuid.UUID("6f1c2b1e-5d0a-4b8e-9a43-0c7d1f3e9b52")
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "html": "text/html",
-}
 
 
 class PassageMark(TypedDict):
@@ -146,6 +142,13 @@ def sentence_lines(change: Change, words: Labels) -> list[str]:
     return lines
 
 
+def media_type(fmt: str) -> str:
+    """A format's media type, without parameters (as feeds have always
+    listed them)."""
+    entry = REGISTRY.get(fmt)
+    return entry.media_type.split(";")[0] if entry else "application/octet-stream"
+
+
 def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url: str = "") -> bytes:
     """feed.xml as bytes. Text is set as element text and attribute values,
     which ElementTree escapes: content is never markup in the feed."""
@@ -188,11 +191,11 @@ def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url
         for selector in entry["selectors"]:
             el(item, "category", term=f"{selector['kind']}-{selector['id']}", label=selector["label"])
         files = entry["files"]
-        if "html" in files:
-            el(item, "link", rel="alternate", type=MEDIA_TYPES["html"], href=href(files["html"]["name"]))
+        for fmt, info in files.items():  # a web page is the entry's alternate view
+            if media_type(fmt) == "text/html":
+                el(item, "link", rel="alternate", type="text/html", href=href(info["name"]))
         for fmt, info in sorted(files.items()):
-            el(item, "link", rel="enclosure", type=MEDIA_TYPES.get(fmt, "application/octet-stream"),
-               length=str(info["bytes"]), href=href(info["name"]))
+            el(item, "link", rel="enclosure", type=media_type(fmt), length=str(info["bytes"]), href=href(info["name"]))
     ET.indent(feed)
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

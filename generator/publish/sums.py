@@ -27,11 +27,18 @@ KEY_VAR = "BRIEFING_GPG_KEY"
 PASSPHRASE_FILE_VAR = "BRIEFING_GPG_PASSPHRASE_FILE"
 
 
+def file_records(info: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(name, sha256) of a manifest's file and of every file written beside
+    it (a Markdown edition's pictures): what the folder must hold for it
+    to be whole."""
+    return [(info["name"], info["sha256"]), *((b["name"], b["sha256"]) for b in info.get("beside", ()))]
+
+
 def sums_text(manifest: Mapping[str, Any]) -> bytes:
     """One line per listed file, `<sha256>  <name>` (two spaces: text mode,
     as sha256sum writes it), sorted by name."""
-    files = sorted((info["name"], info["sha256"]) for entry in manifest["briefings"]
-                   for info in entry["files"].values())
+    files = sorted(record for entry in manifest["briefings"] for info in entry["files"].values()
+                   for record in file_records(info))
     return "".join(f"{sha}  {name}\n" for name, sha in files).encode("ascii")
 
 

@@ -30,19 +30,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import pictures
 from ..content import Content
 from ..errors import BriefingError, SelectionError, UnknownSubject
+from ..formats import BESIDE, DEFAULT_FORMATS, FORMATS, REGISTRY, unknown
 from ..labels import Labels, load_labels
 from ..select import Selector, passage_count
 from ..taxonomy import SELECTOR_KINDS
-from ..writers import FORMATS
 from ..writers.html import environment
 from .cache import Cache
 from .pool import Busy, Overran, RenderPool
-from .service import MEDIA_TYPES, BadRequest, BriefingService, NotFound, Planned, RenderFailed, parse_name
+from .service import BadRequest, BriefingService, NotFound, Planned, RenderFailed, parse_name
 
 LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
 PAGE_TEMPLATE = "serve.html.j2"
-FORMAT_LABELS = {"pdf": "PDF", "docx": "Word", "html": "HTML"}
+# What a briefing file may load when a browser opens it from the server:
+# nothing but what is inside it (its styles, its fonts, its pictures).
+BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; sandbox"
+PICTURE_MEDIA_TYPE = "image/svg+xml"
 
 
 ACCESS = logging.getLogger("briefing.access")
@@ -217,7 +220,7 @@ class _Site:
 
     def links(self, planned: Planned, marking: str) -> dict[str, str]:
         query = "" if marking == self.default_marking else "?" + urlencode({"marking": marking})
-        return {fmt: f"/briefings/{quote(planned.name, safe='+')}.{fmt}{query}" for fmt in FORMATS}
+        return {f.id: f"/briefings/{quote(planned.name, safe='+')}{f.extension}{query}" for f in REGISTRY.values()}
 
     def summary(self, planned: Planned, marking: str) -> dict[str, Any]:
         briefing = planned.job.model
@@ -230,7 +233,7 @@ class _Site:
             "marking": briefing.cover.marking,
             "date": planned.job.date.isoformat(),
             "content_hash": planned.job.content_hash,
-            "files": {fmt: {"url": url, "media_type": MEDIA_TYPES[fmt], "etag": planned.etag(fmt),
+            "files": {fmt: {"url": url, "media_type": REGISTRY[fmt].media_type, "etag": planned.etag(fmt),
                             "cached": self.service().cached(planned, fmt) is not None}
                       for fmt, url in self.links(planned, marking).items()},
         }
@@ -238,7 +241,7 @@ class _Site:
     async def page(self, request: Request) -> Response:
         params = request.query_params
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
-        formats = [f for f in params.getlist("format") if f in FORMATS] or list(FORMATS)
+        formats = [f for f in params.getlist("format") if f in FORMATS] or list(DEFAULT_FORMATS)
         marking = params.get("marking") or self.default_marking
         context = _page_context(self.content, self.words, self.counts, pairs, formats, marking)
         result, message, status, suggestion = None, "", 200, None
@@ -286,12 +289,10 @@ class _Site:
 
     async def briefing_file(self, request: Request) -> Response:
         filename = request.path_params["filename"]
-        name, _, fmt = filename.rpartition(".")
-        if fmt not in FORMATS or not name:
-            raise NotFound(f"'{filename}': unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+        name, fmt, picture, suffix = _file_parts(filename)
         planned = self.planned_from(request, name)
         if planned.name != name:
-            return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}.{fmt}")
+            return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}{suffix}")
         etag = planned.etag(fmt)
         marking = planned.job.model.cover.marking
         headers = {
@@ -301,15 +302,22 @@ class _Site:
         }
         if _matches(request.headers.get("if-none-match", ""), etag):
             return Response(status_code=304, headers=headers)
-        hit = await self.service().file(planned, fmt)
+        hit = await self.service().file(planned, fmt, picture)
         # Briefings are a few hundred kB at most and usually in the page
         # cache: reading them here is cheaper than a hop to a thread.
         data = hit.read()
+        # Nothing a briefing file holds is to run here: no script, no fetch
+        # (its styles, fonts and pictures are inside it), never sniffed.
+        headers["Content-Security-Policy"] = BRIEFING_CSP
+        headers["X-Content-Type-Options"] = "nosniff"
+        if picture:
+            headers["Content-Disposition"] = f'inline; filename="{planned.name}{suffix}"'
+            return Response(data, media_type=PICTURE_MEDIA_TYPE, headers=headers)
+        entry = REGISTRY[fmt]
         title = re.sub(r"[^\w .,()+\-·’]", "", planned.job.model.cover.title).strip() or planned.name
-        disposition = "attachment" if fmt == "docx" else "inline"
-        headers["Content-Disposition"] = (f'{disposition}; filename="{planned.name}.{fmt}"; '
-                                          f"filename*=UTF-8''{quote(f'{title}.{fmt}')}")
-        return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+        headers["Content-Disposition"] = (f'{entry.disposition}; filename="{planned.name}{suffix}"; '
+                                          f"filename*=UTF-8''{quote(title + entry.extension)}")
+        return Response(data, media_type=entry.media_type, headers=headers)
 
     async def health(self, request: Request) -> Response:
         service = self.service()
@@ -340,7 +348,10 @@ def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
         kind = words.kind(exc.kind, "kinds_in_text")
         return f"Er is geen {kind} ‘{exc.key}’."  # the page adds the suggestion, as a link
     if isinstance(exc, NotFound):
-        return words.text("errors.unknown_format") if "unknown format" in str(exc) else words.text("errors.not_found")
+        if "unknown format" not in str(exc):
+            return words.text("errors.not_found")
+        names = [words.text(f"{f.label}.name") for f in REGISTRY.values()]
+        return words.text("errors.unknown_format", formats=f"{', '.join(names[:-1])} {words.text('or')} {names[-1]}")
     if isinstance(exc, SelectionError):
         return ("Geen enkele passage van de strategie gaat over al deze onderwerpen tegelijk. Kies minder "
                 "onderwerpen, of onderwerpen van dezelfde soort (die tellen samen op).")
@@ -355,6 +366,21 @@ def _matches(if_none_match: str, etag: str) -> bool:
     current file; the comparison is weak, so `W/"x"` matches `"x"`)."""
     tags = [t.strip() for t in if_none_match.split(",") if t.strip()]
     return "*" in tags or etag.removeprefix("W/") in (t.removeprefix("W/") for t in tags)
+
+
+def _file_parts(filename: str) -> tuple[str, str, int, str]:
+    """'region-sahel.pdf' -> ('region-sahel', 'pdf', 0, '.pdf'); a picture
+    beside a file, 'region-sahel.1.svg' -> ('region-sahel', 'md', 1,
+    '.1.svg'), of the format that writes its pictures beside it."""
+    beside = BESIDE.match(filename)
+    if beside:
+        owner = next(f.id for f in REGISTRY.values() if f.pictures_beside)
+        return beside["stem"], owner, int(beside["number"]), filename[len(beside["stem"]):]
+    name, _, extension = filename.rpartition(".")
+    fmt = next((f.id for f in REGISTRY.values() if f.extension == f".{extension}"), None)
+    if fmt is None or not name:
+        raise NotFound(f"'{filename}': {unknown(extension)}")
+    return name, fmt, 0, f".{extension}"
 
 
 def _redirect(request: Request, path: str) -> Response:
@@ -376,6 +402,10 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
                      "covers": list(e.covers), "passages": counts[kind, e.id],
                      "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],
     } for kind in SELECTOR_KINDS]
-    return {"groups": groups, "formats": [{"id": f, "label": FORMAT_LABELS[f], "checked": f in (formats or FORMATS)}
+    return {"groups": groups, "formats": [{"id": f, "label": words.text(f"{REGISTRY[f].label}.name"),
+                                           "action": words.text(f"{REGISTRY[f].label}.action"),
+                                           # a page opens in the browser; any other file is saved
+                                           "download": not REGISTRY[f].media_type.startswith("text/html"),
+                                           "checked": f in (formats or DEFAULT_FORMATS)}
                                           for f in FORMATS],
             "marking": marking, "document": content.document}

@@ -19,10 +19,10 @@ from ..catalogue import catalogue
 from ..compose import Edition
 from ..content import Content
 from ..errors import BriefingError, OutputError
+from ..formats import BESIDE, REGISTRY, Format, unknown
 from ..render import Rendering, Task, templates_digest
 from ..select import Selector, parse_selectors
 from ..taxonomy import SELECTOR_KINDS
-from ..writers import FORMATS, SUFFIXES
 from .cache import Cache, Hit
 from .pool import RenderPool
 
@@ -35,11 +35,6 @@ FAILURES_KEPT = 1024  # inputs whose render failed for a reason of their own
 class RenderFailed(BriefingError):
     """This input cannot be rendered: rendering it again gives the same
     error, so it is answered at once, not retried on every request."""
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "html": "text/html; charset=utf-8",
-}
 
 
 class NotFound(BriefingError):
@@ -113,23 +108,37 @@ class BriefingService:
         return self.cache.date_of(content_hash) or self.cache.remember_date(content_hash, build_date())
 
     def cached(self, planned: Planned, fmt: str) -> Hit | None:
-        return self.cache.get(planned.job.input_hash(fmt), SUFFIXES[fmt])
+        return self.cache.get(planned.job.input_hash(fmt), _format(fmt).extension)
 
-    async def file(self, planned: Planned, fmt: str) -> Hit:
-        """The file, from the cache or rendered now (once, however many ask)."""
-        if fmt not in FORMATS:
-            raise NotFound(f"unknown format '{fmt}' (one of: {', '.join(FORMATS)})")
+    async def file(self, planned: Planned, fmt: str, picture: int = 0) -> Hit:
+        """The file, from the cache or rendered now (once, however many ask);
+        with `picture`, that picture of those written beside it."""
+        entry = _format(fmt)
+        if picture and not (entry.pictures_beside and picture <= sum(1 for _ in planned.job.model.pictures())):
+            raise NotFound(f"{planned.name}.{fmt} has no picture {picture} beside it")
         key = planned.job.input_hash(fmt)
-        hit = self.cache.get(key, SUFFIXES[fmt])
+        suffix = f".{picture}.svg" if picture else entry.extension
+        hit = self.cache.get(key, suffix)
         if hit is not None:
             return hit
         failed = self._failed.get(key)
         if failed is not None:
             raise RenderFailed(f"{planned.name}.{fmt}: {failed} (remembered: not rendered again)")
 
+        def parts(rendering: Rendering) -> dict[str, bytes]:
+            """The rendered file and its pictures, by their cache suffix."""
+            output = rendering.outputs[0]
+            found = {entry.extension: output.data}
+            for name, data in output.beside:
+                match = BESIDE.match(name)
+                if match:
+                    found[f".{match['number']}.svg"] = data
+            return found
+
         async def store(rendering: Rendering) -> None:
             try:
-                self.cache.put(key, SUFFIXES[fmt], rendering.outputs[0].data)
+                for part, data in parts(rendering).items():
+                    self.cache.put(key, part, data)
             except OutputError as exc:  # disk full or read-only: serve from memory
                 LOG.warning("cache: %s", exc)
 
@@ -142,11 +151,20 @@ class BriefingService:
             while len(self._failed) > FAILURES_KEPT:
                 self._failed.popitem(last=False)
             raise RenderFailed(f"{planned.name}.{fmt}: {rendering.error}")
-        hit = self.cache.get(key, SUFFIXES[fmt])
+        hit = self.cache.get(key, suffix)
         if hit is None:  # not stored, or evicted at once by a tiny cache: serve what we have
-            data = rendering.outputs[0].data
+            data = parts(rendering).get(suffix)
+            if data is None:  # the model promised a picture the writer did not write: a bug
+                raise BriefingError(f"{planned.name}.{fmt}: picture {picture} was not written")
             hit = Hit(None, len(data), data)
         return hit
 
     def catalogue_names(self) -> list[tuple[Selector, ...]]:
         return catalogue(self.content)
+
+
+def _format(fmt: str) -> Format:
+    try:
+        return REGISTRY[fmt]
+    except KeyError:
+        raise NotFound(unknown(fmt)) from None

@@ -18,7 +18,10 @@ DEFAULT_PDF_VARIANT = "pdf/ua-1"
 @dataclass(frozen=True, slots=True)
 class Rendered:
     data: bytes
-    pages: int | None = None  # known for PDF only
+    pages: int | None = None  # known for formats with pages
+    # Files written beside it, by name: the pictures of a format that links
+    # them rather than holding them ("region-sahel.1.svg").
+    beside: tuple[tuple[str, bytes], ...] = ()
 
 
 class Writer(Protocol):

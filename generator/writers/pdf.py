@@ -179,7 +179,8 @@ class PdfWriter:
     format = "pdf"
     suffix = ".pdf"
 
-    def __init__(self, templates: Path, variant: str = DEFAULT_PDF_VARIANT) -> None:
+    def __init__(self, templates: Path, pdf_variant: str = DEFAULT_PDF_VARIANT) -> None:
+        variant = pdf_variant
         if variant not in PDF_VARIANTS:
             raise UsageError(unknown_variant(variant, PDF_VARIANTS))
         self.templates = templates.resolve()
