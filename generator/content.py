@@ -20,17 +20,17 @@ Layout of content/ (see README, "Content format"):
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ContentError, Location, Problem, closest, hint
 from .geo import Geo, load_geo
-from .limits import MAX_PASSAGE_CHARS, MAX_TEXT_CHARS
+from .limits import MAX_PASSAGE_CHARS
+from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
 from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
@@ -39,7 +39,6 @@ PASSAGE_KINDS = (
     "letter", "signature", "summary", "introduction", "analysis",
     "interest", "policy", "box", "footnote", "conclusion",
 )
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_MESSAGES_MIN, KEY_MESSAGES_MAX = 3, 6
 
 
@@ -255,137 +254,61 @@ class Content:
 
 
 # --------------------------------------------------------------------------
-# Field checking
+# Schemas: what each record holds (see schema.py; what its fields say
+# together is checked where it is loaded)
+
+TAGS = {field_name: Strings() for field_name in TAG_FIELDS.values()}
+SUBJECT_TAGS = {TAG_FIELDS[kind]: Strings() for kind in SELECTOR_KINDS}
+STRATEGY = Record("strategy.yaml", {"document": Nested(), "chapters": Raw()})
+DOCUMENT = Record("document", {
+    "title": Text(), "subtitle": Text(), "kamerstuk": Text(), "citation": Text(), "date": Date(), "sender": Text(),
+    "language": Text(), "content_version": Text(),
+}, extra=("title_en", "subtitle_en"))
+CHAPTER = Record("chapter", {
+    "id": Ident(), "number": Text(empty_ok=True), "title": Text(), "printed_title": Text(empty_ok=True),
+    "footnotes": Strings(required=False),
+})
+PASSAGE = Record("passage", {
+    "id": Ident(), "page": Integer(), "page_end": Integer(required=False),
+    "kind": Choice(PASSAGE_KINDS, noun="passage kind"), "chapter": Text(), "section": Strings(),
+    "text": Text(limit=MAX_PASSAGE_CHARS), **TAGS, "list_item": Flag(), "box": Text(required=False),
+    "footnotes": Strings(required=False), "mentions": Strings(required=False), "repeats": Text(required=False),
+    "reworded": Text(required=False), "page_break": Text(required=False),
+}, named_by="id")
+FIGURE = Record("figure", {
+    "id": Ident(), "value": Text(), "unit": Text(empty_ok=True), "label": Text(), "quote": Text(),
+    "passage": Text(), **SUBJECT_TAGS,
+})
+COMMITMENT = Record("commitment", {
+    "id": Ident(), "what": Text(), "who": Text(), "when": Text(empty_ok=True), "where": Text(empty_ok=True),
+    "quote": Text(), "passage": Text(), **SUBJECT_TAGS,
+})
+KEY_MESSAGES = Record("key-messages.yaml", {TAG_FIELDS[kind]: Nested() for kind in SELECTOR_KINDS})
+KEY_MESSAGE = Record("key message", {"text": Text(), "sources": Strings()})
+CATALOGUE = Record("catalogue.yaml", {"combinations": Raw(), "matrix": Nested(required=False)})
+COMBINATION = Record("combination", {TAG_FIELDS[kind]: Strings(required=False) for kind in SELECTOR_KINDS})
+MATRIX = Record("matrix", {"pairs": Raw(), "min_full": Integer(required=False)})
+CHART = Record("chart", {"id": Ident(), "title": Text(), "bars": Raw()})
+BAR = Record("bar", {"figure": Text(), "label": Text()})
 
 
-class _Fields:
-    """Reads the fields of one mapping, recording a Problem for each missing,
-    mistyped or unknown field instead of stopping at the first."""
-
-    def __init__(self, data: LocatedDict, path: Path, what: str, problems: list[Problem]) -> None:
-        self.data, self.path, self.what, self.problems = data, path, what, problems
-        self.seen: set[str] = set()
-
-    def at(self, key: str | None = None) -> Location:
-        return Location(self.path, self.data.line_of(key) if key else self.data.line)
-
-    def error(self, key: str | None, message: str) -> None:
-        self.problems.append(Problem(self.at(key), message))
-
-    def value(self, key: str, required: bool) -> Any:
-        """The field as read, unchecked (for a list of records the caller
-        checks item by item); counts it as known."""
-        self.seen.add(key)
-        if key not in self.data:
-            if required:
-                self.error(None, f"{self.what} has no '{key}'")
-            return None
-        return self.data[key]
-
-    def text(self, key: str, required: bool = True, empty_ok: bool = False, limit: int = MAX_TEXT_CHARS) -> str:
-        value = self.value(key, required)
-        if value is None:
-            return ""
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            self.error(key, f"'{key}' must be text, not {_type_name(value)}")
-            return ""
-        if not empty_ok and not value.strip():
-            self.error(key, f"'{key}' is empty")
-        if len(value) > limit:
-            self.error(key, f"'{key}' has {len(value):,} characters; at most {limit:,} (limits.py)")
-            return value.strip()[:limit]
-        return value.strip()
-
-    def ident(self, key: str = "id") -> str:
-        value = self.text(key)
-        if value and not ID_RE.match(value):
-            self.error(key, f"'{key}' must be a lowercase slug like 'horn-of-africa', not '{value}'")
-        return value
-
-    def integer(self, key: str, required: bool = True) -> int:
-        value = self.value(key, required)
-        if value is None:
-            return 0
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"'{key}' must be a whole number, not {_type_name(value)}")
-            return 0
-        return value
-
-    def date(self, key: str) -> str:
-        """An ISO date (YAML reads 2013-06-21 as a date; quoted text must be
-        one too), returned as 'YYYY-MM-DD'."""
-        value = self.value(key, True)
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        try:
-            return dt.date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError:
-            self.error(key, f"'{key}' must be a date written as YYYY-MM-DD, like 2013-06-21, not '{value}'")
-            return ""
-
-    def flag(self, key: str) -> bool:
-        value = self.value(key, False)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.error(key, f"'{key}' must be true or false")
-            return False
-        return value
-
-    def strings(self, key: str, required: bool = True) -> tuple[str, ...]:
-        value = self.value(key, required)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(key, f"'{key}' must be a list of text, like [a, b] (write [] for none)")
-            return ()
-        return tuple(v.strip() for v in value)
-
-    def mapping(self, key: str) -> LocatedDict | None:
-        value = self.value(key, True)
-        if value is None:
-            return None
-        if not isinstance(value, LocatedDict):
-            self.error(key, f"'{key}' must be a mapping")
-            return None
-        return value
-
-    def finish(self, allowed_extra: Iterable[str] = ()) -> None:
-        known = self.seen | set(allowed_extra)
-        for key in self.data:
-            if key not in known:
-                self.error(str(key), f"unknown field '{key}' in {self.what}{_hint(str(key), known)}")
+def taxonomy_record(kind: str) -> Record:
+    """An entry of a taxonomy: what every kind has, and each kind's own."""
+    fields: dict[str, Field[Any]] = {"id": Ident(), "label_nl": Text(), "label_en": Text(), "description": Text(),
+                                     "aliases": Strings(required=kind in SELECTOR_KINDS)}
+    if kind == "region":
+        fields |= {"covers": Strings(), "in_text": Text(required=False)}
+    if kind in ("theme", "ministry"):
+        fields["keywords"] = Strings()
+    if kind == "ministry":
+        fields["abbreviation"] = Text()
+    if kind == "accent":
+        fields["number"] = Integer()
+    return Record(kind, fields)
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
     return hint(closest(word, choices))
-
-
-def _type_name(value: object) -> str:
-    return {
-        list: "a list", dict: "a mapping", LocatedDict: "a mapping", bool: "true/false",
-        int: "a number", float: "a number", str: "text",
-    }.get(type(value), type(value).__name__)
-
-
-def _items(data: Any, path: Path, what: str, problems: list[Problem]) -> list[LocatedDict]:
-    """The mappings of a top-level YAML list; a Problem for anything else."""
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        problems.append(Problem(Location(path), f"expected a list of {what}s at the top of the file"))
-        return []
-    items = []
-    for index, item in enumerate(data, start=1):
-        if isinstance(item, LocatedDict):
-            items.append(item)
-        else:
-            problems.append(Problem(Location(path), f"{what} #{index} is not a mapping"))
-    return items
 
 
 # --------------------------------------------------------------------------
@@ -405,9 +328,8 @@ def load_content(root: Path) -> Content:
                   for kind in TAG_FIELDS}
     passages = _load_passages(root / "passages", chapters, taxonomies, problems)
     by_id = {p.id: p for p in passages}
-    figures = _load_extracts(root / "figures.yaml", "figure", _figure, by_id, taxonomies, problems)
-    commitments = _load_extracts(root / "commitments.yaml", "commitment", _commitment, by_id, taxonomies,
-                                 problems)
+    figures = _load_extracts(root / "figures.yaml", FIGURE, _figure, by_id, taxonomies, problems)
+    commitments = _load_extracts(root / "commitments.yaml", COMMITMENT, _commitment, by_id, taxonomies, problems)
     key_messages = _load_key_messages(root / "key-messages.yaml", taxonomies, by_id, problems)
     catalogue, matrix = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
     charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
@@ -445,48 +367,23 @@ def _load_strategy(path: Path, problems: list[Problem]) -> tuple[Document | None
     if not isinstance(data, LocatedDict):
         problems.append(Problem(Location(path), "expected a mapping with 'document' and 'chapters'"))
         return None, []
-    top = _Fields(data, path, "strategy.yaml", problems)
-    doc_data = top.mapping("document")
-    chapter_list = top.value("chapters", True)
-    top.finish()
+    top = STRATEGY.read(data, path, problems)
     document = None
-    if doc_data is not None:
-        f = _Fields(doc_data, path, "document", problems)
-        document = Document(
-            title=f.text("title"), subtitle=f.text("subtitle"), kamerstuk=f.text("kamerstuk"),
-            citation=f.text("citation"), date=f.date("date"), sender=f.text("sender"),
-            language=f.text("language"), content_version=f.text("content_version"),
-        )
-        f.finish(allowed_extra=("title_en", "subtitle_en"))
-    chapters: list[Chapter] = []
-    for item in _items(chapter_list, path, "chapter", problems):
-        f = _Fields(item, path, "chapter", problems)
-        chapters.append(Chapter(
-            id=f.ident(), number=f.text("number", empty_ok=True), title=f.text("title"),
-            printed_title=f.text("printed_title", empty_ok=True),
-            footnotes=f.strings("footnotes", required=False), location=f.at(),
-        ))
-        f.finish()
+    if top.given("document"):
+        f = DOCUMENT.read(top["document"], path, problems)
+        document = Document(**{key: f[key] for key in DOCUMENT.fields})
+    chapters = [Chapter(**(f := CHAPTER.read(item, path, problems)), location=f.at())
+                for item in items(top["chapters"], path, "chapter", problems)]
     return document, chapters
 
 
 def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
     entries: list[Entry] = []
     seen: dict[str, Location] = {}
-    for item in _items(read_yaml(path, problems), path, kind, problems):
-        f = _Fields(item, path, kind, problems)
-        entry = Entry(
-            kind=kind, id=f.ident(), label_nl=f.text("label_nl"), label_en=f.text("label_en"),
-            description=f.text("description"), location=f.at(),
-            aliases=f.strings("aliases", required=kind in SELECTOR_KINDS),
-            covers=f.strings("covers", required=kind == "region") if kind == "region" else (),
-            keywords=f.strings("keywords", required=kind in ("theme", "ministry"))
-            if kind in ("theme", "ministry") else (),
-            abbreviation=f.text("abbreviation", required=kind == "ministry") if kind == "ministry" else "",
-            number=f.integer("number") if kind == "accent" else 0,
-            in_text=f.text("in_text", required=False) if kind == "region" else "",
-        )
-        f.finish()
+    record = taxonomy_record(kind)
+    for item in items(read_yaml(path, problems), path, kind, problems):
+        f = record.read(item, path, problems)
+        entry = Entry(kind=kind, location=f.at(), **f)
         if entry.id in seen:
             f.error("id", f"duplicate {kind} id '{entry.id}' (first at {seen[entry.id]})")
         seen[entry.id] = f.at("id")
@@ -507,10 +404,6 @@ def _load_taxonomy(path: Path, kind: str, problems: list[Problem]) -> Taxonomy:
     return taxonomy
 
 
-_PASSAGE_FIELDS = ("id", "chapter", "section", "page", "page_end", "page_break", "kind", "list_item", "box",
-                   "footnotes", "mentions", "repeats", "reworded", "text", *TAG_FIELDS.values())
-
-
 def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, Taxonomy],
                    problems: list[Problem]) -> list[Passage]:
     if not folder.is_dir():
@@ -524,7 +417,7 @@ def _load_passages(folder: Path, chapters: list[Chapter], taxonomies: dict[str, 
     first_seen: dict[str, Location] = {}
     last_chapter = -1
     for path in files:
-        for item in _items(read_yaml(path, problems), path, "passage", problems):
+        for item in items(read_yaml(path, problems), path, "passage", problems):
             passage = _passage(item, path, problems)
             f_at = passage.location
             if passage.id in first_seen:
@@ -582,27 +475,12 @@ def _check_footnotes(passages: list[Passage], chapters: list[Chapter], problems:
 
 
 def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
-    f = _Fields(item, path, "passage", problems)
-    pid = f.ident()
-    f.what = f"passage '{pid}'" if pid else "passage"
-    page = f.integer("page")
-    page_end = f.integer("page_end", required=False) or page
+    f = PASSAGE.read(item, path, problems)
+    pid, page = f["id"], f["page"]
+    page_end = f["page_end"] or page
     if page < 0 or page_end < page:
         f.error("page", f"page range {page}–{page_end} is not valid")
-    kind = f.text("kind")
-    if kind and kind not in PASSAGE_KINDS:
-        f.error("kind", f"unknown passage kind '{kind}'{_hint(kind, PASSAGE_KINDS)} "
-                        f"(one of: {', '.join(PASSAGE_KINDS)})")
-    passage = Passage(
-        id=pid, chapter=f.text("chapter"), section=f.strings("section"), page=page, page_end=page_end,
-        kind=kind, text=f.text("text", limit=MAX_PASSAGE_CHARS),
-        regions=f.strings("regions"), themes=f.strings("themes"), ministries=f.strings("ministries"),
-        interests=f.strings("interests"), accents=f.strings("accents"),
-        location=f.at(), list_item=f.flag("list_item"), box=f.text("box", required=False),
-        footnotes=f.strings("footnotes", required=False),
-        mentions=f.strings("mentions", required=False), repeats=f.text("repeats", required=False),
-        reworded=f.text("reworded", required=False), page_break=f.text("page_break", required=False),
-    )
+    passage = Passage(**{**f, "page_end": page_end}, location=f.at())
     if page_end > page + 1:
         f.error("page_end", f"passage '{pid}' runs over {page_end - page + 1} pages; split it at the page breaks "
                             "(a passage may run over one)")
@@ -621,7 +499,6 @@ def _passage(item: LocatedDict, path: Path, problems: list[Problem]) -> Passage:
                                   f"starts on page {page_end}")
     if passage.reworded and not passage.repeats:
         f.error("reworded", f"passage '{pid}' says why it is reworded, but repeats no passage")
-    f.finish()
     return passage
 
 
@@ -700,18 +577,14 @@ def _check_repeats(passages: list[Passage], problems: list[Problem]) -> None:
                                         f"sentence '{sentence[:60]}…' is not in it, even in other words"))
 
 
-def _subject_tags(f: _Fields, taxonomies: dict[str, Taxonomy]) -> dict[str, tuple[str, ...]]:
-    """The regions, themes and ministries a figure or commitment concerns."""
-    out: dict[str, tuple[str, ...]] = {}
+def _check_subject_tags(f: Values, taxonomies: dict[str, Taxonomy]) -> None:
+    """The regions, themes and ministries a figure or commitment concerns exist."""
     for kind in SELECTOR_KINDS:
         field_name = TAG_FIELDS[kind]
-        values = f.strings(field_name)
-        for value in values:
+        for value in f[field_name]:
             entry = taxonomies[kind].get(value)
             if entry is None or entry.id != value:
                 f.error(field_name, f"unknown {kind} '{value}'{did_you_mean(taxonomies[kind], value)}")
-        out[field_name] = values
-    return out
 
 
 # A key figure is a number: digits, or a Dutch number word.
@@ -720,31 +593,32 @@ _NUMBER = re.compile(r"\d|\b(?:één|twee|drie|vier|vijf|zes|zeven|acht|negen|ti
                      r"helft|derde|kwart|gehalveerd|verdubbeld|verdrievoudigd)(?:tal|en|ste|de)?\b", re.IGNORECASE)
 
 
-def _figure(f: _Fields, taxonomies: dict[str, Taxonomy]) -> Figure:
-    figure = Figure(id=f.ident(), value=f.text("value"), unit=f.text("unit", empty_ok=True), label=f.text("label"),
-                    quote=f.text("quote"), passage=f.text("passage"), location=f.at(),
-                    **_subject_tags(f, taxonomies))
+def _figure(f: Values, taxonomies: dict[str, Taxonomy]) -> Figure:
+    _check_subject_tags(f, taxonomies)
+    figure = Figure(**f, location=f.at())
     if figure.value and not _NUMBER.search(figure.value):
         f.error("value", f"figure '{figure.id}': value '{figure.value}' holds no number; a key figure is a "
                          "number (digits or a number word)")
     return figure
 
 
-def _commitment(f: _Fields, taxonomies: dict[str, Taxonomy]) -> Commitment:
-    return Commitment(id=f.ident(), what=f.text("what"), who=f.text("who"), when=f.text("when", empty_ok=True),
-                      where=f.text("where", empty_ok=True), quote=f.text("quote"), passage=f.text("passage"),
-                      location=f.at(), **_subject_tags(f, taxonomies))
+def _commitment(f: Values, taxonomies: dict[str, Taxonomy]) -> Commitment:
+    _check_subject_tags(f, taxonomies)
+    return Commitment(**f, location=f.at())
 
 
-def _load_extracts(path: Path, what: str, build: Callable[[_Fields, dict[str, Taxonomy]], Any],
+Extract = TypeVar("Extract", Figure, Commitment)
+
+
+def _load_extracts(path: Path, schema: Record, build: Callable[[Values, dict[str, Taxonomy]], Extract],
                    by_id: dict[str, Passage], taxonomies: dict[str, Taxonomy],
-                   problems: list[Problem]) -> list[Any]:
+                   problems: list[Problem]) -> list[Extract]:
+    what = schema.what
     records = []
     seen: set[str] = set()
-    for item in _items(read_yaml(path, problems), path, what, problems):
-        f = _Fields(item, path, what, problems)
+    for item in items(read_yaml(path, problems), path, what, problems):
+        f = schema.read(item, path, problems)
         record = build(f, taxonomies)
-        f.finish()
         if record.id in seen:
             f.error("id", f"duplicate {what} id '{record.id}'")
         seen.add(record.id)
@@ -774,30 +648,27 @@ def _load_key_messages(path: Path, taxonomies: dict[str, Taxonomy], by_id: dict[
         problems.append(Problem(Location(path), "expected a mapping with 'regions', 'themes' and 'ministries'"))
         return []
     messages: list[KeyMessage] = []
-    top = _Fields(data, path, "key-messages.yaml", problems)
+    top = KEY_MESSAGES.read(data, path, problems)
     for kind in SELECTOR_KINDS:
-        group = top.mapping(TAG_FIELDS[kind])
-        if group is None:
+        if not top.given(TAG_FIELDS[kind]):
             continue
+        group = top[TAG_FIELDS[kind]]
         taxonomy = taxonomies[kind]
-        for subject, items in group.items():
+        for subject, listed in group.items():
             where = Location(path, group.line_of(subject))
             problem = reference_problem(taxonomy, subject)
             if problem:
                 problems.append(Problem(where, f"key messages: {problem}"))
                 continue
-            for item in _items(items, path, "key message", problems):
-                f = _Fields(item, path, "key message", problems)
-                message = KeyMessage(kind=kind, subject=subject, text=f.text("text"),
-                                     sources=f.strings("sources"), location=f.at())
-                f.finish()
+            for item in items(listed, path, "key message", problems):
+                f = KEY_MESSAGE.read(item, path, problems)
+                message = KeyMessage(kind=kind, subject=subject, location=f.at(), **f)
                 if not message.sources:
                     f.error("sources", "a key message needs at least one source passage")
                 for ref in message.sources:
                     if ref not in by_id:
                         f.error("sources", f"key message cites missing passage '{ref}'")
                 messages.append(message)
-    top.finish()
     for kind in SELECTOR_KINDS:
         for entry in taxonomies[kind].entries:
             count = sum(1 for m in messages if m.kind == kind and m.subject == entry.id)
@@ -818,35 +689,30 @@ def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy],
     if not isinstance(data, LocatedDict):
         problems.append(Problem(Location(path), "expected a mapping with 'combinations'"))
         return [], None
-    top = _Fields(data, path, "catalogue.yaml", problems)
+    top = CATALOGUE.read(data, path, problems)
     entries: list[CatalogueEntry] = []
-    for item in _items(top.value("combinations", True), path, "combination", problems):
-        f = _Fields(item, path, "combination", problems)
+    for item in items(top["combinations"], path, "combination", problems):
+        f = COMBINATION.read(item, path, problems)
         selectors: list[tuple[str, str]] = []
         for kind in SELECTOR_KINDS:
-            for value in f.strings(TAG_FIELDS[kind], required=False):
+            for value in f[TAG_FIELDS[kind]]:
                 entry = taxonomies[kind].get(value)
                 if entry is None:
                     f.error(TAG_FIELDS[kind], f"unknown {kind} '{value}'{did_you_mean(taxonomies[kind], value)}")
                 else:
                     selectors.append((kind, entry.id))
-        f.finish()
         if len(selectors) < 2:
             f.error(None, "a combination needs at least two selectors")
         entries.append(CatalogueEntry(tuple(selectors), f.at()))
-    matrix = _load_matrix(top, path, problems) if "matrix" in data else None
-    top.finish()
+    matrix = _load_matrix(top["matrix"], path, problems) if top.given("matrix") else None
     return entries, matrix
 
 
-def _load_matrix(top: _Fields, path: Path, problems: list[Problem]) -> Matrix | None:
-    data = top.mapping("matrix")
-    if data is None:
-        return None
-    f = _Fields(data, path, "matrix", problems)
+def _load_matrix(data: LocatedDict, path: Path, problems: list[Problem]) -> Matrix:
+    f = MATRIX.read(data, path, problems)
     kinds = {TAG_FIELDS[k]: k for k in SELECTOR_KINDS}
     pairs: list[tuple[str, str]] = []
-    raw = f.value("pairs", True)
+    raw = f["pairs"]
     if raw is not None and not isinstance(raw, list):
         f.error("pairs", "'pairs' must be a list of two kinds each, like [regions, themes]")
         raw = []
@@ -863,10 +729,9 @@ def _load_matrix(top: _Fields, path: Path, problems: list[Problem]) -> Matrix | 
             f.error("pairs", f"a matrix pair needs two different kinds, not [{pair[0]}, {pair[1]}]")
             continue
         pairs.append((kinds[pair[0]], kinds[pair[1]]))
-    min_full = f.integer("min_full", required=False) if "min_full" in data else 1
+    min_full = f["min_full"] if "min_full" in data else 1
     if min_full < 1:
         f.error("min_full", "'min_full' must be at least 1 (a briefing needs a passage printed in full)")
-    f.finish()
     return Matrix(tuple(pairs), min_full, f.at())
 
 
@@ -888,20 +753,17 @@ def _load_charts(path: Path, figures: dict[str, Figure], problems: list[Problem]
         return []
     charts: list[Chart] = []
     seen: set[str] = set()
-    for item in _items(read_yaml(path, problems), path, "chart", problems):
-        f = _Fields(item, path, "chart", problems)
-        chart_id, title = f.ident(), f.text("title")
-        raw = f.value("bars", True)
-        f.finish()
+    for item in items(read_yaml(path, problems), path, "chart", problems):
+        f = CHART.read(item, path, problems)
+        chart_id, title, raw = f["id"], f["title"], f["bars"]
         if chart_id in seen:
             f.error("id", f"duplicate chart id '{chart_id}'")
         seen.add(chart_id)
         bars: list[Bar] = []
         units: dict[str, str] = {}
-        for bar_item in _items(raw, path, "bar", problems):
-            b = _Fields(bar_item, path, f"bar of chart '{chart_id}'", problems)
-            figure_id, label = b.text("figure"), b.text("label")
-            b.finish()
+        for bar_item in items(raw, path, "bar", problems):
+            b = BAR.read(bar_item, path, problems)
+            figure_id, label = b["figure"], b["label"]
             figure = figures.get(figure_id)
             if figure_id and figure is None:
                 b.error("figure", f"chart '{chart_id}': unknown figure '{figure_id}'{_hint(figure_id, figures)}")

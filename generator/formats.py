@@ -20,11 +20,22 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 from .errors import UsageError, closest, hint
 
 PictureForm = Literal["svg", "png"]
+
+
+class WriterClass(Protocol):
+    """A writer's class as the registry names it (see writers.base.Writer
+    for what its instances do)."""
+
+    format: str
+    suffix: str
+
+    def __call__(self, templates: Path, **options: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +63,9 @@ class Format:
         reader calls it ("Word"), `formats.<id>.action` the link to it."""
         return f"formats.{self.id}"
 
-    def writer_class(self) -> type:
+    def writer_class(self) -> WriterClass:
         module, _, name = self.writer.partition(":")
-        cls: type = getattr(importlib.import_module(f"generator.writers.{module}"), name)
+        cls: WriterClass = getattr(importlib.import_module(f"generator.writers.{module}"), name)
         return cls
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from . import assets
 from .errors import Location, Problem, closest, hint
+from .schema import Choice, Nested, Number, Numbers, Raw, Record, Strings, Text, Values, items
 from .taxonomy import Taxonomy, Terms, Words, did_you_mean
 from .yamlio import LocatedDict, read_yaml
 
@@ -38,6 +39,28 @@ WORLD = "world.json"
 PLACES = "regions.yaml"
 NAMES = "places.yaml"
 PROJECTIONS = ("laea", "equal-earth")
+
+# The schemas of regions.yaml and places.yaml (see schema.py); what their
+# fields say together, and whether the codes and ids exist, is checked below.
+REGIONS_FILE = Record(PLACES, {
+    "views": Nested(), "regions": Nested(),
+    "theme_views": Strings(least=1, meaning="'{key}' must be a list of view names, smallest first"),
+})
+VIEW = Record("view", {
+    "projection": Choice(PROJECTIONS, noun="projection", required=False, default="laea"),
+    "bounds": Numbers(4, "[west, south, east, north] in degrees, west < east and south < north"),
+    "center": Numbers(2, "[longitude, latitude]", required=False),
+    "label_nl": Text(), "label_en": Text(),
+})
+PLACE = Record("region", {
+    "view": Text(), "countries": Raw(required=False), "reason": Text(required=False, empty_ok=True),
+    "north_of": Number(0, 90, "a latitude", required=False),
+})
+NAMES_FILE = Record(NAMES, {"places": Raw()})
+NAME = Record("place", {
+    "names": Strings(least=1, meaning="'{key}' must be a list of the names the text uses"),
+    "countries": Raw(required=False), "regions": Strings(required=False), "none": Text(required=False),
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,13 +217,11 @@ def load_geo(root: Path, regions: Taxonomy, problems: list[Problem]) -> Geo | No
     if not isinstance(data, LocatedDict):
         problems.append(Problem(Location(path), "expected a mapping with 'views', 'theme_views' and 'regions'"))
         return None
+    top = REGIONS_FILE.read(data, path, problems)
     checker = _Checker(path, countries, problems)
-    for key in data:
-        if key not in ("views", "theme_views", "regions"):
-            checker.error(data.line_of(key), f"unknown key '{key}'{_hint(str(key), ('views', 'theme_views', 'regions'))}")
-    views = checker.views(data)
-    theme_views = checker.theme_views(data, views)
-    places = checker.places(data, views, regions)
+    views = checker.views(top)
+    theme_views = checker.theme_views(top, views)
+    places = checker.places(top, views, regions)
     names: tuple[PlaceName, ...] = ()
     if (folder / NAMES).is_file():
         names = _load_names(folder / NAMES, countries, regions, problems)
@@ -216,25 +237,16 @@ def _load_names(path: Path, countries: dict[str, Country], regions: Taxonomy,
     every code and region exists, no name is given twice, and every name a
     region's label, aliases and `covers` use is placed."""
     data = read_yaml(path, problems)
-    items = data.get("places") if isinstance(data, LocatedDict) else None
-    if not isinstance(items, list):
+    if not isinstance(data, LocatedDict):
         problems.append(Problem(Location(path), "expected a mapping with 'places', a list of entries"))
         return ()
     checker = _Checker(path, countries, problems)
     out: list[PlaceName] = []
     seen: dict[str, int] = {}
-    for item in items:
-        if not isinstance(item, LocatedDict):
-            problems.append(Problem(Location(path), "each place must be a mapping with 'names'"))
-            continue
-        line = item.line
-        for key in item:
-            if key not in ("names", "countries", "regions", "none"):
-                checker.error(item.line_of(key), f"unknown field '{key}'"
-                                                 f"{_hint(str(key), ('names', 'countries', 'regions', 'none'))}")
-        names = item.get("names")
-        if not isinstance(names, list) or not names or not all(isinstance(n, str) and n.strip() for n in names):
-            checker.error(line, "'names' must be a list of the names the text uses")
+    for item in items(NAMES_FILE.read(data, path, problems)["places"], path, "place", problems):
+        f = NAME.read(item, path, problems)
+        line, names = item.line, f["names"]
+        if not names:
             continue
         for name in names:
             key = " ".join(name.lower().split())
@@ -243,15 +255,15 @@ def _load_names(path: Path, countries: dict[str, Country], regions: Taxonomy,
             seen.setdefault(key, line)
         label = f"place '{names[0]}'"
         codes = [c for c in (checker.country(code, item.line_of("countries"), label)
-                             for code in item.get("countries") or []) if c]
-        region_ids = [str(r) for r in item.get("regions") or []]
+                             for code in f["countries"] or []) if c]
+        region_ids = list(f["regions"])
         for region_id in region_ids:
             entry = regions.get(region_id)
             if entry is None or entry.id != region_id:
                 checker.error(item.line_of("regions"), f"{label}: unknown region '{region_id}'"
                                                        f"{did_you_mean(regions, region_id)}")
-        none = str(item.get("none") or "").strip()
-        if sum(bool(x) for x in (codes or item.get("countries"), region_ids, none)) != 1:
+        none = f["none"]
+        if sum(bool(x) for x in (codes or f["countries"], region_ids, none)) != 1:
             checker.error(line, f"{label}: give exactly one of 'countries', 'regions' or 'none' (why it is no "
                                 "place on a map)")
         out.append(PlaceName(tuple(names), tuple(codes), tuple(region_ids), none, Location(path, line)))
@@ -268,13 +280,6 @@ def _hint(word: str, choices: Any) -> str:
     return hint(closest(word, choices))
 
 
-def _numbers(value: Any, n: int) -> tuple[float, ...] | None:
-    if (isinstance(value, list) and len(value) == n
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-        return tuple(float(v) for v in value)
-    return None
-
-
 class _Checker:
     def __init__(self, path: Path, countries: dict[str, Country], problems: list[Problem]) -> None:
         self.path, self.countries, self.problems = path, countries, problems
@@ -282,58 +287,35 @@ class _Checker:
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(Location(self.path, line), message))
 
-    def section(self, data: LocatedDict, key: str) -> LocatedDict | None:
-        value = data.get(key)
-        if not isinstance(value, LocatedDict):
-            self.error(data.line_of(key) if key in data else data.line,
-                       f"'{key}' must be a mapping" if key in data else f"no '{key}'")
-            return None
-        return value
-
-    def views(self, data: LocatedDict) -> dict[str, View]:
-        section = self.section(data, "views")
+    def views(self, top: Values) -> dict[str, View]:
         views: dict[str, View] = {}
-        for name, item in (section or {}).items():
-            line = section.line_of(name) if section is not None else 0
+        section: LocatedDict = top["views"] or LocatedDict()
+        for name, item in section.items():
             if not isinstance(item, LocatedDict):
-                self.error(line, f"view '{name}' must be a mapping with 'center' and 'bounds'")
+                self.error(section.line_of(name), f"view '{name}' must be a mapping with 'center' and 'bounds'")
                 continue
-            unknown = [k for k in item if k not in ("center", "bounds", "projection", "label_nl", "label_en")]
-            for key in unknown:
-                self.error(item.line_of(key), f"unknown field '{key}' in view '{name}'"
-                                              f"{_hint(key, ('center', 'bounds', 'projection', 'label_nl', 'label_en'))}")
-            projection = str(item.get("projection", "laea"))
-            if projection not in PROJECTIONS:
-                self.error(item.line_of("projection"), f"view '{name}': unknown projection '{projection}' "
-                                                       f"(one of: {', '.join(PROJECTIONS)})")
-            bounds = _numbers(item.get("bounds"), 4)
-            if bounds is None or not (-180 <= bounds[0] < bounds[2] <= 360 and -90 <= bounds[1] < bounds[3] <= 90):
-                self.error(item.line_of("bounds"), f"view '{name}': 'bounds' must be [west, south, east, north] "
-                                                   "in degrees, west < east and south < north")
+            f = VIEW.read(item, self.path, self.problems, what=f"view '{name}'")
+            bounds, center, projection = f["bounds"], f["center"], f["projection"]
+            if not f.given("bounds") or ("projection" in item and not f.given("projection")):
                 continue
-            center = _numbers(item.get("center"), 2)
+            if not (-180 <= bounds[0] < bounds[2] <= 360 and -90 <= bounds[1] < bounds[3] <= 90):
+                f.error("bounds", f"view '{name}': 'bounds' must be [west, south, east, north] in degrees, "
+                                  "west < east and south < north")
+                continue
             if center is None and projection == "laea":
-                self.error(item.line_of("center"), f"view '{name}': 'center' must be [longitude, latitude]")
+                f.error("center" if "center" in item else None,
+                        f"view '{name}': 'center' must be [longitude, latitude]")
                 continue
-            label_nl, label_en = str(item.get("label_nl", "")).strip(), str(item.get("label_en", "")).strip()
-            if not label_nl or not label_en:
-                self.error(item.line, f"view '{name}' needs 'label_nl' and 'label_en' (what the map shows, "
-                                      "for its alternative text)")
-            views[str(name)] = View(str(name), label_nl, label_en, projection,
+            views[str(name)] = View(str(name), f["label_nl"], f["label_en"], projection,
                                     (center[0], center[1]) if center else (0.0, 0.0),
                                     (bounds[0], bounds[1], bounds[2], bounds[3]))
         return views
 
-    def theme_views(self, data: LocatedDict, views: dict[str, View]) -> tuple[str, ...]:
-        value = data.get("theme_views")
-        line = data.line_of("theme_views")
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            self.error(line, "'theme_views' must be a list of view names, smallest first")
-            return ()
-        for name in value:
+    def theme_views(self, top: Values, views: dict[str, View]) -> tuple[str, ...]:
+        for name in top["theme_views"]:
             if name not in views:
-                self.error(line, f"theme_views: unknown view '{name}'{_hint(name, views)}")
-        return tuple(v for v in value if v in views)
+                top.error("theme_views", f"theme_views: unknown view '{name}'{_hint(name, views)}")
+        return tuple(v for v in top["theme_views"] if v in views)
 
     def country(self, code: Any, line: int, owner: str) -> str | None:
         text = str(code)
@@ -351,11 +333,11 @@ class _Checker:
                          f"{WORLD})")
         return None
 
-    def places(self, data: LocatedDict, views: dict[str, View], regions: Taxonomy) -> dict[str, Place]:
-        section = self.section(data, "regions")
+    def places(self, top: Values, views: dict[str, View], regions: Taxonomy) -> dict[str, Place]:
         places: dict[str, Place] = {}
-        if section is None:
+        if not top.given("regions"):
             return places
+        section: LocatedDict = top["regions"]
         for region_id, item in section.items():
             line = section.line_of(region_id)
             problem = did_you_mean(regions, str(region_id))
@@ -366,36 +348,27 @@ class _Checker:
             if not isinstance(item, LocatedDict):
                 self.error(line, f"region '{region_id}' must be a mapping with 'view' and 'countries'")
                 continue
-            for key in item:
-                if key not in ("view", "countries", "north_of", "reason"):
-                    self.error(item.line_of(key), f"unknown field '{key}' in region '{region_id}'"
-                                                  f"{_hint(str(key), ('view', 'countries', 'north_of', 'reason'))}")
-            if not str(item.get("reason") or "").strip():
+            f = PLACE.read(item, self.path, self.problems, what=f"region '{region_id}'")
+            if not f["reason"]:
                 self.error(line, f"region '{region_id}' gives no 'reason': say why its countries are these, with "
                                  "the strategy's own words where it has them")
-            view = str(item.get("view", ""))
-            if view not in views:
-                self.error(item.line_of("view"), f"region '{region_id}': unknown view '{view}'{_hint(view, views)}"
-                                                 if view else f"region '{region_id}' has no 'view'")
-            raw = item.get("countries", [])
+            view = f["view"]
+            if view and view not in views:
+                f.error("view", f"region '{region_id}': unknown view '{view}'{_hint(view, views)}")
+            raw = f["countries"] if f["countries"] is not None else []
             if not isinstance(raw, list):
-                self.error(item.line_of("countries"), f"region '{region_id}': 'countries' must be a list of codes")
+                f.error("countries", f"region '{region_id}': 'countries' must be a list of codes")
                 raw = []
             codes = [c for c in (self.country(code, item.line_of("countries"), f"region '{region_id}'") for code in raw) if c]
             twice = sorted({c for c in codes if codes.count(c) > 1})
             if twice:
-                self.error(item.line_of("countries"), f"region '{region_id}': {', '.join(twice)} listed twice")
-            north_of = item.get("north_of")
-            if north_of is not None and (isinstance(north_of, bool) or not isinstance(north_of, (int, float))
-                                         or not 0 < north_of < 90):
-                self.error(item.line_of("north_of"), f"region '{region_id}': 'north_of' must be a latitude "
-                                                     "between 0 and 90")
-                north_of = None
+                f.error("countries", f"region '{region_id}': {', '.join(twice)} listed twice")
+            north_of = f["north_of"]
             if not raw and north_of is None:
                 self.error(line, f"region '{region_id}' has no countries (and no 'north_of'): its briefing's "
                                  "map would show nothing")
-            places[str(region_id)] = Place(str(region_id), view, tuple(dict.fromkeys(codes)),
-                                           float(north_of) if north_of is not None else None, Location(self.path, line))
+            places[str(region_id)] = Place(str(region_id), view, tuple(dict.fromkeys(codes)), north_of,
+                                           Location(self.path, line))
         for entry in regions.entries:
             if entry.id not in places and entry.id not in section:
                 self.error(section.line, f"region '{entry.id}' has no place on the maps: add it under 'regions' "

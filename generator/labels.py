@@ -11,17 +11,16 @@ the middle of a build. Adding English labels is adding `en.yaml`.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import TemplateError
+from .errors import Location, Problem, TemplateError
 from .formats import REGISTRY
+from .schema import Field, Keys, ListsOf, Strings, Template, read_dotted
+from .yamlio import LocatedDict, read_yaml
 
 LABELS_DIR = "labels"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -125,65 +124,29 @@ class Labels:
         return {str(lang): tuple(str(t) for t in items) for lang, items in terms.items()}
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def schema() -> dict[str, Field[Any]]:
+    """What a catalogue must hold, by dotted key (see schema.py): the
+    texts with the placeholders each may use, the lists with how many
+    items, the mappings with the kinds they must cover."""
+    return {
+        **{key: Template(allowed) for key, allowed in TEXTS.items()},
+        **{key: Strings(least=n) for key, n in LISTS.items()},
+        **{key: Keys(kinds) for key, kinds in KIND_MAPS.items()},
+        "foreign_terms": ListsOf(meaning="'{key}' must give lists of terms per language tag", required=False),
+    }
 
 
-def _text_problems(value: Any, allowed: frozenset[str]) -> list[str]:
-    """What is wrong with one text (or its one/other forms) of a catalogue."""
-    forms = [value["one"], value["other"]] if isinstance(value, Mapping) and {"one", "other"} <= set(value) \
-        else [value]
-    out = []
-    for form in forms:
-        if not isinstance(form, str):
-            out.append(f"expected text, got {type(form).__name__}")
-            continue
-        try:
-            unknown = _placeholders(form) - allowed
-        except ValueError as exc:
-            out.append(str(exc))
-            continue
-        if unknown:
-            known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
-            out.append(f"unknown placeholder {{{sorted(unknown)[0]}}} (known: {known})")
-    return out
-
-
-def check(path: Path, data: Any) -> list[str]:
-    """Every problem of one catalogue, as 'path: key: message'."""
-    if not isinstance(data, Mapping):
-        return [f"{path}: a label catalogue is a mapping of keys to texts"]
-    problems: list[str] = []
-    labels = Labels(path, data)
-
-    def get(key: str) -> Any:
-        try:
-            return labels.value(key)
-        except (KeyError, TypeError):
-            problems.append(f"{path}: {key}: missing")
-            return None
-
-    for key, allowed in TEXTS.items():
-        value = get(key)
-        if value is not None:
-            problems.extend(f"{path}: {key}: {problem}" for problem in _text_problems(value, allowed))
-    for key, length in LISTS.items():
-        value = get(key)
-        if value is not None and (not isinstance(value, list) or len(value) < length):
-            problems.append(f"{path}: {key}: expected a list of at least {length} texts")
-    for key, kinds in KIND_MAPS.items():
-        value = get(key)
-        if value is not None:
-            missing = [k for k in kinds if not isinstance(value, Mapping) or k not in value]
-            if missing:
-                problems.append(f"{path}: {key}: missing {', '.join(missing)}")
-    footer = get("footer")
+def check(path: Path, data: Any) -> list[Problem]:
+    """Every problem of one catalogue, each with its line."""
+    if not isinstance(data, LocatedDict):
+        return [Problem(Location(path), "a label catalogue is a mapping of keys to texts")]
+    problems: list[Problem] = []
+    for key, field in schema().items():
+        read_dotted(data, key, field, path, problems)
+    footer = data.get("footer")
     if isinstance(footer, str) and not re.fullmatch(r"[^{}]*\{page\}[^{}]*\{pages\}[^{}]*", footer):
-        problems.append(f"{path}: footer: needs {{page}} and then {{pages}}, once each")
-    terms = data.get("foreign_terms", {})
-    if not isinstance(terms, Mapping) or not all(
-            isinstance(v, list) and all(isinstance(t, str) and t.strip() for t in v) for v in terms.values()):
-        problems.append(f"{path}: foreign_terms: expected lists of terms per language tag")
+        problems.append(Problem(Location(path, data.line_of("footer")),
+                                "'footer' needs {page} and then {pages}, once each"))
     return problems
 
 
@@ -193,17 +156,14 @@ def load_labels(language: str, templates: Path = DEFAULT_TEMPLATES) -> Labels:
     path = templates / LABELS_DIR / f"{language}.yaml"
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", language):
         raise TemplateError(f"{path}: not a language tag: '{language}'")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError:
+    if not path.is_file():
         available = sorted(p.stem for p in (templates / LABELS_DIR).glob("*.yaml"))
         raise TemplateError(f"{path}: no label catalogue for language '{language}' "
-                            f"(available: {', '.join(available) or 'none'})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        raise TemplateError(f"{path}{where}: {getattr(exc, 'problem', None) or exc}") from None
-    problems = check(path, data)
+                            f"(available: {', '.join(available) or 'none'})")
+    problems: list[Problem] = []
+    data = read_yaml(path, problems)
+    if data is not None:
+        problems += check(path, data)
     if problems:
-        raise TemplateError("; ".join(problems))
+        raise TemplateError("; ".join(str(p) for p in problems))
     return Labels(path, data)

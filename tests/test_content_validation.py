@@ -204,3 +204,22 @@ def test_a_passage_beyond_the_limit_is_refused_by_check(content_copy: Path) -> N
     path.write_text(text[:at] + "    " + "woord " * 4000 + "\n" + text[at:], encoding="utf-8")
     found = [p for p in problems(content_copy) if "characters; at most" in p]
     assert len(found) == 1 and "'text' has 2" in found[0] and "at most 16,000 (limits.py)" in found[0]
+
+
+def test_maps_and_catalogue_are_checked_in_the_same_style(content_copy: Path) -> None:
+    """content/geo/ and catalogue.yaml go through the same schemas as
+    passages: every problem, each at the line of its key."""
+    regions = content_copy / "geo" / "regions.yaml"
+    replace(regions, "projection: equal-earth", "projection: equal-eart")
+    replace(regions, "label_nl: de wereld,", "label: de wereld,")
+    catalogue = content_copy / "catalogue.yaml"
+    replace(catalogue, "combinations:", "combinations:\n  - {regions: [sahel], themse: [terrorism]}")
+    found = problems(content_copy)
+    world = line_of(regions, "projection: equal-eart")
+    assert f"{regions}:{world}: unknown projection 'equal-eart' — did you mean 'equal-earth'? " \
+           "(one of: laea, equal-earth)" in found
+    assert f"{regions}:{world}: unknown field 'label' in view 'world' — did you mean 'label_nl'?" in found
+    assert f"{regions}:{world}: view 'world' has no 'label_nl'" in found
+    combination = line_of(catalogue, "themse")
+    assert f"{catalogue}:{combination}: unknown field 'themse' in combination — did you mean 'themes'?" in found
+    assert f"{catalogue}:{combination}: a combination needs at least two selectors" in found

@@ -92,7 +92,10 @@ def test_a_broken_catalogue_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         load_labels("xx", templates)
     message = str(caught.value)
-    assert "xx.yaml: contents: missing" in message
-    assert "xx.yaml: footer: unknown placeholder {pagina}" in message
+    written = (templates / "labels" / "xx.yaml").read_text(encoding="utf-8").splitlines()
+    footer = next(n for n, line in enumerate(written, start=1) if line.startswith("footer:"))
+    assert "xx.yaml:1: 'contents' is missing" in message
+    assert f"xx.yaml:{footer}: 'footer': unknown placeholder {{pagina}} (known: {{page}}, {{pages}})" in message
+    assert message.count("xx.yaml:") == 3  # and 'footer' needs {page}: every problem, once each
     with pytest.raises(TemplateError, match="no label catalogue for language 'fr'"):
         load_labels("fr", templates)
