@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ContentError, Location, Problem, closest, hint
+from .errors import ContentError, Location, Problem, suggest
 from .geo import Geo, load_geo
 from .limits import MAX_PASSAGE_CHARS
 from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
@@ -307,9 +307,6 @@ def taxonomy_record(kind: str) -> Record:
     return Record(kind, fields)
 
 
-def _hint(word: str, choices: Iterable[str]) -> str:
-    return hint(closest(word, choices))
-
 
 # --------------------------------------------------------------------------
 # Loading
@@ -439,7 +436,7 @@ def _check_chapter(passage: Passage, item: LocatedDict, path: Path, chapter_orde
     order = chapter_order.get(passage.chapter)
     if passage.chapter and order is None:
         problems.append(Problem(Location(path, item.line_of("chapter")),
-                                f"unknown chapter '{passage.chapter}'{_hint(passage.chapter, chapter_order)}"))
+                                f"unknown chapter '{passage.chapter}'{suggest(passage.chapter, chapter_order)}"))
     elif order is not None:
         if order < last_chapter:
             problems.append(Problem(passage.location, f"passage '{passage.id}' of chapter '{passage.chapter}' "
@@ -530,7 +527,7 @@ def _check_mentions(passage: Passage, item: LocatedDict, path: Path,
         kind = tagged.get(tag)
         if kind is None:
             problems.append(Problem(at, f"passage '{passage.id}' mentions '{tag}', which is not one of its "
-                                        f"region, theme or ministry tags{_hint(tag, tagged)}"))
+                                        f"region, theme or ministry tags{suggest(tag, tagged)}"))
             continue
         entry = taxonomies[kind].get(tag)
         if entry is not None and not any(taxonomies[kind].names(entry.id, w) for w in sentences):
@@ -722,7 +719,7 @@ def _load_matrix(data: LocatedDict, path: Path, problems: list[Problem]) -> Matr
             continue
         unknown = [k for k in pair if k not in kinds]
         for k in unknown:
-            f.error("pairs", f"unknown kind '{k}' in a matrix pair (one of: {', '.join(kinds)}){_hint(k, kinds)}")
+            f.error("pairs", f"unknown kind '{k}' in a matrix pair (one of: {', '.join(kinds)}){suggest(k, kinds)}")
         if unknown:
             continue
         if pair[0] == pair[1]:
@@ -766,7 +763,7 @@ def _load_charts(path: Path, figures: dict[str, Figure], problems: list[Problem]
             figure_id, label = b["figure"], b["label"]
             figure = figures.get(figure_id)
             if figure_id and figure is None:
-                b.error("figure", f"chart '{chart_id}': unknown figure '{figure_id}'{_hint(figure_id, figures)}")
+                b.error("figure", f"chart '{chart_id}': unknown figure '{figure_id}'{suggest(figure_id, figures)}")
                 continue
             if figure is None:
                 continue

@@ -123,3 +123,8 @@ def hint(suggestion: str | None) -> str:
     """The tail every 'unknown …' message ends in: " — did you mean 'x'?",
     or nothing when there is nothing to suggest."""
     return f" — did you mean '{suggestion}'?" if suggestion else ""
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """hint(closest(word, choices)): the message's tail for an unknown `word`."""
+    return hint(closest(word, choices))

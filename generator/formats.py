@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from .errors import UsageError, closest, hint
+from .errors import UsageError, suggest
 
 PictureForm = Literal["svg", "png"]
 
@@ -94,7 +94,7 @@ def get(fmt: str) -> Format:
 
 
 def unknown(fmt: str) -> str:
-    return f"unknown format '{fmt}'{hint(closest(fmt, FORMATS))} (one of: {', '.join(FORMATS)})"
+    return f"unknown format '{fmt}'{suggest(fmt, FORMATS)} (one of: {', '.join(FORMATS)})"
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import assets
-from .errors import Location, Problem, closest, hint
+from .errors import Location, Problem, suggest
 from .schema import Choice, Nested, Number, Numbers, Raw, Record, Strings, Text, Values, items
 from .taxonomy import Taxonomy, Terms, Words, did_you_mean
 from .yamlio import LocatedDict, read_yaml
@@ -276,9 +276,6 @@ def _load_names(path: Path, countries: dict[str, Country], regions: Taxonomy,
     return tuple(out)
 
 
-def _hint(word: str, choices: Any) -> str:
-    return hint(closest(word, choices))
-
 
 class _Checker:
     def __init__(self, path: Path, countries: dict[str, Country], problems: list[Problem]) -> None:
@@ -314,7 +311,7 @@ class _Checker:
     def theme_views(self, top: Values, views: dict[str, View]) -> tuple[str, ...]:
         for name in top["theme_views"]:
             if name not in views:
-                top.error("theme_views", f"theme_views: unknown view '{name}'{_hint(name, views)}")
+                top.error("theme_views", f"theme_views: unknown view '{name}'{suggest(name, views)}")
         return tuple(v for v in top["theme_views"] if v in views)
 
     def country(self, code: Any, line: int, owner: str) -> str | None:
@@ -354,7 +351,7 @@ class _Checker:
                                  "the strategy's own words where it has them")
             view = f["view"]
             if view and view not in views:
-                f.error("view", f"region '{region_id}': unknown view '{view}'{_hint(view, views)}")
+                f.error("view", f"region '{region_id}': unknown view '{view}'{suggest(view, views)}")
             raw = f["countries"] if f["countries"] is not None else []
             if not isinstance(raw, list):
                 f.error("countries", f"region '{region_id}': 'countries' must be a list of codes")

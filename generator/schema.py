@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .errors import Location, Problem, closest, hint
+from .errors import Location, Problem, suggest
 from .limits import MAX_TEXT_CHARS
 from .yamlio import LocatedDict
 
@@ -184,7 +184,7 @@ class Choice(Field[str]):
     def read(self, value: Any) -> str:
         text = Text().read(value)
         if text not in self.choices:
-            raise Invalid(f"unknown {self.noun} '{text}'{hint(closest(text, self.choices))} "
+            raise Invalid(f"unknown {self.noun} '{text}'{suggest(text, self.choices)} "
                           f"(one of: {', '.join(self.choices)})")
         return text
 
@@ -270,7 +270,7 @@ class Record:
         known = set(self.fields) | self.extra
         for key in data:
             if key not in known:
-                values.error(str(key), f"unknown field '{key}' in {values.what}{hint(closest(str(key), known))}")
+                values.error(str(key), f"unknown field '{key}' in {values.what}{suggest(str(key), known)}")
         return values
 
 
