@@ -56,32 +56,41 @@ def get(url: str, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
         return exc.code, dict(exc.headers), exc.read()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def start_server(folder: Path, *options: str) -> Server:
+    """`briefing serve` on a free loopback port, answering /health."""
     port = _free_port()
-    cache = tmp_path_factory.mktemp("cache")
-    log = cache.parent / "server.log"
+    cache = folder / "cache"
+    log = folder / "server.log"
     with open(log, "wb") as stderr:
         process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port), "--workers",
-                                    "2", "--cache", str(cache)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+                                    "2", "--cache", str(cache), *options], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if get(url + "/health", timeout=5)[0] == 200:
-                break
+                return Server(url, process, log)
         except OSError:
             time.sleep(0.2)
-    else:
-        process.kill()
-        raise AssertionError("server did not start")
-    yield Server(url, process, log)
-    process.send_signal(signal.SIGTERM)
+    process.kill()
+    raise AssertionError("server did not start")
+
+
+def stop_server(server: Server) -> None:
+    server.process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=15)
+        server.process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("server"))
+    yield running
+    stop_server(running)
 
 
 @pytest.mark.slow
@@ -253,3 +262,44 @@ def test_on_a_phone_the_result_never_hides_the_focused_box(server: Server) -> No
             assert hidden == []
         finally:
             browser.close()
+
+
+def _gone(processes: list[psutil.Process], within: float) -> list[psutil.Process]:
+    """Those of `processes` still alive after `within` seconds (zombies
+    count as gone: they hold no memory)."""
+    deadline = time.monotonic() + within
+    while True:
+        alive = [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_every_worker_dies_with_the_forkserver_and_with_the_server(tmp_path: Path) -> None:
+    """KILL each process of the server's tree in turn: what worked for it
+    goes with it, and no orphan is left holding memory."""
+    server = start_server(tmp_path)
+    try:
+        assert get(server.url + "/briefings/region-arctic.html")[0] == 200  # the workers are up
+        me = psutil.Process(server.process.pid)
+        workers = _workers(server)
+        assert workers
+        forkservers = [psutil.Process(pid) for pid in {w.ppid() for w in workers}]
+        assert len(forkservers) == 1 and forkservers[0].ppid() == me.pid
+        # The forkserver: its workers die, and the server renders on a new pool.
+        forkservers[0].kill()
+        assert _gone(workers, 5) == [], server.said()
+        assert get(server.url + "/briefings/region-arctic.html?marking=Na%20forkserver")[0] == 200, server.said()
+        # A worker: replaced (the killed-worker test shows its request is answered).
+        replacement = _workers(server)
+        assert replacement and not {w.pid for w in replacement} & {w.pid for w in workers}
+        # The server: everything under it goes with it.
+        tree = me.children(recursive=True)
+        assert len(tree) >= 3  # forkserver, workers (and multiprocessing's resource tracker)
+        me.kill()
+        server.process.wait(5)
+        assert _gone(tree, 5) == []
+    finally:
+        if server.process.poll() is None:
+            stop_server(server)

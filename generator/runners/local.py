@@ -7,22 +7,18 @@ and are ended at once when a build is stopped.
 from __future__ import annotations
 
 import concurrent.futures.process
-import ctypes
 import gc
 import multiprocessing
 import os
 import signal
-import sys
-import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
 from ..compat.futures import worker_processes
+from ..lifecycle import die_with_parent
 from ..render import Rendering, Task, render, warm
-
-PR_SET_PDEATHSIG = 1
 
 
 def _init_worker(parent: int, lock_fd: int) -> None:
@@ -41,22 +37,7 @@ def _init_worker(parent: int, lock_fd: int) -> None:
     if lock_fd >= 0:
         with suppress(OSError):
             os.close(lock_fd)
-    armed = False
-    if sys.platform.startswith("linux"):
-        try:
-            armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0
-        except (OSError, AttributeError):
-            armed = False
-    if os.getppid() != parent:  # the coordinator died before the line above
-        os._exit(1)
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    die_with_parent(parent)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

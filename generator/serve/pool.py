@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import math
 import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -36,6 +37,7 @@ from pathlib import Path
 import pebble
 
 from .. import assets
+from ..lifecycle import die_with_parent
 from ..render import Rendering, Task, render, warm
 
 # Modules the forkserver imports once, so every worker it forks starts
@@ -59,6 +61,16 @@ class Overran(Exception):
 
 def _ping() -> bool:
     return True
+
+
+def _init_worker(server: int, templates: Path, picture_store: Path | None, shipped: dict[str, bytes]) -> None:
+    """Runs first in every worker: it dies with the forkserver that forked
+    it and with the server (a KILLed server or forkserver leaves no
+    orphan holding memory), leaves Ctrl-C to the server, and loads what
+    renders need."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(os.getppid(), also=server)
+    warm(templates, picture_store=picture_store, shipped=shipped)
 
 
 class RenderPool:
@@ -114,10 +126,9 @@ class RenderPool:
         # Workers start from the forkserver, not from this process: each is
         # given the assets tasks refer to (the map outlines), as this
         # process holds them when the pool starts (or restarts).
-        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks,
-                                  initializer=functools.partial(warm, picture_store=self._picture_store,
-                                                                shipped=assets.snapshot()),
-                                  initargs=(self._templates,), context=context)
+        return pebble.ProcessPool(max_workers=self.workers, max_tasks=self._max_tasks, initializer=_init_worker,
+                                  initargs=(os.getpid(), self._templates, self._picture_store, assets.snapshot()),
+                                  context=context)
 
     def _restart(self, broken: pebble.ProcessPool) -> None:
         """A new pool in place of one whose own machinery failed (pebble
