@@ -57,11 +57,20 @@ from .content import Content
 from .errors import OutputError
 from .formats import DEFAULT_FORMATS, FORMATS
 from .labels import load_labels
-from .manifest import BesideFile, ManifestEntry, ManifestFile, read_manifest, write_index, write_manifest
+from .manifest import (
+    INDEX,
+    MANIFEST,
+    BesideFile,
+    ManifestEntry,
+    ManifestFile,
+    index_update,
+    manifest_update,
+    read_manifest,
+)
 from .model import Briefing, fingerprint_data
 from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
 from .publish import Publishing, write_published
-from .publish.feed import change_between, passage_marks, render_feed, text_key
+from .publish.feed import FEED, change_between, passage_marks, render_feed, text_key
 from .publish.sums import file_records
 from .render import Output, Rendering, Task, render, templates_digest
 from .runners import Runner
@@ -661,15 +670,16 @@ class _Build:
     def _write_manifest(self, final: bool = False) -> None:
         entries = [e for e in self.entries.values() if e["files"]]
         # During the build it is written after a briefing was built, so it changed.
-        changed, manifest = write_manifest(self.out, self.content, entries, self.now, compare=final)
-        feed = None
+        data, manifest = manifest_update(self.out, self.content, entries, self.now, compare=final)
+        # Listed in SHA256SUMS as they stand; index.html and feed.xml change only at the end.
+        own: dict[str, bytes | None] = {MANIFEST: data, INDEX: None, FEED: None}
         if final:
-            write_index(self.out, self.content, self.templates, manifest,
-                        only_if_missing=not (changed or self.dirty or self.report.removed))
+            own[INDEX] = index_update(self.out, self.content, self.templates, manifest,
+                                      only_if_missing=not (data or self.dirty or self.report.removed))
             words = load_labels(self.content.document.language, self.templates)
-            feed = render_feed(manifest, words, words.text("index.title", document=self.content.document.title),
-                               self.options.publishing.base_url)
-        write_published(self.out, manifest, self.options.publishing, feed)
+            own[FEED] = render_feed(manifest, words, words.text("index.title", document=self.content.document.title),
+                                    self.options.publishing.base_url)
+        write_published(self.out, manifest, self.options.publishing, own, final)
         if final:
             # Only the texts the manifest now lists: what the next change is diffed against.
             listed = {mark["sha256"] for e in entries for mark in e.get("passage_hashes", {}).values()}

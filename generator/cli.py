@@ -135,6 +135,13 @@ def _parser() -> argparse.ArgumentParser:
                     help="renders that may wait for a worker before requests get 429 (default: 16)")
     sv.add_argument("--deadline", type=float, default=60.0, metavar="S",
                     help="seconds a render may take before its request gets 503 (default: 60)")
+    sv.add_argument("--max-connections", type=int, default=1000, metavar="N",
+                    help="open connections at most; one more is answered 503 at once (default: 1000, and below "
+                         "the process's file limit)")
+    sv.add_argument("--header-timeout", type=float, default=10.0, metavar="S",
+                    help="seconds a client has to send a request's headers before it gets 408 (default: 10)")
+    sv.add_argument("--keep-alive", type=int, default=5, metavar="S",
+                    help="seconds an idle connection is kept open for its next request (default: 5)")
     sv.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, metavar="DIR",
                     help="templates folder (default: templates/ of this project)")
     sv.add_argument("--base-url", metavar="URL", default="",
@@ -278,9 +285,10 @@ def _summarise(report: BuildReport, args: argparse.Namespace, out: TextIO, err: 
 
 
 def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.workers < 1 or args.queue < 0 or args.deadline <= 0 or args.cache_size < 1:
-        raise _Usage("briefing serve: --workers and --cache-size must be at least 1, --queue at least 0, "
-                     "--deadline positive")
+    if (args.workers < 1 or args.queue < 0 or args.deadline <= 0 or args.cache_size < 1 or args.max_connections < 1
+            or args.header_timeout <= 0 or args.keep_alive <= 0):
+        raise _Usage("briefing serve: --workers, --cache-size and --max-connections must be at least 1, --queue at "
+                     "least 0, --deadline, --header-timeout and --keep-alive positive")
     if args.base_url and urlsplit(args.base_url).scheme not in ("http", "https"):
         raise _Usage(f"briefing serve: --base-url must be an http(s) URL, not '{args.base_url}'")
     from .serve import run  # the web stack is loaded only by this command
@@ -288,7 +296,8 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     run(content, args.templates, args.cache, host=args.host, port=args.port, workers=args.workers,
         queue=args.queue, deadline=args.deadline, cache_mb=args.cache_size, warm=args.warm, log=err,
-        base_url=args.base_url)
+        base_url=args.base_url, max_connections=args.max_connections, header_timeout=args.header_timeout,
+        keep_alive=args.keep_alive)
     return 0
 
 

@@ -20,7 +20,6 @@ from .content import Content
 from .errors import OutputError, TemplateError
 from .formats import REGISTRY
 from .labels import load_labels
-from .outputs import atomic_write
 from .publish.feed import Change, PassageMark, summary
 from .writers.html import environment, house_fonts_css
 
@@ -143,12 +142,12 @@ def _document(content: Content, entries: list[ManifestEntry], built_at: str) -> 
     }
 
 
-def write_manifest(out: Path, content: Content, entries: list[ManifestEntry], built_at: str,
-                   compare: bool = True) -> tuple[bool, dict[str, Any]]:
-    """Write manifest.json unless only its build time would change (a no-op
-    build leaves the file, and its time, alone); `compare=False` when the
-    caller knows it changed (a briefing was just built). Returns whether it
-    wrote, and the manifest."""
+def manifest_update(out: Path, content: Content, entries: list[ManifestEntry], built_at: str,
+                    compare: bool = True) -> tuple[bytes | None, dict[str, Any]]:
+    """manifest.json's new bytes, or None when only its build time would
+    change (a no-op build leaves the file, and its time, alone);
+    `compare=False` when the caller knows it changed (a briefing was just
+    built). Returns them with the manifest."""
     manifest = _document(content, entries, built_at)
     if compare:
         try:
@@ -157,16 +156,16 @@ def write_manifest(out: Path, content: Content, entries: list[ManifestEntry], bu
             old = {}
         if isinstance(old, dict) and {k: v for k, v in old.items() if k != "build_time"} == \
                 {k: v for k, v in manifest.items() if k != "build_time"}:
-            return False, manifest
-    atomic_write(out / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return True, manifest
+            return None, manifest
+    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), manifest
 
 
-def write_index(out: Path, content: Content, templates: Path, manifest: dict[str, Any],
-                only_if_missing: bool = False) -> None:
+def index_update(out: Path, content: Content, templates: Path, manifest: dict[str, Any],
+                 only_if_missing: bool = False) -> bytes | None:
+    """index.html's bytes, or None to leave it (`only_if_missing` and it is there)."""
     if only_if_missing and (out / INDEX).is_file():
-        return
-    atomic_write(out / INDEX, render_index(manifest, content, templates).encode("utf-8"))
+        return None
+    return render_index(manifest, content, templates).encode("utf-8")
 
 
 GROUPS = ("region", "theme", "ministry", "combination")

@@ -19,6 +19,7 @@ def test_each_library_is_at_a_version_its_entry_was_written_for() -> None:
     # Importing each compat module checks its library's version; a warning is an error here.
     import generator.compat.docx
     import generator.compat.pyhanko
+    import generator.compat.uvicorn
     import generator.compat.weasyprint  # noqa: F401
     from generator.compat import futures
     from generator.compat import zipfile as zip_compat
@@ -102,3 +103,61 @@ def test_no_compat_warning_on_import() -> None:
 
         import generator.compat.docx as d
         importlib.reload(d)
+
+
+class _Transport:
+    """Enough of an asyncio transport for uvicorn's protocol."""
+
+    def __init__(self) -> None:
+        self.written, self.closed = b"", False
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return default
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+def test_uvicorns_protocol_still_takes_our_header_timeout_and_connection_cap() -> None:
+    """generator/compat/uvicorn.py subclasses uvicorn's h11 protocol: a
+    connection past the cap is answered 503 at once, one whose headers do
+    not come in time 408, one whose headers came is left alone."""
+    import asyncio
+
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    from generator.compat.uvicorn import guarded_protocol
+
+    async def app(scope: object, receive: object, send: object) -> None: ...
+
+    async def scenario() -> None:
+        config, state = Config(app), ServerState()
+        config.load()
+        protocol = guarded_protocol(cap=2, header_timeout=0.05)
+        slow, quick, extra = (protocol(config, state, {}) for _ in range(3))
+        transports = [_Transport() for _ in range(3)]
+        slow.connection_made(transports[0])  # type: ignore[arg-type]
+        quick.connection_made(transports[1])  # type: ignore[arg-type]
+        extra.connection_made(transports[2])  # type: ignore[arg-type]
+        assert transports[2].written.startswith(b"HTTP/1.1 503 ") and transports[2].closed
+        assert b"retry-after: 5" in transports[2].written and len(state.connections) == 2
+        slow.data_received(b"GET / HT")
+        quick.data_received(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        await asyncio.sleep(0.15)
+        assert transports[0].written.startswith(b"HTTP/1.1 408 ") and transports[0].closed
+        assert b"408" not in transports[1].written
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompatWarning)
+        asyncio.run(scenario())

@@ -6,6 +6,7 @@ would, checksums with `sha256sum -c` and `gpg --verify`."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -326,17 +327,24 @@ def test_the_passphrase_may_come_from_a_file(key: Key, tmp_path: Path) -> None:
 # SHA256SUMS
 
 
-def test_sha256sums_lists_exactly_the_manifest_files_and_sha256sum_checks_them(cli: Cli, tmp_path: Path) -> None:
+def test_sha256sums_lists_every_published_file_and_sha256sum_checks_them(cli: Cli, tmp_path: Path) -> None:
     run_ok(cli, "build", "--region", "arctic", "--region", "sahel", "--format", "docx,html", "--out", str(tmp_path),
            "--quiet")
     run_ok(cli, "build", "--theme", "terrorism", "--format", "html", "--out", str(tmp_path), "--quiet")
     listed = {info["name"]: info["sha256"] for e in json.loads((tmp_path / "manifest.json").read_text())["briefings"]
               for info in e["files"].values()}
+    listed |= {name: hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+               for name in ("manifest.json", "index.html", "feed.xml")}
     lines = (tmp_path / "SHA256SUMS").read_text().splitlines()
     assert {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in lines} == listed
-    assert len(lines) == 3
+    published = {p.name for p in tmp_path.iterdir() if not p.name.startswith(".briefing-")} - {"SHA256SUMS"}
+    assert len(lines) == 6 and set(listed) == published
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 3, check.stdout
+    assert check.returncode == 0 and check.stdout.count(": OK") == 6, check.stdout
+    # A build with nothing to do touches none of them.
+    before = {name: (tmp_path / name).stat().st_mtime_ns for name in published | {"SHA256SUMS"}}
+    run_ok(cli, "build", "--theme", "terrorism", "--format", "html", "--out", str(tmp_path), "--quiet")
+    assert {name: (tmp_path / name).stat().st_mtime_ns for name in published | {"SHA256SUMS"}} == before
     (tmp_path / "theme-terrorism.html").write_text("changed")
     assert subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True).returncode
 

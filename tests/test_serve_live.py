@@ -4,6 +4,8 @@ number and time and go to 127.0.0.1 only."""
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import io
 import json
 import os
@@ -303,3 +305,56 @@ def test_every_worker_dies_with_the_forkserver_and_with_the_server(tmp_path: Pat
     finally:
         if server.process.poll() is None:
             stop_server(server)
+
+
+@pytest.mark.slow
+def test_thousands_of_slow_clients_neither_starve_the_server_nor_flood_its_log(tmp_path: Path) -> None:
+    """3,000 connections that send a byte a second (slowloris) against a
+    server capped at 300: the rest are refused 503 at once, the 300 get 408
+    after the 2 s header timeout, a normal request is answered throughout,
+    and the log says so in a line, not in thousands."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    clients = min(3000, hard - 200)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, clients + 200), hard))
+    server = start_server(tmp_path, "--max-connections", "300", "--header-timeout", "2")
+    slow: list[socket.socket] = []
+    try:
+        for _ in range(clients):
+            sock = socket.socket()
+            sock.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                sock.connect(("127.0.0.1", int(server.url.rsplit(":", 1)[1])))
+            slow.append(sock)
+        answers = []
+        started = time.monotonic()
+        while time.monotonic() - started < 6:
+            for sock in slow:
+                with contextlib.suppress(OSError):
+                    sock.send(b"G")
+            asked = time.monotonic()
+            answers.append((get(server.url + "/health", timeout=10)[0], time.monotonic() - asked))
+            time.sleep(0.5)
+            # Refused connections are closed as fast as they are accepted:
+            # between bursts the server holds at most its cap.
+            descriptors = len(os.listdir(f"/proc/{server.process.pid}/fd"))
+            assert descriptors <= 300 + 128, descriptors
+        statuses = [status for status, _ in answers]
+        assert set(statuses) <= {200, 503} and max(seconds for _, seconds in answers) < 3, answers
+        assert statuses[-4:] == [200] * 4, answers  # the header timeout has freed the connections
+        # What each slow client got: 503 at once, or 408 after the header timeout.
+        told: collections.Counter[bytes] = collections.Counter()
+        for sock in slow:
+            with contextlib.suppress(OSError):
+                sock.setblocking(True)
+                sock.settimeout(1)
+                status = sock.recv(64).split(b" ")
+                told[status[1] if len(status) > 1 else b""] += 1
+        assert set(told) <= {b"503", b"408"} and told[b"408"] >= 100, told
+        assert len(server.said().splitlines()) < 40, server.said()
+        assert "Traceback" not in server.said()
+    finally:
+        for sock in slow:
+            sock.close()
+        stop_server(server)

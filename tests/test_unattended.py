@@ -132,10 +132,11 @@ def test_killing_the_build_leaves_no_worker_and_no_lock(tmp_path: Path) -> None:
     for entry in listed.values():
         for info in entry["files"].values():
             assert hashlib.sha256((out / info["name"]).read_bytes()).hexdigest() == info["sha256"]
-    # SHA256SUMS follows the manifest: exactly its files, as on disk.
+    # SHA256SUMS follows the manifest: exactly its files and the folder's own, as on disk.
     sums = (out / "SHA256SUMS").read_text().splitlines()
     assert sorted(line.split("  ", 1)[1] for line in sums) == \
-        sorted(info["name"] for entry in listed.values() for info in entry["files"].values())
+        sorted([info["name"] for entry in listed.values() for info in entry["files"].values()]
+               + ["feed.xml", "index.html", "manifest.json"])
     assert subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=out).returncode == 0
 
 

@@ -6,8 +6,8 @@ The build calls this package at four points: `Publishing` is loaded (and
 every key checked) before anything is planned or rendered; each rendered
 PDF goes through `Publishing.seal`; each manifest entry records what the
 feed will diff (`feed.passage_marks`, `feed.change_between`); and after
-manifest.json is written, `write_published` writes the files derived from
-it. Keys are read
+the manifest is composed, `write_published` writes it and the files
+derived from it. Keys are read
 from files named by the environment (or, for a path, an option); a
 passphrase never comes from the command line or content.
 
@@ -24,11 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..outputs import write_if_changed
 from ..writers import DEFAULT_PDF_VARIANT
-from .feed import FEED
 from .signing import PdfSigningKey, pdf_key_from_env
-from .sums import GpgKey, gpg_key_from_env, write_sums
+from .sums import GpgKey, gpg_key_from_env, replace_own
 
 __all__ = ["Publishing", "configure", "write_published"]
 
@@ -71,13 +69,13 @@ def configure(environ: Mapping[str, str], pdf_variant: str | None = None, pdf_ke
         base_url=base_url)
 
 
-def write_published(out: Path, manifest: Mapping[str, Any], publishing: Publishing, feed: bytes | None = None) -> None:
-    """Files derived from manifest.json, written after it. SHA256SUMS is
-    kept equal to the manifest every time it is written; the feed and the
-    signature of the sums (a gpg process) only at the end of a build, when
-    `feed` is given."""
-    changed = write_sums(out, manifest)
-    if feed is not None:
-        write_if_changed(out / FEED, feed)
-        if publishing.sums_key is not None:
-            publishing.sums_key.sign_sums(out, changed)
+def write_published(out: Path, manifest: Mapping[str, Any], publishing: Publishing,
+                    own: Mapping[str, bytes | None], final: bool = False) -> None:
+    """The folder's own files (`own`: manifest.json, and at the end of a
+    build index.html and feed.xml; None for one that stays as it is) and
+    SHA256SUMS, which lists them with the briefings (see sums.replace_own).
+    The signature of the sums (a gpg process) is made only at the end of
+    a build, when `final`."""
+    changed = replace_own(out, manifest, own)
+    if final and publishing.sums_key is not None:
+        publishing.sums_key.sign_sums(out, changed)

@@ -1,25 +1,30 @@
-"""SHA256SUMS: the sha256 of every file manifest.json lists, in the format
+"""SHA256SUMS: the sha256 of every file manifest.json lists, and of the
+folder's own files (manifest.json, index.html, feed.xml), in the format
 `sha256sum -c SHA256SUMS` reads, and optionally its detached, armoured gpg
 signature SHA256SUMS.asc (`gpg --verify SHA256SUMS.asc`).
 
-The sums come from the manifest (which records each file's sha256 as
-written), not from reading the files again, and are rewritten whenever the
-manifest is, so the two always agree. A signature is made only when the
-sums changed (or it is missing): a gpg signature holds its time, so signing
-again would change the file on every build.
+The briefings' sums come from the manifest (which records each file's
+sha256 as written); the folder's own files are hashed as they stand. It
+never lists a checksum a file does not have, whenever the build is
+killed: a briefing's record leaves the manifest before its file is
+replaced (see build.py), and an own file's line leaves SHA256SUMS before
+that file is replaced (`replace_own`). A signature is made only when the
+sums changed (or it is missing): a gpg signature holds its time, so
+signing again would change the file on every build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, OutputError
-from ..outputs import TEMP_PREFIX, remove, write_if_changed
+from ..outputs import TEMP_PREFIX, atomic_write, describe_os_error, remove, write_if_changed
 
 SUMS = "SHA256SUMS"
 SUMS_SIGNATURE = "SHA256SUMS.asc"
@@ -34,19 +39,50 @@ def file_records(info: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(info["name"], info["sha256"]), *((b["name"], b["sha256"]) for b in info.get("beside", ()))]
 
 
-def sums_text(manifest: Mapping[str, Any]) -> bytes:
+def sums_text(out: Path, manifest: Mapping[str, Any], own: Iterable[str] = ()) -> bytes:
     """One line per listed file, `<sha256>  <name>` (two spaces: text mode,
-    as sha256sum writes it), sorted by name."""
-    files = sorted(record for entry in manifest["briefings"] for info in entry["files"].values()
-                   for record in file_records(info))
-    return "".join(f"{sha}  {name}\n" for name, sha in files).encode("ascii")
+    as sha256sum writes it), sorted by name: the manifest's files, and the
+    `own` files of the folder that are there, hashed as they stand."""
+    files = [record for entry in manifest["briefings"] for info in entry["files"].values()
+             for record in file_records(info)]
+    for name in own:
+        try:
+            files.append((name, hashlib.sha256((out / name).read_bytes()).hexdigest()))
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise describe_os_error(out / name, exc, "read") from None
+    return "".join(f"{sha}  {name}\n" for name, sha in sorted(files)).encode("ascii")
 
 
-def write_sums(out: Path, manifest: Mapping[str, Any]) -> bool:
+def replace_own(out: Path, manifest: Mapping[str, Any], own: Mapping[str, bytes | None]) -> bool:
+    """Write the folder's own files that change (`own`: name -> new bytes,
+    or None to keep it as it is) and SHA256SUMS listing them: the line of a
+    file about to change leaves SHA256SUMS first, so a KILL in between
+    leaves it unlisted, never listed with the old bytes' sum. Returns
+    whether SHA256SUMS changed. Nothing changes, nothing is written."""
+    changing = {}
+    for name, data in own.items():
+        if data is None:
+            continue
+        try:
+            if (out / name).read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        changing[name] = data
+    if changing:
+        write_sums(out, manifest, [n for n in own if n not in changing])
+        for name, data in changing.items():
+            atomic_write(out / name, data)
+    return write_sums(out, manifest, list(own)) or bool(changing)
+
+
+def write_sums(out: Path, manifest: Mapping[str, Any], own: Iterable[str] = ()) -> bool:
     """Write SHA256SUMS if it would change; a signature of the old sums is
     removed first (the next final write signs the new ones). Returns
     whether it wrote."""
-    data = sums_text(manifest)
+    data = sums_text(out, manifest, own)
     try:
         if (out / SUMS).read_bytes() == data:
             return False
