@@ -101,7 +101,10 @@ class TemplateError(BriefingError):
 
 class OutputError(BriefingError):
     """Raised when output cannot be written: permissions, a held lock, a
-    renderer failure."""
+    renderer failure. `reason` is the system's words without the path
+    ("No space left on device"), when the system gave one."""
+
+    reason: str = ""
 
 
 class ConfigError(BriefingError):

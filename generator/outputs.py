@@ -30,7 +30,9 @@ def describe_os_error(path: Path, exc: OSError, doing: str) -> OutputError:
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENAMETOOLONG:
         reason += " (the output folder's path is too long)"
-    return OutputError(f"{path}: cannot {doing}: {reason}")
+    error = OutputError(f"{path}: cannot {doing}: {reason}")
+    error.reason = exc.strerror or type(exc).__name__
+    return error
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:

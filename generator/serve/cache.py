@@ -42,6 +42,8 @@ TOUCH_AFTER = 60.0
 BLOCK = 4096
 # A temporary file this old was left by a writer that was KILLed.
 STALE_TEMP = 3600.0
+# How long /health reports a file the cache could not store (unless one is stored since).
+FAILURE_REMEMBERED = 300.0
 
 LOG = logging.getLogger("briefing.serve")
 
@@ -68,6 +70,7 @@ class Cache:
         self._warm_dates: dict[str, str] = {}
         self._lock = threading.Lock()
         self._since_evict = 0
+        self._failed: tuple[float, str] | None = None  # when a file could not be stored, and why
         try:
             (folder / "dates").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -88,6 +91,9 @@ class Cache:
     def problem(self) -> str | None:
         """Why the cache cannot store files now (disk full, read-only), in
         the system's words and without its path; None when it can."""
+        failed = self._failed
+        if failed is not None and time.monotonic() - failed[0] < FAILURE_REMEMBERED:
+            return failed[1]
         probe = self.folder / f"{TEMP_PREFIX}probe-{os.getpid()}-{threading.get_ident()}"
         try:
             probe.write_bytes(b"x")
@@ -134,10 +140,17 @@ class Cache:
     def put(self, key: str, suffix: str, data: bytes) -> Hit:
         path = self._path(key, suffix)
         try:
-            path.parent.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise describe_os_error(path.parent, exc, "create a cache folder") from None
-        atomic_write(path, data, durable=False)
+            try:
+                path.parent.mkdir(exist_ok=True)
+            except OSError as exc:
+                raise describe_os_error(path.parent, exc, "create a cache folder") from None
+            atomic_write(path, data, durable=False)
+        except OutputError as exc:
+            # Remembered for /health: a disk with a few kB left takes the
+            # probe's byte, but not a briefing.
+            self._failed = (time.monotonic(), exc.reason or "cannot store files")
+            raise
+        self._failed = None
         self._added(len(data))
         return Hit(path, len(data))
 
