@@ -63,6 +63,7 @@ from .manifest import (
     BesideFile,
     ManifestEntry,
     ManifestFile,
+    folder_clearance,
     index_update,
     manifest_update,
     read_manifest,
@@ -144,6 +145,7 @@ class Options:
     date: dt.date | None = None
     scheduler: str | None = None  # a Dask scheduler's address: render on that cluster
     publishing: Publishing = Publishing()
+    clearance: str = ""  # the level id up to which notes are admitted ("": the scale's lowest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +203,7 @@ def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Pa
     template_hash = template_hash or templates_digest(templates)
     jobs = []
     for selectors in wanted:
-        selection = select(content, selectors)
+        selection = select(content, selectors, edition.notes)
         undated = compose(content, selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
         content_hash = _model_hash(undated)
         content_date = date_of(selection.id, content_hash) or edition.date
@@ -327,6 +329,13 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     if options.scheduler:  # a wrong address is an error even when nothing needs rendering
         from .runners.dask import checked_address
         checked_address(options.scheduler)
+    clearance = options.clearance or content.scale.lowest.id
+    recorded = folder_clearance(out, content.scale.lowest.id)
+    if recorded is not None and recorded != clearance:
+        # Outputs of different clearances never share a folder: a lower build
+        # must not list, prune or overwrite a higher one's files, nor the reverse.
+        raise OutputError(f"{out}: this folder holds a build at clearance '{recorded}'; this build is at "
+                          f"'{clearance}': give each clearance its own --out folder")
     if options.dry_run:
         previous = _verified(read_manifest(out), out)
         jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
@@ -670,7 +679,8 @@ class _Build:
     def _write_manifest(self, final: bool = False) -> None:
         entries = [e for e in self.entries.values() if e["files"]]
         # During the build it is written after a briefing was built, so it changed.
-        data, manifest = manifest_update(self.out, self.content, entries, self.now, compare=final)
+        data, manifest = manifest_update(self.out, self.content, entries, self.now,
+                                         self.options.clearance or self.content.scale.lowest.id, compare=final)
         # Listed in SHA256SUMS as they stand; index.html and feed.xml change only at the end.
         own: dict[str, bytes | None] = {MANIFEST: data, INDEX: None, FEED: None}
         if final:

@@ -30,10 +30,12 @@ from urllib.parse import urlsplit
 from . import __version__
 from .build import BuildReport, Interrupted, JobResult, Options, build_briefings, build_date
 from .catalogue import catalogue
+from .classification import Level
 from .compose import Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
+from .notes import Note, check_clearance, load_notes
 from .publish import configure
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
@@ -77,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--content", type=Path, default=DEFAULT_CONTENT, metavar="DIR",
                         help="content folder (default: content/ of this project)")
 
+    def notes(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--notes", type=Path, action="append", default=[], metavar="DIR",
+                        help="a folder of the ministry's notes (repeatable; see README, 'Notes and classification')")
+        sp.add_argument("--clearance", metavar="LEVEL",
+                        help="admit notes up to this level of content/classification.yaml (default: the lowest, "
+                             "Openbaar)")
+
     def selectors(sp: argparse.ArgumentParser) -> None:
         for kind in SELECTOR_KINDS:
             sp.add_argument(f"--{kind}", action="append", default=[], metavar="ID",
@@ -100,7 +109,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="render on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 (default: "
                         "$BRIEFING_SCHEDULER, else local worker processes; needs briefing[cluster])")
     b.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
-    b.add_argument("--marking", help="classification marking (default: the label catalogue's, 'Openbaar')")
+    b.add_argument("--marking", metavar="LEVEL",
+                   help="raise every briefing's marking to this level (default: the highest level of what each "
+                        "holds; never lower)")
+    notes(b)
     b.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                    help="edition date every briefing shows (default: the date each briefing's content last "
                         "changed)")
@@ -158,9 +170,17 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common(c)
 
-    e = sub.add_parser("explain", help="show which passages a briefing holds and why")
+    e = sub.add_parser("explain", help="show which passages and notes a briefing holds and why")
     selectors(e)
+    notes(e)
     common(e)
+
+    n = sub.add_parser("notes", help="list or check the ministry's notes")
+    n.add_argument("action", choices=("list", "check"), help="list the notes admitted, or check them all")
+    n.add_argument("--subject", action="append", default=[], metavar="ID",
+                   help="only notes about this region, theme or ministry (repeatable)")
+    notes(n)
+    common(n)
     return p
 
 
@@ -170,7 +190,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     try:
         args = _parser().parse_args(argv)
         command = {"build": _build, "serve": _serve, "list": _list, "check": _check,
-                   "explain": _explain}[args.command]
+                   "explain": _explain, "notes": _notes}[args.command]
         code = command(args, out, err)
         out.flush()  # here, not at exit, so that a closed pipe is handled below
         return code
@@ -217,6 +237,41 @@ def _load(args: argparse.Namespace, err: TextIO) -> Content:
     return content
 
 
+def _admitted(args: argparse.Namespace, content: Content, err: TextIO) -> tuple[Level, tuple[Note, ...]]:
+    """The clearance and the notes it admits. A note past its valid_until is
+    left out with a warning; nothing is said of notes above the clearance."""
+    clearance = check_clearance(content.scale, args.clearance)
+    expired: list[Note] = []
+    admitted = load_notes(args.notes, content, clearance, build_date(), expired)
+    for note in expired:
+        print(f"warning: {note.location}: note '{note.id}' expired on {note.valid_until}; left out", file=err)
+    return clearance, admitted
+
+
+def _notes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    content = _load(args, err)
+    if not args.notes:
+        raise _Usage("briefing notes: give --notes DIR (a folder with _folder.yaml)")
+    clearance, admitted = _admitted(args, content, err)
+    wanted = [parse_selectors(content, [(k, i)])[0] for k, i in (_subject_pair(content, x) for x in args.subject)]
+    shown = [n for n in admitted if not wanted or any((s.kind, s.id) in n.subjects for s in wanted)]
+    if args.action == "list":
+        for note in shown:
+            about = ", ".join([f"{k} {i}" for k, i in note.subjects] + [f"passage {p}" for p in note.passages])
+            print(f"{note.id:<24} {note.level.name:<28} {note.date}  {note.unit:<12} {about}", file=out)
+    print(f"{len(shown)} note(s) up to {clearance.name}, no errors", file=out if args.action == "check" else err)
+    return 0
+
+
+def _subject_pair(content: Content, text: str) -> tuple[str, str]:
+    """'sahel' or 'region:sahel' -> ('region', 'sahel') for --subject."""
+    kind, _, key = text.rpartition(":")
+    for k in ((kind,) if kind else SELECTOR_KINDS):
+        if k in content.taxonomies and content.taxonomies[k].get(key) is not None:
+            return k, key
+    raise _Usage(f"briefing notes: unknown subject '{text}' (see 'briefing list')")
+
+
 def _pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
     return [(kind, value) for kind in SELECTOR_KINDS for value in getattr(args, kind)]
 
@@ -233,12 +288,13 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Keys are checked before content is read or anything rendered.
     publishing = configure(os.environ, pdf_variant=args.pdf_variant, pdf_key=args.sign_key, sums_key=args.sums_key,
                            base_url=args.base_url)
-    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates)
     content = _load(args, err)
+    clearance, admitted = _admitted(args, content, err)
+    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted)
     wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
     options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
                       dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date,
-                      scheduler=args.scheduler, publishing=publishing)
+                      scheduler=args.scheduler, publishing=publishing, clearance=clearance.id)
     reporter = _Reporter(err, quiet=args.quiet)
     with _sigterm_interrupts():
         report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)
@@ -408,7 +464,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
-    selection = select(content, parse_selectors(content, _pairs(args)))
+    _, admitted = _admitted(args, content, err)
+    selection = select(content, parse_selectors(content, _pairs(args)), admitted)
     labels = " + ".join(f"{e.kind} {e.label_nl}" for e in selection.subjects)
     print(f"{selection.id}: {len(selection.passages)} passages ({labels})", file=out)
     repeats = [content.by_id[r] for r in selection.repeated]
@@ -431,6 +488,10 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"  {'':<16} {passage.location}", file=out)
     print(f"  + {len(selection.figures)} key figures, {len(selection.commitments)} commitments, "
           f"{len(selection.key_messages)} key messages", file=out)
+    for note in selection.notes:
+        why = [f"about {k} {i}" for k, i in note.subjects] + [f"on passage {p}" for p in note.passages]
+        print(f"  note {note.id:<19} {note.level.name:<28} {note.unit}, {note.date}: {'; '.join(why)}", file=out)
+        print(f"  {'':<24} {note.location}", file=out)
     return 0
 
 

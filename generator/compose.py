@@ -15,11 +15,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from . import __version__
+from .classification import Level
 from .content import Content, Passage
 from .errors import UsageError
 from .geo import Geo, Place, PlaceName, View
@@ -47,6 +48,7 @@ from .model import (
     Span,
     Table,
 )
+from .notes import Note
 from .select import Excerpt, PageRange, Selection, excerpt_pages
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words, slugify
@@ -88,6 +90,20 @@ def validate_marking(marking: str) -> str:
     return text
 
 
+def marking_of(content: Content, selection: Selection, edition: Edition) -> Level:
+    """The level a briefing is marked with: the highest of the notes it
+    holds, or the one asked for with --marking when that is higher. Asking
+    for a lower one is a usage error: a marking never understates."""
+    held = max((note.level for note in selection.notes), default=content.scale.lowest)
+    if edition.marking is None:
+        return held
+    asked = content.scale.level(edition.marking)
+    if asked < held:
+        raise UsageError(f"--marking '{asked.name}' is lower than what {selection.id} holds ({held.name}): a "
+                         "marking may raise a briefing's level, never lower it")
+    return asked
+
+
 @dataclass(frozen=True, slots=True)
 class Edition:
     """What besides content shapes a briefing. Part of a build job's inputs,
@@ -98,7 +114,10 @@ class Edition:
     catalogue's compiler name."""
 
     date: dt.date
-    marking: str | None = None  # None: the label catalogue's default ("Openbaar")
+    marking: str | None = None  # a level of content's scale; None: what the briefing holds (at least the lowest)
+    # The ministry's notes the build admits (notes.load_notes, at its
+    # clearance): each briefing takes those about it.
+    notes: tuple[Note, ...] = field(default=(), repr=False)
     organisation: str = ""
     language: str = ""
     templates: Path = DEFAULT_TEMPLATES
@@ -208,7 +227,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         for i, k in enumerate(kinds))
     doc = content.document
     organisation = edition.organisation or words.text("metadata.organisation")
-    marking = edition.marking or words.text("marking_default")
+    marking = marking_of(content, selection, edition).label(words.text("language"))
     date = format_date(edition.date, words)
     if len(subjects) == 1:
         subtitle = subjects[0].description
@@ -238,6 +257,8 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
     where = _where(content, selection, anchors, words)
     if where is not None:
         sections.append(where)
+    if selection.notes:
+        sections.append(_notes(content, selection, anchors, words))
     if selection.full:
         sections.append(_strategy_text(content, selection, anchors, words, phrase))
     if selection.excerpted:
@@ -883,6 +904,30 @@ def _related(content: Content, selection: Selection, anchors: _Anchors, words: L
     title = words.text("related.title")
     return Section(title, anchors(title), 1, blocks=(
         Paragraph(words.text("related.intro"), style="intro"), BulletList(tuple(items))), role="related")
+
+
+def _notes(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+    """The ministry's notes, apart from the strategy's words: each a box
+    headed by who wrote it and when, with its own level at the note
+    (portion marking), and the pages of the passages it is about."""
+    boxes: list[Block] = []
+    for note in selection.notes:
+        label = words.text("notes.label", unit=note.unit, date=format_date(note.date, words),
+                           level=note.level.name.upper())
+        blocks: list[Paragraph] = []
+        for block in note.blocks:
+            if block.kind == "list":
+                blocks.extend(Paragraph(words.text("notes.item", text=text)) for text in block.texts)
+            else:
+                blocks.append(Paragraph(block.texts[0]))
+        pages = sorted({content.by_id[pid].pages for pid in note.passages if pid in content.by_id})
+        if pages:
+            blocks.append(Paragraph(words.text("notes.about", pages=tie(words.text(
+                "citation", pages=_join(pages, words.text("and"))))), style="note"))
+        boxes.append(Box(label, tuple(blocks)))
+    title = words.text("notes.title")
+    return Section(title, anchors(title), 1, blocks=(
+        Paragraph(words.count("notes.intro", len(selection.notes)), style="intro"), *boxes), role="notes")
 
 
 def _numbering(content: Content, selection: Selection, words: Labels) -> tuple[Paragraph, ...]:

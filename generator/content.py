@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .classification import DEFAULT_SCALE, Scale, load_scale
 from .errors import ContentError, Location, Problem, suggest
 from .geo import Geo, load_geo
 from .limits import MAX_PASSAGE_CHARS
@@ -242,6 +243,7 @@ class Content:
     warnings: tuple[Problem, ...] = ()
     charts: tuple[Chart, ...] = ()
     geo: Geo | None = None  # None: content without maps
+    scale: Scale = field(default_factory=lambda: DEFAULT_SCALE)  # content/classification.yaml
     by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
     position: dict[str, int] = field(default_factory=dict, repr=False)  # a passage's index in `passages`
 
@@ -331,6 +333,7 @@ def load_content(root: Path) -> Content:
     catalogue, matrix = _load_catalogue(root / "catalogue.yaml", taxonomies, problems)
     charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
     geo = load_geo(root, taxonomies["region"], problems)
+    scale = load_scale(root, problems)
 
     unreadable = [p for p in problems if p.message.startswith(YAML_SYNTAX)]
     if unreadable:
@@ -338,7 +341,7 @@ def load_content(root: Path) -> Content:
         # dangling: those follow-on errors would bury the one that matters.
         raise ContentError(unreadable)
     errors = [p for p in problems if p.severity == "error"]
-    if errors or document is None:
+    if errors or document is None or scale is None:
         raise ContentError(problems)
     return Content(
         root=root,
@@ -354,6 +357,7 @@ def load_content(root: Path) -> Content:
         warnings=tuple(problems),
         charts=tuple(charts),
         geo=geo,
+        scale=scale,
     )
 
 

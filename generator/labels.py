@@ -29,7 +29,6 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # A catalogue must have each key; its value may use only these names.
 TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "language": "", "language_tag": "", "and": "", "or": "", "in": "", "date": "day month year",
-    "marking_default": "",
     "subjects.ministry_field": "label", "subjects.ministry_in_title": "label",
     "cover.kicker": "document", "cover.title": "subjects", "cover.subtitle_union": "subject which",
     "cover.subtitle_intersection": "subject which", "cover.which.two": "", "cover.which.many": "",
@@ -70,6 +69,8 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "feed.changed": "changes", "feed.separator": "", "feed.other": "",
     "feed.sentence_changed": "where before after", "feed.sentence_added": "where before after",
     "feed.sentence_removed": "where before after",
+    "notes.title": "", "notes.intro": "n", "notes.label": "unit date level", "notes.item": "text",
+    "notes.about": "pages",
 }.items()} | {f"{fmt.label}.{key}": frozenset() for fmt in REGISTRY.values() for key in ("name", "action")}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {

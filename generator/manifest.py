@@ -30,7 +30,9 @@ MANIFEST = "manifest.json"
 # each version changed.
 #   1  (no "schema" field) before 2026-12-04
 #   2  entries carry "content_date", the date their content last changed
-SCHEMA = 2
+#   3  "clearance": the level up to which the build admitted notes (an
+#      older folder was built at the lowest)
+SCHEMA = 3
 INDEX = "index.html"
 INDEX_TEMPLATE = "index.html.j2"
 
@@ -130,25 +132,39 @@ def _migrate(entry: ManifestEntry, schema: int) -> ManifestEntry:
     return entry
 
 
-def _document(content: Content, entries: list[ManifestEntry], built_at: str) -> dict[str, Any]:
+def _document(content: Content, entries: list[ManifestEntry], built_at: str, clearance: str) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "generator": "briefing",
         "generator_version": __version__,
         "content_version": content.document.content_version,
         "source": content.document.citation,
+        "clearance": clearance,
         "build_time": built_at,
         "briefings": sorted(entries, key=lambda e: e["id"]),
     }
 
 
-def manifest_update(out: Path, content: Content, entries: list[ManifestEntry], built_at: str,
+def folder_clearance(out: Path, lowest: str) -> str | None:
+    """The clearance the folder's manifest was written at (`lowest` for one
+    written before clearances), or None when there is no manifest."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return lowest if (out / MANIFEST).exists() else None
+    found = data.get("clearance") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else lowest
+
+
+def manifest_update(out: Path, content: Content, entries: list[ManifestEntry], built_at: str, clearance: str,
                     compare: bool = True) -> tuple[bytes | None, dict[str, Any]]:
     """manifest.json's new bytes, or None when only its build time would
     change (a no-op build leaves the file, and its time, alone);
     `compare=False` when the caller knows it changed (a briefing was just
     built). Returns them with the manifest."""
-    manifest = _document(content, entries, built_at)
+    manifest = _document(content, entries, built_at, clearance)
     if compare:
         try:
             old = json.loads((out / MANIFEST).read_text(encoding="utf-8"))

@@ -204,8 +204,8 @@ Block = Paragraph | BulletList | Box | Table | Picture
 
 # What a top-level section is for, so that writers can treat it as such
 # (the colophon is kept on one page) without recognising it by its title.
-Role = Literal["", "key-messages", "in-brief", "where", "strategy-text", "also-named", "commitments", "figures", "related",
-               "colophon"]
+Role = Literal["", "key-messages", "in-brief", "where", "notes", "strategy-text", "also-named", "commitments", "figures",
+               "related", "colophon"]
 
 
 @dataclass(frozen=True, slots=True)

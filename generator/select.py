@@ -26,6 +26,7 @@ from functools import lru_cache
 from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
 from .limits import MAX_SUBJECTS
+from .notes import Note, notes_of
 from .sentences import refers_back
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words
@@ -146,6 +147,7 @@ class Selection:
     key_messages: tuple[KeyMessage, ...]
     depths: dict[str, Depth] = field(default_factory=dict)
     repeated: dict[str, str] = field(default_factory=dict)  # repeat id -> the passage printed for it
+    notes: tuple[Note, ...] = ()  # the ministry's notes it takes, newest first (see notes.py)
 
     @property
     def id(self) -> str:
@@ -431,13 +433,20 @@ PHASES: tuple[Callable[[_State], None], ...] = (
     _tagged_passages, _decide_depths, _whole_boxes, _merge_repeats, _printed_depths, _list_gaps, _footnotes)
 
 
-def select(content: Content, selectors: Sequence[Selector]) -> Selection:
+def select(content: Content, selectors: Sequence[Selector], notes: tuple[Note, ...] = ()) -> Selection:
     """The part of the strategy a briefing for `selectors` holds: the
-    phases in PHASES, then what the passages it prints bring along."""
+    phases in PHASES, then what the passages it prints bring along, and
+    the ministry's `notes` (already admitted at the build's clearance)
+    about its subjects or about passages it prints."""
     state = _State(content, tuple(selectors))
     for phase in PHASES:
         phase(state)
-    return _selection(state)
+    selection = _selection(state)
+    if not notes:
+        return selection
+    printed = {p.id for p in selection.passages}
+    taken = notes_of(notes, tuple((s.kind, s.id) for s in selection.selectors), printed)
+    return dataclasses.replace(selection, notes=taken)
 
 
 def _selection(state: _State) -> Selection:

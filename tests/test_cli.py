@@ -122,10 +122,21 @@ def test_marking_option_reaches_the_document(cli: Cli, tmp_path: Path) -> None:
               "--out", str(tmp_path), "--quiet")
     assert run.code == 0
     html = (tmp_path / "region-arctic.html").read_text(encoding="utf-8")
-    assert '<p class="marking marking-top">Departementaal vertrouwelijk</p>' in html
+    assert '<p class="marking marking-top">Departementaal Vertrouwelijk</p>' in html  # the scale's name for it
     import docx
     header = docx.Document(str(tmp_path / "region-arctic.docx")).sections[-1].header.paragraphs[0].text
-    assert header.endswith("Departementaal vertrouwelijk")  # capitals come from the Marking style
+    assert header.endswith("Departementaal Vertrouwelijk")  # capitals come from the Marking style
+
+
+@pytest.mark.parametrize(("marking", "message"), [
+    ("geheim", "unknown classification 'geheim' — did you mean 'Stg. Geheim'?"),
+    ("Stg. Zeer Geheim", "'Stg. Zeer Geheim' is refused: this tool gives logical separation only"),
+    ("stg-zg", "'Stg. Zeer Geheim' is refused"),
+])
+def test_a_marking_is_a_level_of_the_scale(cli: Cli, tmp_path: Path, marking: str, message: str) -> None:
+    run = cli("build", "--region", "arctic", "--marking", marking, "--out", str(tmp_path / "o"))
+    assert run.code == 2 and message in run.err, run.err
+    assert not (tmp_path / "o").exists()
 
 
 def test_a_selection_beyond_the_limit_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:

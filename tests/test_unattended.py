@@ -4,6 +4,7 @@ switch formats, and feed it bad input."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -457,8 +458,8 @@ def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_pat
     assert cli(*args, "--date", "2026-01-15").code == 0
     path = out / "manifest.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["schema"] == 2
-    del data["schema"]  # as schema 1 wrote it: no content_date, the --date shown
+    assert data["schema"] == 3 and data["clearance"] == "openbaar"
+    del data["schema"], data["clearance"]  # as schema 1 wrote it: no content_date, the --date shown
     for entry in data["briefings"]:
         del entry["content_date"]
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -474,13 +475,13 @@ def test_an_older_manifest_is_migrated_and_a_newer_one_refused(cli: Cli, tmp_pat
     assert run.code == 1
     assert run.err.strip() == (
         f"{path}: written by a later version of briefing (manifest schema 99; this is briefing 0.1.0, "
-        "schema 2): upgrade briefing, or build into another folder")
+        "schema 3): upgrade briefing, or build into another folder")
     assert path.read_bytes() == before
 
 
 @pytest.mark.slow
 def test_a_killed_rebuild_never_leaves_a_wrong_checksum(tmp_path: Path) -> None:
-    """Rebuilds that change every file's bytes (a new marking each time),
+    """Rebuilds that change every file's bytes (a new edition date each time),
     KILLed at random moments, 50 times: after each, manifest.json and
     SHA256SUMS list only checksums of the bytes on disk. A file may be left
     unlisted (the next build lists it again); a checksum that says a genuine
@@ -494,7 +495,7 @@ def test_a_killed_rebuild_never_leaves_a_wrong_checksum(tmp_path: Path) -> None:
         # Mostly the Sahel alone, every tenth round the catalogue (more files changing at once).
         argv = [sys.executable, "-m", "generator", "build", "--all" if round_ % 10 == 9 else "--region",
                 *([] if round_ % 10 == 9 else ["sahel"]), "--format", "html,docx", "--out", str(out), "--quiet",
-                "--marking", f"Ronde {round_}"]
+                "--date", (dt.date(2026, 1, 1) + dt.timedelta(days=round_)).isoformat()]
         process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(pick.uniform(0.3, 2.5 if round_ % 10 == 9 else 1.2))
         process.send_signal(signal.SIGKILL)

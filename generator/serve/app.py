@@ -140,7 +140,7 @@ class _Site:
         self.counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in SELECTOR_KINDS
                        for e in content.taxonomies[k].entries}
         self.words = load_labels(content.document.language, templates)
-        self.default_marking = self.words.text("marking_default")
+        self.default_marking = content.scale.lowest.name
         self.base_url = ""
 
     @contextlib.asynccontextmanager

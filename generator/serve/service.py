@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..build import Job, Options, build_date, plan
 from ..catalogue import catalogue
-from ..compose import Edition
+from ..compose import Edition, validate_marking
 from ..content import Content
 from ..errors import BriefingError, OutputError
 from ..formats import BESIDE, REGISTRY, Format, unknown
@@ -87,6 +87,11 @@ class BriefingService:
         and templates do not change while serving, so a cached hit costs a
         dictionary lookup instead of composing the briefing again."""
         today = today or build_date()
+        if marking is not None:  # any spelling of a level: its name, so that one level is one cache entry
+            try:
+                marking = self.content.scale.level(validate_marking(marking)).name
+            except BriefingError as exc:
+                raise BadRequest(str(exc)) from None
         key = (selectors, marking, today)
         planned = self._planned.get(key)
         if planned is not None:

@@ -1,0 +1,246 @@
+"""The ministry's own notes beside the strategy: loaded from folders kept
+outside content/ (`--notes DIR`), each at a classification level, and
+admitted into a build only up to its clearance.
+
+A notes folder holds `_folder.yaml` (`max_classification`: the highest
+level the folder may hold; `name`, optional) and any number of `*.yaml`
+files, each a list of notes:
+
+    - id: sahel-2026-11
+      subjects: [sahel, terrorism]      # region, theme or ministry ids ("region:sahel" when two kinds share one)
+      passages: [beleid-sahel-01]       # and/or passage ids
+      classification: dv                # a level of content/classification.yaml
+      date: 2026-11-20
+      unit: DAF/SAH                     # who wrote it
+      valid_until: 2027-06-30           # optional: left out of builds after this day
+      text: |
+        Paragraphs, lists (- item) and links [text](https://…).
+
+**No oracle.** A note above the build's clearance is dropped as soon as
+its level is read: nothing else of it is checked, counted, logged or
+kept, so adding one changes nothing a lower build writes or says. A
+problem that makes a file unreadable (YAML syntax) is reported whatever
+it holds, since which notes it holds cannot be known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .classification import Level, Scale
+from .content import Content
+from .errors import ContentError, Location, Problem, UsageError, suggest
+from .limits import MAX_PASSAGE_CHARS
+from .schema import Date, Ident, Raw, Record, Strings, Text, items
+from .taxonomy import SELECTOR_KINDS
+from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
+
+FOLDER_FILE = "_folder.yaml"
+FOLDER = Record(FOLDER_FILE, {"max_classification": Text(limit=60), "name": Text(required=False)})
+NOTE = Record("note", {
+    "id": Ident(), "classification": Text(limit=60), "subjects": Strings(required=False),
+    "passages": Strings(required=False), "date": Date(), "unit": Text(limit=120),
+    "text": Text(limit=MAX_PASSAGE_CHARS), "valid_until": Raw(required=False),
+}, named_by="id")
+# A link the text may hold: [words](https://… | http://… | mailto:…).
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>]+)\)")
+BULLET = re.compile(r"^\s*[-*]\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteBlock:
+    """A paragraph, or a list of items, of a note's text."""
+
+    kind: str  # "paragraph" or "list"
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str
+    level: Level
+    subjects: tuple[tuple[str, str], ...]  # (kind, id)
+    passages: tuple[str, ...]
+    date: dt.date
+    unit: str
+    blocks: tuple[NoteBlock, ...]
+    valid_until: dt.date | None
+    location: Location
+
+    def about(self, kind: str) -> tuple[str, ...]:
+        return tuple(i for k, i in self.subjects if k == kind)
+
+
+def parse_text(text: str) -> tuple[NoteBlock, ...]:
+    """The small Markdown subset a note is written in: paragraphs (blank
+    lines between them), lists (lines that start with '- ' or '* ') and
+    links, which become their words with the address after them in
+    brackets. Everything else is text, shown as written."""
+    blocks: list[NoteBlock] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(BULLET.match(line) for line in lines):
+            blocks.append(NoteBlock("list", tuple(_inline(BULLET.sub("", line)) for line in lines)))
+        else:
+            blocks.append(NoteBlock("paragraph", (_inline(" ".join(lines)),)))
+    return tuple(blocks)
+
+
+def _inline(text: str) -> str:
+    return LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+
+
+def load_notes(folders: list[Path], content: Content, clearance: Level, today: dt.date,
+               expired: list[Note] | None = None) -> tuple[Note, ...]:
+    """The notes of `folders` a build at `clearance` admits, checked.
+    Raises ContentError with every problem of the admitted notes; notes
+    past their valid_until are left out and appended to `expired`."""
+    problems: list[Problem] = []
+    admitted: list[Note] = []
+    first: dict[str, Location] = {}
+    for folder in folders:
+        for note in _folder(folder, content, clearance, problems):
+            if note.id in first:
+                problems.append(Problem(note.location, f"duplicate note id '{note.id}' (first at {first[note.id]})"))
+                continue
+            first[note.id] = note.location
+            if note.valid_until is not None and note.valid_until < today:
+                if expired is not None:
+                    expired.append(note)
+                continue
+            admitted.append(note)
+    if problems:
+        raise ContentError(problems)
+    return tuple(admitted)
+
+
+def _folder(folder: Path, content: Content, clearance: Level, problems: list[Problem]) -> list[Note]:
+    if not folder.is_dir():
+        problems.append(Problem(Location(folder), "notes folder not found"))
+        return []
+    marker = folder / FOLDER_FILE
+    if not marker.is_file():
+        problems.append(Problem(Location(folder), f"not a notes folder: it has no {FOLDER_FILE} saying the highest "
+                                                  "level it may hold (max_classification)"))
+        return []
+    data = read_yaml(marker, problems)
+    if not isinstance(data, LocatedDict):
+        return []
+    f = FOLDER.read(data, marker, problems)
+    ceiling = _level(content.scale, f["max_classification"], f.at("max_classification"), problems)
+    if ceiling is None:
+        return []
+    notes: list[Note] = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        before = len(problems)
+        listed = read_yaml(path, problems)
+        if len(problems) > before and any(p.message.startswith(YAML_SYNTAX) for p in problems[before:]):
+            continue
+        for item in items(listed, path, "note", problems):
+            note = _note(item, path, content, ceiling, clearance, problems)
+            if note is not None:
+                notes.append(note)
+    return notes
+
+
+def _note(item: LocatedDict, path: Path, content: Content, ceiling: Level, clearance: Level,
+          problems: list[Problem]) -> Note | None:
+    """One note, or None. Its level is read first: above the clearance, the
+    note is dropped before anything else of it is looked at."""
+    raw_level = item.get("classification")
+    if not isinstance(raw_level, str) or not raw_level.strip():
+        problems.append(Problem(Location(path, item.line), "a note has no 'classification' (a level of "
+                                                           "content/classification.yaml)"))
+        return None
+    level = _level(content.scale, raw_level, Location(path, item.line_of("classification")), problems)
+    if level is None:
+        return None
+    if level > ceiling:  # about the folder, which this build may read: said whatever the clearance
+        problems.append(Problem(Location(path, item.line_of("classification")),
+                                f"a note marked {level.name} in a folder that may hold at most {ceiling.name} "
+                                f"({FOLDER_FILE}): move it to a folder of its level"))
+        return None
+    if level > clearance:
+        return None
+    found: list[Problem] = []
+    f = NOTE.read(item, path, found)
+    subjects = tuple(s for s in (_subject(content, text, f.at("subjects"), found) for text in f["subjects"]) if s)
+    for pid in f["passages"]:
+        if pid not in content.by_id:
+            f.error("passages", f"note '{f['id']}': unknown passage '{pid}'{suggest(pid, content.by_id)}")
+    if not f["subjects"] and not f["passages"]:
+        f.error(None, f"note '{f['id']}' is about nothing: give 'subjects' (region, theme or ministry ids) or "
+                      "'passages'")
+    valid_until = None
+    if "valid_until" in item:
+        valid_until = _date(item["valid_until"], f.at("valid_until"), found)
+    problems.extend(found)
+    if found:
+        return None
+    return Note(f["id"], level, subjects, f["passages"], dt.date.fromisoformat(f["date"]), f["unit"],
+                parse_text(f["text"]), valid_until, f.at())
+
+
+def _level(scale: Scale, text: object, where: Location, problems: list[Problem]) -> Level | None:
+    try:
+        return scale.level(str(text))
+    except UsageError as exc:
+        problems.append(Problem(where, str(exc)))
+        return None
+
+
+def _date(value: object, where: Location, problems: list[Problem]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value).strip()) if not isinstance(value, dt.date) else value
+    except ValueError:
+        problems.append(Problem(where, f"'valid_until' must be a date written as YYYY-MM-DD, not '{value}'"))
+        return None
+
+
+def _subject(content: Content, text: str, where: Location, problems: list[Problem]) -> tuple[str, str] | None:
+    """'sahel', 'region:sahel' or a Dutch alias -> ('region', 'sahel')."""
+    kind, _, key = text.rpartition(":")
+    kinds = (kind,) if kind in SELECTOR_KINDS else SELECTOR_KINDS
+    if kind and kind not in SELECTOR_KINDS:
+        problems.append(Problem(where, f"unknown kind '{kind}' in subject '{text}' (one of: "
+                                       f"{', '.join(SELECTOR_KINDS)})"))
+        return None
+    found = [(k, entry.id) for k in kinds if (entry := content.taxonomies[k].get(key)) is not None]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        problems.append(Problem(where, f"subject '{text}' names a {found[0][0]} and a {found[1][0]}: write "
+                                       f"'{found[0][0]}:{key}' or '{found[1][0]}:{key}'"))
+        return None
+    known = [e.id for k in kinds for e in content.taxonomies[k].entries]
+    problems.append(Problem(where, f"unknown subject '{text}'{suggest(key, known)} (region, theme or ministry ids: "
+                                   "see 'briefing list')"))
+    return None
+
+
+def notes_of(notes: tuple[Note, ...], selectors: tuple[tuple[str, str], ...], printed: set[str]) -> tuple[Note, ...]:
+    """The notes a briefing takes: about its subjects as its passages are
+    (one of the ids asked for of each kind asked for, kinds together), or
+    about a passage it prints. Newest first."""
+    wanted: dict[str, set[str]] = {}
+    for kind, key in selectors:
+        wanted.setdefault(kind, set()).add(key)
+    taken = [n for n in notes
+             if (n.subjects and all(set(n.about(kind)) & ids for kind, ids in wanted.items()))
+             or set(n.passages) & printed]
+    return tuple(sorted(taken, key=lambda n: (n.date, n.id), reverse=True))
+
+
+def check_clearance(scale: Scale, text: str | None) -> Level:
+    """--clearance as a level (the lowest when not given)."""
+    return scale.level(text) if text else scale.lowest
+
+
+__all__ = ["Note", "NoteBlock", "check_clearance", "load_notes", "notes_of", "parse_text"]
