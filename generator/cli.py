@@ -166,8 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true", help="machine-readable output")
     common(ls)
 
-    c = sub.add_parser("check", help="validate content/ and report every problem")
+    c = sub.add_parser("check", help="validate content/ (and --notes folders) and report every problem")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    notes(c)
     common(c)
 
     e = sub.add_parser("explain", help="show which passages and notes a briefing holds and why")
@@ -453,6 +454,8 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     for warning in content.warnings:
         print(warning, file=err)
+    if args.notes:  # their problems, and the notes that expired
+        _admitted(args, content, err)
     if args.strict and content.warnings:
         print(f"{len(content.warnings)} warning(s), treated as errors (--strict)", file=err)
         return 1

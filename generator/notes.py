@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,6 +179,10 @@ def _note(item: LocatedDict, path: Path, content: Content, ceiling: Level, clear
     if not f["subjects"] and not f["passages"]:
         f.error(None, f"note '{f['id']}' is about nothing: give 'subjects' (region, theme or ministry ids) or "
                       "'passages'")
+    bad = next((c for c in f["text"] + f["unit"] if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")
+                and c not in "\n\t"), None)
+    if bad is not None:  # text from outside the project: nothing that is not text gets into a document
+        f.error("text", f"note '{f['id']}' holds a control character (U+{ord(bad):04X}); notes are plain text")
     valid_until = None
     if "valid_until" in item:
         valid_until = _date(item["valid_until"], f.at("valid_until"), found)

@@ -102,8 +102,14 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any:
         reason = exc.problem or exc.context or "invalid YAML"
         problems.append(Problem(Location(path, line), f"{YAML_SYNTAX}{column}: {reason}"))
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a raw control character
+        line = text[: exc.position].count("\n") + 1
+        problems.append(Problem(Location(path, line), f"{YAML_SYNTAX}: character U+{exc.character:04X} is not "
+                                                      "allowed in YAML (write it as an escape, or leave it out)"
+                                if isinstance(exc.character, int) else f"{YAML_SYNTAX}: {exc.reason}"))
+        return None
     except yaml.YAMLError as exc:
-        problems.append(Problem(where, f"YAML error: {exc}"))
+        problems.append(Problem(where, f"YAML error: {' '.join(str(exc).split())}"))
         return None
     finally:
         loader.dispose()
