@@ -178,10 +178,16 @@ def main() -> None:
         return time.perf_counter() - start
 
     plain(sources[0])
+    notes_dir = make_notes(work / "notes", content, NOTES)
+    notes_cmd = [*build_cmd, "-j", str(cores), "--notes", str(notes_dir)]
     # This machine's speed drifts from minute to minute: the builds and the
     # floor are measured in alternation, and the best of each is kept.
     cold_j2, cold_j1, totals, bare_j2, bare_totals = [], [], [], [], []
+    with_notes: dict[str, list[dict[str, float]]] = {"openbaar": [], "stg-g": []}
     for _ in range(1 if args.quick else 3):
+        for clearance, runs in with_notes.items():
+            empty_out()
+            runs.append(measure([*notes_cmd, "--clearance", clearance]))
         empty_out()
         cold_j2.append(measure([*build_cmd, "-j", str(cores)]))
         totals.append(floor_once(sources))
@@ -191,6 +197,8 @@ def main() -> None:
         bare_j2.append(measure([*bare_cmd, "-j", str(cores)]))
         bare_totals.append(floor_once(bare_sources))
     results["cold_j2"] = min(cold_j2, key=lambda r: r["wall"])
+    results["notes"] = {"count": NOTES, **{clearance: min(runs, key=lambda r: r["wall"])
+                                           for clearance, runs in with_notes.items()}}
     results["cold_j2_without_pictures"] = min(bare_j2, key=lambda r: r["wall"])
     results["pictures"] = bench_pictures(briefings)
     results["cold_j1"] = min(cold_j1, key=lambda r: r["wall"])
@@ -256,6 +264,11 @@ def main() -> None:
         "on_demand_warm_vs_floor": results["on_demand_warm"]["wall"] / results["floor_on_demand"]["wall"],
         "on_demand_fresh_vs_pandoc": results["on_demand_fresh"]["wall"] / results["pandoc"]["wall"],
         "on_demand_warm_vs_pandoc": results["on_demand_warm"]["wall"] / results["pandoc"]["wall"],
+        # 1,000 notes over all levels: a public build admits a quarter of them;
+        # one at the highest clearance admits (and lays out) all.
+        "catalogue_with_1000_notes_public_vs_without": results["notes"]["openbaar"]["wall"] / results["cold_j2"]["wall"],
+        "catalogue_with_1000_notes_all_admitted_vs_without":
+            results["notes"]["stg-g"]["wall"] / results["cold_j2"]["wall"],
     }
     targets = {
         "catalogue_vs_floor": ("<=", 1.15),
@@ -270,6 +283,7 @@ def main() -> None:
         "serve_throughput_vs_floor": (">=", 0.85),
         "serve_peak_rss_mb": ("<=", 600),
         "cluster_vs_local_pool": ("<=", 1.10),
+        "catalogue_with_1000_notes_public_vs_without": ("<=", 1.10),
     }
     serve = results["serve"]
     values = {**ratios, "serve_hit_p50_ms": serve["hit_p50_ms"], "serve_hit_p95_ms": serve["hit_p95_ms"],
@@ -307,6 +321,11 @@ def main() -> None:
           f"pictures add {ratios['pictures_added_to_build_vs_floor']:.0%} of the floor to the build and "
           f"{ratios['pictures_added_to_floor_vs_floor']:.0%} to WeasyPrint alone")
     sv = results["serve"]
+    nt = results["notes"]
+    print(f"\nnotes: {nt['count']} in one folder, the four levels in turn: catalogue "
+          f"{results['cold_j2']['wall']:.1f} s without, {nt['openbaar']['wall']:.1f} s at Openbaar (a quarter admitted, "
+          f"x{ratios['catalogue_with_1000_notes_public_vs_without']:.2f}), {nt['stg-g']['wall']:.1f} s at Stg. Geheim "
+          f"(all admitted, x{ratios['catalogue_with_1000_notes_all_admitted_vs_without']:.2f})")
     print(f"\nserve: cached hit p50 {sv['hit_p50_ms']:.1f} ms, p95 {sv['hit_p95_ms']:.1f} ms (concurrency 16); "
           f"uncached PDF {sv['uncached_single_s']:.2f} s; {sv['throughput_per_s']:.2f} uncached PDFs/s at "
           f"concurrency 8 (floor {sv['floor_per_s']:.2f}/s); peak RSS {sv['peak_rss_mb']:.0f} MB")
@@ -321,6 +340,32 @@ def main() -> None:
     for key, t in results["targets"].items():
         print(f"{key:<30}{t['value']:>10.2f}  {t['target']:<8} {'yes' if t['met'] else 'NO'}")
     print(f"\nwritten to {target}")
+
+
+NOTES = 1000
+
+
+def make_notes(folder: Path, content: Any, count: int) -> Path:
+    """`count` invented notes in one folder: each about one subject or one
+    passage, the levels in turn, a paragraph and a short list each."""
+    import random
+
+    pick = random.Random(20261204)
+    folder.mkdir(parents=True)
+    (folder / "_folder.yaml").write_text("max_classification: stg-g\n", encoding="utf-8")
+    subjects = [f"{k}:{e.id}" for k in ("region", "theme", "ministry") for e in content.taxonomies[k].entries]
+    passages = [p.id for p in content.passages if p.kind != "footnote"]
+    levels = ("openbaar", "dv", "stg-c", "stg-g")
+    lines = []
+    for n in range(count):
+        about = (f"subjects: [{pick.choice(subjects)}]" if n % 4 else f"passages: [{pick.choice(passages)}]")
+        lines.append(f"- id: bench-{n}\n  {about}\n  classification: {levels[n % 4]}\n"
+                     f"  date: 2026-{1 + n % 12:02d}-{1 + n % 28:02d}\n  unit: EENHEID-{n % 17}\n  text: |\n"
+                     f"    Bench-aantekening {n}: een alinea van een paar zinnen over wat er sinds de strategie is "
+                     "gebeurd, zoals een beleidsmedewerker die zou schrijven voor een bewindspersoon.\n\n"
+                     f"    - eerste punt van aantekening {n}\n    - tweede punt\n")
+    (folder / "bench.yaml").write_text("".join(lines), encoding="utf-8")
+    return folder
 
 
 def bench_pictures(briefings: list[Briefing]) -> dict[str, Any]:
