@@ -62,3 +62,14 @@ def test_every_registered_format_has_its_writer_and_its_words() -> None:
         writer = entry.writer_class()
         assert (writer.format, writer.suffix) == (entry.id, entry.extension)
         assert words.text(f"{entry.label}.name") and words.text(f"{entry.label}.action")
+
+
+def test_word_xml_is_built_as_elements_never_pasted_from_strings() -> None:
+    """Issue 23: text from outside the project (a ministry's notes) reaches
+    Word only as an element's text or an attribute's value."""
+    source = (PACKAGE / "writers" / "docx.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    markup = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and "<w:" in node.value]
+    assert markup == []
+    assert "parse_xml" not in source and "quoteattr" not in source

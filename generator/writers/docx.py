@@ -8,9 +8,13 @@ direct formatting, so editing the reference document in Word restyles every
 briefing. Fields (PAGE, NUMPAGES, PAGEREF) are written as field codes so Word
 and LibreOffice compute them.
 
-The body is built as markup and parsed once, rather than element by element
-through python-docx's API: that API inserts each child by searching its
-siblings, which made Word output cost a tenth of the PDF's render time.
+The body is built as lxml elements (ElementMaker, `w`, `wp`, `a`, `pic`
+below), children in schema order, and appended once, rather than element by
+element through python-docx's API: that API inserts each child by searching
+its siblings, which made Word output cost a tenth of the PDF's render time.
+No text is ever pasted into markup: every string from the model, strategy
+text and a ministry's notes alike, is an element's text or an attribute's
+value, escaped by lxml.
 
 The house font travels with the document: the Noto Sans subsets in
 templates/fonts/subset/ are embedded as obfuscated fonts (ECMA-376 Part 1,
@@ -31,11 +35,12 @@ import datetime as dt
 import hashlib
 import io
 import struct
+import threading
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import Any, TypeAlias
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -43,8 +48,8 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from .. import pictures
@@ -73,35 +78,108 @@ CT_OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFo
 # in a briefing.
 DROPPED_PARTS = (RT.THUMBNAIL, RT.CUSTOM_XML,
                  "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
-# The cover section: no top or side margins, so the band reaches the
-# paper's edges; its footer holds the source line and the marking.
-COVER_SECTION = ('<w:sectPr {ns}><w:pgSz w:w="11906" w:h="16838"/>'
-                 '<w:pgMar w:top="0" w:right="0" w:bottom="2835" w:left="0" w:header="0" w:footer="567" '
-                 'w:gutter="0"/></w:sectPr>')
 FOREIGN_STYLES = {"en": "Foreign Term"}  # language -> character style with that w:lang
 PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature", "context": "Intro"}
-PAGE_BREAK = "<w:r><w:br w:type=\"page\"/></w:r>"
 PICTURE_WIDTH_EMU = 132 * 36000  # the text column, as in the PDF
 PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 
-def _text(text: str) -> str:
-    """Run content for plain text: tabs become w:tab, the rest is escaped."""
-    out = []
+NSMAP = {prefix: nsmap[prefix] for prefix in ("w", "r", "wp", "a", "pic")}
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+Element: TypeAlias = etree._Element
+Children: TypeAlias = list[Element]
+
+
+class _Maker:
+    """`w.p(w.r(...), pStyle=...)`: an element of one namespace with its
+    attributes in that namespace (as WordprocessingML has them), children
+    in the order given. Attribute values are str()-ed; lxml escapes them.
+    A builder is made once per tag and kept."""
+
+    def __init__(self, prefix: str, attributes_qualified: bool = True) -> None:
+        self.ns, self.qualified = NSMAP[prefix], attributes_qualified
+        self.names: dict[str, str] = {}
+
+    def key(self, name: str) -> str:
+        """A keyword argument's attribute name: `val` is w:val, `r__id` r:id."""
+        found = self.names.get(name)
+        if found is None:
+            plain = name.rstrip("_").replace("__", ":")
+            found = qn(plain) if ":" in plain else f"{{{self.ns}}}{plain}" if self.qualified else plain
+            self.names[name] = found
+        return found
+
+    def __getattr__(self, tag: str) -> Callable[..., Element]:
+        key, name = self.key, f"{{{self.ns}}}{tag}"
+
+        def build(*children: Element | Children | None, **attributes: object) -> Element:
+            # Made inside a scratch element that declares every prefix, so
+            # that no element carries declarations of its own (and making
+            # one costs what parsing it would); appending moves it out.
+            element = etree.SubElement(_scratch(), name, {key(k): str(v) for k, v in attributes.items()})
+            for child in children:
+                if child is None:
+                    continue
+                if isinstance(child, list):
+                    element.extend(child)
+                else:
+                    element.append(child)
+            return element
+        setattr(self, tag, build)
+        return build
+
+
+_local = threading.local()
+
+
+def _scratch() -> Element:
+    """This thread's scratch parent for new elements (see _Maker)."""
+    root: Element | None = getattr(_local, "root", None)
+    if root is None:
+        root = _local.root = etree.Element(qn("w:body"), nsmap=NSMAP)
+    return root
+
+
+w, wp, a, pic = _Maker("w"), _Maker("wp", False), _Maker("a", False), _Maker("pic", False)
+
+
+def _text(text: str) -> Children:
+    """Run content for plain text: tabs become w:tab, the rest w:t."""
+    out: Children = []
     for i, part in enumerate(text.split("\t")):
         if i:
-            out.append("<w:tab/>")
+            out.append(w.tab())
         if part or i == 0:
-            out.append(f"<w:t xml:space=\"preserve\">{escape(part)}</w:t>")
-    return "".join(out)
+            t = w.t()
+            if part:  # an empty w:t stays an empty element, as Word writes it
+                t.text = part
+            t.set(XML_SPACE, "preserve")
+            out.append(t)
+    return out
 
 
-def _field(instruction: str) -> str:
+def _field(instruction: str) -> Children:
     """A complex field, so Word and LibreOffice compute its value."""
-    return (f"<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
-            f"<w:r><w:instrText xml:space=\"preserve\"> {escape(instruction)} </w:instrText></w:r>"
-            f"<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t></w:t></w:r>"
-            f"<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>")
+    code = w.instrText()
+    code.text = f" {instruction} "
+    code.set(XML_SPACE, "preserve")
+    return [w.r(w.fldChar(fldCharType="begin")), w.r(code), w.r(w.fldChar(fldCharType="separate")),
+            w.r(w.t()), w.r(w.fldChar(fldCharType="end"))]
+
+
+def _declared_where_used(element: Element) -> Element:
+    """`element` without the namespace declarations it does not use: built
+    elements declare every prefix the body may need, and a part's root
+    declares most of them already."""
+    etree.cleanup_namespaces(element)
+    return element
+
+
+def _cover_section() -> Element:
+    """The cover section: no top or side margins, so the band reaches the
+    paper's edges; its footer holds the source line and the marking."""
+    return w.sectPr(w.pgSz(w=11906, h=16838),
+                    w.pgMar(top=0, right=0, bottom=2835, left=0, header=0, footer=567, gutter=0))
 
 
 class DocxWriter:
@@ -152,37 +230,42 @@ class _Document:
 
     # -- markup helpers (style by name, nothing else) ----------------------
 
-    def run(self, text: str, style: str | None = None) -> str:
-        props = f"<w:rPr><w:rStyle w:val={quoteattr(self.style_ids[style])}/></w:rPr>" if style else ""
-        return f"<w:r>{props}{_text(text)}</w:r>"
+    def run(self, text: str, style: str | None = None) -> Element:
+        props = w.rPr(w.rStyle(val=self.style_ids[style])) if style else None
+        return w.r(props, _text(text))
 
-    def pieces(self, segments: tuple[tuple[str, str], ...]) -> str:
+    def pieces(self, segments: tuple[tuple[str, str], ...]) -> Children:
         """Text with its stretches in another language in the character
         style that carries that language (no Dutch hyphenation there)."""
-        return "".join(self.run(text, FOREIGN_STYLES.get(lang))
-                       for text, lang in segments)
+        return [self.run(text, FOREIGN_STYLES.get(lang)) for text, lang in segments]
 
-    def para(self, style: str, content: str) -> str:
-        props = "" if style == "Normal" else f"<w:pPr><w:pStyle w:val={quoteattr(self.style_ids[style])}/></w:pPr>"
-        return f"<w:p>{props}{content}</w:p>"
+    def para(self, style: str, *content: Element | Children, properties: Children | None = None) -> Element:
+        style_element = None if style == "Normal" else w.pStyle(val=self.style_ids[style])
+        props = w.pPr(style_element, properties) if style_element is not None or properties else None
+        return w.p(props, *content)
 
     # -- document ---------------------------------------------------------
 
     def render(self, briefing: Briefing) -> Rendered:
+        try:
+            return self._render(briefing)
+        finally:
+            del _scratch()[:]  # what a failed render left unattached is not kept
+
+    def _render(self, briefing: Briefing) -> Rendered:
         doc = Document(io.BytesIO(self.reference))
         self.bookmarks = {s.anchor: (i, f"h{i:03d}") for i, s in enumerate(briefing.walk())}
-        body: list[str] = []
+        body: Children = []
         self.doc = doc
         self.cover(body, briefing)
         if briefing.contents:
             self.contents(body, briefing)
         for section in briefing.sections:
             self.section(body, section)
-        fragment = parse_xml(f"<w:body {nsdecls('w', 'r', 'wp', 'a', 'pic')}>{''.join(body)}</w:body>")
         target = doc.element.body
         anchor = target.find(qn("w:sectPr"))
-        for child in list(fragment):
-            anchor.addprevious(child)
+        for child in body:
+            anchor.addprevious(_declared_where_used(child))
         self.footnotes_part(doc)
         self.page_furniture(doc, briefing)
         self.properties(doc, briefing)
@@ -192,41 +275,41 @@ class _Document:
         doc.save(out)
         return Rendered(_normalise_zip(out.getvalue(), _created(briefing)))
 
-    def cover(self, body: list[str], briefing: Briefing) -> None:
+    def cover(self, body: Children, briefing: Briefing) -> None:
         cover = briefing.cover
-        cell = self.para("Cover Marking", self.run(cover.marking)) + self.para("Cover Kicker", self.run(cover.kicker))
-        body.append(f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(self.style_ids['Cover Band'])}/>"
-                    "<w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr>"
-                    "<w:tblGrid><w:gridCol w:w=\"11906\"/></w:tblGrid>"
-                    f"<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"11906\" w:type=\"dxa\"/></w:tcPr>"
-                    f"{cell}</w:tc></w:tr></w:tbl>")
+        band = w.tbl(
+            w.tblPr(w.tblStyle(val=self.style_ids["Cover Band"]), w.tblW(w=5000, type="pct"),
+                    w.tblLayout(type="fixed")),
+            w.tblGrid(w.gridCol(w=11906)),
+            w.tr(w.trPr(w.cantSplit()),
+                 w.tc(w.tcPr(w.tcW(w=11906, type="dxa")),
+                      self.para("Cover Marking", self.run(cover.marking)),
+                      self.para("Cover Kicker", self.run(cover.kicker)))))
+        body.append(band)
         body.append(self.para("Title", self.run(cover.title)))
         body.append(self.para("Subtitle", self.run(cover.subtitle)))
         for n, fact in enumerate(cover.facts, start=1):
-            content = self.run(fact.label, "Lead") + self.run("\t" + fact.value)
-            if n < len(cover.facts):
-                body.append(self.para("Cover Fact", content))
-            else:  # the last paragraph of the cover ends its section
-                body.append(f"<w:p><w:pPr><w:pStyle w:val={quoteattr(self.style_ids['Cover Fact'])}/>"
-                            f"{COVER_SECTION.format(ns=nsdecls('w'))}</w:pPr>{content}</w:p>")
+            content = [self.run(fact.label, "Lead"), self.run("\t" + fact.value)]
+            # The last paragraph of the cover ends its section.
+            ends = [_cover_section()] if n == len(cover.facts) else None
+            body.append(self.para("Cover Fact", content, properties=ends))
 
-    def contents(self, body: list[str], briefing: Briefing) -> None:
+    def contents(self, body: Children, briefing: Briefing) -> None:
         body.append(self.para("Heading 1", self.run(briefing.furniture.contents_title)))
         entries = [s for s in briefing.walk() if s.in_contents and s.level <= 2]
         for n, section in enumerate(entries, start=1):
             bookmark = self.bookmarks[section.anchor][1]
-            link = f"<w:hyperlink w:anchor={quoteattr(bookmark)} w:history=\"1\">{self.run(section.title)}</w:hyperlink>"
-            tail = PAGE_BREAK if n == len(entries) else ""
-            body.append(self.para(f"TOC {section.level}",
-                                  link + self.run("\t") + _field(f"PAGEREF {bookmark} \\h") + tail))
+            link = w.hyperlink(self.run(section.title), anchor=bookmark, history=1)
+            tail = [w.r(w.br(type="page"))] if n == len(entries) else []
+            body.append(self.para(f"TOC {section.level}", link, self.run("\t"), _field(f"PAGEREF {bookmark} \\h"),
+                                  tail))
 
     # -- one method per node kind -----------------------------------------
 
-    def section(self, body: list[str], section: Section) -> None:
+    def section(self, body: Children, section: Section) -> None:
         number, bookmark = self.bookmarks[section.anchor]
-        heading = (f"<w:bookmarkStart w:id=\"{number}\" w:name={quoteattr(bookmark)}/>{self.run(section.title)}"
-                   f"<w:bookmarkEnd w:id=\"{number}\"/>{self.footnote_calls(section.footnotes)}")
-        body.append(self.para(f"Heading {min(section.level, 3)}", heading))
+        body.append(self.para(f"Heading {min(section.level, 3)}", w.bookmarkStart(id=number, name=bookmark),
+                              self.run(section.title), w.bookmarkEnd(id=number), self.footnote_calls(section.footnotes)))
         # The colophon is short and kept on one page, as in the PDF: its
         # style keeps each paragraph with the next.
         style = "Colophon" if section.role == "colophon" else None
@@ -244,51 +327,49 @@ class _Document:
         for child in section.children:
             self.section(body, child)
 
-    def paragraph(self, node: Paragraph, style: str | None = None) -> list[str]:
-        content = self.run(node.lead + ".", "Lead") + self.run(" ") if node.lead else ""
-        text = "".join(self.run(node_text, FOREIGN_STYLES.get(lang)) if ref is None
-                       else self.run(" ") + self.run(ref.citation, "Source Reference")
-                       for node_text, lang, ref in node.runs)
+    def paragraph(self, node: Paragraph, style: str | None = None) -> Children:
+        content: Children = [self.run(node.lead + ".", "Lead"), self.run(" ")] if node.lead else []
+        text: Children = []
+        for node_text, lang, ref in node.runs:
+            text.extend([self.run(node_text, FOREIGN_STYLES.get(lang))] if ref is None
+                        else [self.run(" "), self.run(ref.citation, "Source Reference")])
         if node.link:
             # Relative to the document, so it opens the briefing's Word file
             # when that sits beside this one (as in a catalogue build).
             rel = self.doc.part.relate_to(node.link + self.suffix, RT.HYPERLINK, is_external=True)
-            text = f"<w:hyperlink r:id={quoteattr(rel)} w:history=\"1\">{text}</w:hyperlink>"
+            text = [w.hyperlink(text, r__id=rel, history=1)]
         content += text + self.footnote_calls(node.footnotes)
         if node.source is not None:
-            content += self.run(" ") + self.run(node.source.citation, "Source Reference")
+            content += [self.run(" "), self.run(node.source.citation, "Source Reference")]
         return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content)]
 
-    def bullet_list(self, node: BulletList) -> list[str]:
+    def bullet_list(self, node: BulletList) -> Children:
         return [p for item in node.items for p in self.paragraph(item, "List Bullet")]
 
-    def box(self, node: Box) -> list[str]:
+    def box(self, node: Box) -> Children:
         # Consecutive paragraphs with the same border and shading (from the
         # styles) are drawn by Word as one box.
         return [self.para("Box Label", self.run(node.label)),
                 *(p for block in node.blocks for p in self.paragraph(block, "Box Text"))]
 
-    def table(self, node: Table) -> list[str]:
-        widths = [self.text_width * w // 100 // 635 for w in node.widths]  # EMU -> twentieths of a point
-        grid = "".join(f"<w:gridCol w:w=\"{w}\"/>" for w in widths)
+    def table(self, node: Table) -> Children:
+        widths = [self.text_width * share // 100 // 635 for share in node.widths]  # EMU -> twentieths of a point
 
-        def row(cells: tuple[str, ...], header: bool) -> str:
+        def row(cells: tuple[str, ...], header: bool) -> Element:
             # A row never splits across pages; the header row repeats.
-            out = "<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
-            for i, text in enumerate(cells):
-                width = f"<w:tcPr><w:tcW w:w=\"{widths[i]}\" w:type=\"dxa\"/></w:tcPr>" if widths else ""
-                out += f"<w:tc>{width}{self.para('Table Heading' if header else 'Table Text', self.run(text))}</w:tc>"
-            return out + "</w:tr>"
+            return w.tr(w.trPr(w.cantSplit(), w.tblHeader() if header else None),
+                        [w.tc(w.tcPr(w.tcW(w=widths[i], type="dxa")) if widths else None,
+                              self.para("Table Heading" if header else "Table Text", self.run(text)))
+                         for i, text in enumerate(cells)])
 
-        look = "<w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" " \
-               "w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/>"
-        table = (f"<w:tbl><w:tblPr><w:tblStyle w:val={quoteattr(self.style_ids['Briefing Table'])}/>"
-                 f"<w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLayout w:type=\"fixed\"/>{look}</w:tblPr>"
-                 f"<w:tblGrid>{grid}</w:tblGrid>{row(node.columns, True)}"
-                 f"{''.join(row(r, False) for r in node.rows)}</w:tbl>")
+        look = w.tblLook(val="04A0", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0, noHBand=0, noVBand=1)
+        table = w.tbl(w.tblPr(w.tblStyle(val=self.style_ids["Briefing Table"]), w.tblW(w=5000, type="pct"),
+                              w.tblLayout(type="fixed"), look),
+                      w.tblGrid([w.gridCol(w=width) for width in widths]), row(node.columns, True),
+                      [row(r, False) for r in node.rows])
         return [self.para("Caption", self.run(node.caption)), table]
 
-    def picture(self, node: Picture) -> list[str]:
+    def picture(self, node: Picture) -> Children:
         """The picture as PNG at print resolution, inline in a paragraph
         kept with its caption; `descr` is the alternative text Word shows
         and reads out."""
@@ -297,55 +378,52 @@ class _Document:
         width, height = pictures.png_size(png)
         cx, cy = PICTURE_WIDTH_EMU, PICTURE_WIDTH_EMU * height // width
         self.pictures += 1
-        n, alt = self.pictures, quoteattr(node.alt)
-        drawing = (
-            f"<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">"
-            f"<wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"Picture {n}\" descr={alt}/>"
-            "<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr>"
-            f"<a:graphic><a:graphicData uri=\"{PICTURE_URI}\"><pic:pic>"
-            f"<pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"picture{n}.png\" descr={alt}/><pic:cNvPicPr/></pic:nvPicPr>"
-            f"<pic:blipFill><a:blip r:embed={quoteattr(rel_id)}/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
-            f"<pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm>"
-            "<a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>"
-            "</wp:inline></w:drawing></w:r>")
-        caption = self.run(node.caption)
+        n = self.pictures
+        drawing = w.r(w.drawing(wp.inline(
+            wp.extent(cx=cx, cy=cy), wp.docPr(id=n, name=f"Picture {n}", descr=node.alt),
+            wp.cNvGraphicFramePr(a.graphicFrameLocks(noChangeAspect=1)),
+            a.graphic(a.graphicData(pic.pic(
+                pic.nvPicPr(pic.cNvPr(id=n, name=f"picture{n}.png", descr=node.alt), pic.cNvPicPr()),
+                pic.blipFill(a.blip(r__embed=rel_id), a.stretch(a.fillRect())),
+                pic.spPr(a.xfrm(a.off(x=0, y=0), a.ext(cx=cx, cy=cy)), a.prstGeom(a.avLst(), prst="rect"))),
+                uri=PICTURE_URI)),
+            distT=0, distB=0, distL=0, distR=0)))
+        caption = [self.run(node.caption)]
         if node.source is not None:
-            caption += self.run(" ") + self.run(node.source.citation, "Source Reference")
+            caption += [self.run(" "), self.run(node.source.citation, "Source Reference")]
         return [self.para("Figure", drawing), self.para("Figure Caption", caption)]
 
-    def footnote_calls(self, notes: tuple[Footnote, ...]) -> str:
+    def footnote_calls(self, notes: tuple[Footnote, ...]) -> Children:
         """Real Word footnotes that keep the strategy's own numbers (a
         briefing may hold footnote 2 without footnote 1): a custom mark
         follows each reference."""
-        calls = []
-        ref = quoteattr(self.style_ids["Footnote Reference"])
+        calls: Children = []
+        ref = self.style_ids["Footnote Reference"]
         for note in notes:
             self.notes.append(self.para(
-                "Footnote Text",
-                f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>{_text(note.marker)}</w:r>"
-                + self.run(" ") + self.pieces(note.segments) + self.run(" ")
-                + self.run(note.source.citation, "Source Reference")))
+                "Footnote Text", w.r(w.rPr(w.rStyle(val=ref)), _text(note.marker)), self.run(" "),
+                self.pieces(note.segments), self.run(" "), self.run(note.source.citation, "Source Reference")))
             number = len(self.notes)
-            calls.append(f"<w:r><w:rPr><w:rStyle w:val={ref}/></w:rPr>"
-                         f"<w:footnoteReference w:customMarkFollows=\"1\" w:id=\"{number}\"/>"
-                         f"{_text(note.marker)}</w:r>")
-        return "".join(calls)
+            calls.append(w.r(w.rPr(w.rStyle(val=ref)), w.footnoteReference(customMarkFollows=1, id=number),
+                             _text(note.marker)))
+        return calls
 
     def footnotes_part(self, doc: DocxDocument) -> None:
         """word/footnotes.xml with the separators Word expects and one
         footnote per call; replaces any footnotes part of the reference."""
-        notes = "".join(f"<w:footnote w:id=\"{i}\">{body}</w:footnote>"
-                        for i, body in enumerate(self.notes, start=1))
-        xml = (f"<w:footnotes {nsdecls('w')}>"
-               "<w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>"
-               "<w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:r><w:continuationSeparator/>"
-               f"</w:r></w:p></w:footnote>{notes}</w:footnotes>")
+        # A root of its own, declaring only what the part uses.
+        footnotes = etree.Element(qn("w:footnotes"), nsmap={"w": NSMAP["w"]})
+        footnotes.extend([
+            w.footnote(w.p(w.r(w.separator())), type="separator", id=-1),
+            w.footnote(w.p(w.r(w.continuationSeparator())), type="continuationSeparator", id=0),
+            *(w.footnote(body, id=i) for i, body in enumerate(self.notes, start=1))])
+        xml = etree.tostring(_declared_where_used(footnotes), encoding="UTF-8")
         part = doc.part
         for rel_id, rel in list(part.rels.items()):
             if rel.reltype == RT.FOOTNOTES:
                 part.drop_rel(rel_id)
-        footnotes = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode("utf-8"), part.package)
-        part.relate_to(footnotes, RT.FOOTNOTES)
+        footnotes_part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, part.package)
+        part.relate_to(footnotes_part, RT.FOOTNOTES)
 
     # -- page furniture and properties -------------------------------------
 
@@ -354,32 +432,31 @@ class _Document:
         its band and footer, elsewhere in the running header (title,
         marking) and footer (marking, page numbers)."""
         cover, main = doc.sections[0], doc.sections[-1]
-        marking = self.run(briefing.cover.marking, "Marking")
         cover.footer.is_linked_to_previous = False
-        self._fill(cover.footer.paragraphs[0], "Cover Source", self.run(briefing.cover.source_line))
-        self._add(cover.footer, "Cover Source", self.run(briefing.cover.disclaimer))
-        self._add(cover.footer, "Cover Foot", marking)
+        self._fill(cover.footer.paragraphs[0], "Cover Source", [self.run(briefing.cover.source_line)])
+        self._add(cover.footer, "Cover Source", [self.run(briefing.cover.disclaimer)])
+        self._add(cover.footer, "Cover Foot", [self.run(briefing.cover.marking, "Marking")])
         main.header.is_linked_to_previous = False
         main.footer.is_linked_to_previous = False
         main.different_first_page_header_footer = False
-        self._fill(main.header.paragraphs[0], "Header", self.run(briefing.cover.title + "\t") + marking)
+        self._fill(main.header.paragraphs[0], "Header",
+                   [self.run(briefing.cover.title + "\t"), self.run(briefing.cover.marking, "Marking")])
         before, between, after = briefing.furniture.footer_parts
         self._fill(main.footer.paragraphs[0], "Footer",
-                   self.run("\t") + marking + self.run("\t" + before) + _field("PAGE") + self.run(between)
-                   + _field("NUMPAGES") + (self.run(after) if after else ""))
+                   [self.run("\t"), self.run(briefing.cover.marking, "Marking"), self.run("\t" + before),
+                    *_field("PAGE"), self.run(between), *_field("NUMPAGES"), *([self.run(after)] if after else [])])
 
-    def _fill(self, paragraph: Any, style: str, runs: str) -> None:
+    def _fill(self, paragraph: Any, style: str, runs: Children) -> None:
         """Style and fill the empty paragraph a new header or footer has."""
         p = xml_of(paragraph)
         for old in p.findall(qn("w:pPr")):
             p.remove(old)
-        p.insert(0, parse_xml(
-            f"<w:pPr {nsdecls('w')}><w:pStyle w:val={quoteattr(self.style_ids[style])}/></w:pPr>"))
-        for child in parse_xml(f"<w:p {nsdecls('w')}>{runs}</w:p>"):
-            p.append(child)
+        p.insert(0, w.pPr(w.pStyle(val=self.style_ids[style])))
+        p.extend(runs)
+        _declared_where_used(p)
 
-    def _add(self, part: Any, style: str, runs: str) -> None:
-        xml_of(part).append(parse_xml(f"<w:p {nsdecls('w')}>{self.para(style, runs)[5:]}"))
+    def _add(self, part: Any, style: str, runs: Children) -> None:
+        xml_of(part).append(_declared_where_used(self.para(style, runs)))
 
     def embed_fonts(self, doc: DocxDocument) -> None:
         """The house font inside the package: word/fonts/*.odttf, named in
