@@ -916,10 +916,13 @@ def _notes(content: Content, selection: Selection, anchors: _Anchors, words: Lab
                            level=note.level.name.upper())
         blocks: list[Paragraph] = []
         for block in note.blocks:
-            if block.kind == "list":
-                blocks.extend(Paragraph(words.text("notes.item", text=text)) for text in block.texts)
-            else:
-                blocks.append(Paragraph(block.texts[0]))
+            for item in block.texts:
+                if block.kind == "list":  # a bullet before the words moves the links along
+                    text = words.text("notes.item", text=item.text)
+                    shift = text.index(item.text)
+                    blocks.append(Paragraph(text, links=tuple((s + shift, e + shift, u) for s, e, u in item.links)))
+                else:
+                    blocks.append(Paragraph(item.text, links=item.links))
         pages = sorted({content.by_id[pid].pages for pid in note.passages if pid in content.by_id})
         if pages:
             blocks.append(Paragraph(words.text("notes.about", pages=tie(words.text(

@@ -71,6 +71,23 @@ class Paragraph:
     # back to the previous one): a lead-in and the excerpt after it stand
     # on their own pages. `source` cites the rest, to the end.
     cites: tuple[tuple[int, SourceRef], ...] = ()
+    # Web addresses some words link to (a note's links; never strategy text):
+    # (start, end, address) within `text`, in order, not overlapping.
+    links: tuple[tuple[int, int, str], ...] = ()
+
+    @property
+    def linked(self) -> tuple[tuple[str, str], ...]:
+        """The text cut at its links: (piece, address), "" where it links nowhere."""
+        out: list[tuple[str, str]] = []
+        at = 0
+        for start, end, address in self.links:
+            if start > at:
+                out.append((self.text[at:start], ""))
+            out.append((self.text[start:end], address))
+            at = end
+        if at < len(self.text) or not out:
+            out.append((self.text[at:], ""))
+        return tuple(out)
 
     @property
     def segments(self) -> tuple[tuple[str, str], ...]:

@@ -47,8 +47,18 @@ NOTE = Record("note", {
     "text": Text(limit=MAX_PASSAGE_CHARS), "valid_until": Raw(required=False),
 }, named_by="id")
 # A link the text may hold: [words](https://… | http://… | mailto:…).
-LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>]+)\)")
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>\"'\\`]+)\)")
 BULLET = re.compile(r"^\s*[-*]\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteText:
+    """One paragraph or list item: its words, and where links stand in them
+    ((start, end, address): the link's words and the address printed after
+    them, so that paper shows where it leads)."""
+
+    text: str
+    links: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +66,7 @@ class NoteBlock:
     """A paragraph, or a list of items, of a note's text."""
 
     kind: str  # "paragraph" or "list"
-    texts: tuple[str, ...]
+    texts: tuple[NoteText, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +102,20 @@ def parse_text(text: str) -> tuple[NoteBlock, ...]:
     return tuple(blocks)
 
 
-def _inline(text: str) -> str:
-    return LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+def _inline(text: str) -> NoteText:
+    """`[words](address)` as "words (address)", linked."""
+    out, links, at = [], [], 0
+    length = 0
+    for match in LINK.finditer(text):
+        before = text[at:match.start()]
+        shown = f"{match.group(1)} ({match.group(2)})"
+        out += [before, shown]
+        length += len(before)
+        links.append((length, length + len(shown), match.group(2)))
+        length += len(shown)
+        at = match.end()
+    out.append(text[at:])
+    return NoteText("".join(out), tuple(links))
 
 
 def load_notes(folders: list[Path], content: Content, clearance: Level, today: dt.date,
@@ -248,4 +270,4 @@ def check_clearance(scale: Scale, text: str | None) -> Level:
     return scale.level(text) if text else scale.lowest
 
 
-__all__ = ["Note", "NoteBlock", "check_clearance", "load_notes", "notes_of", "parse_text"]
+__all__ = ["Note", "NoteBlock", "NoteText", "check_clearance", "load_notes", "notes_of", "parse_text"]

@@ -48,6 +48,12 @@ def test_content_markup_is_shown_as_written(text: str) -> None:
     assert "<script" not in GFM.render(escape(text)) and "<a " not in GFM.render(escape(text))
 
 
+def test_text_that_continues_a_line_keeps_its_spaces_and_marks() -> None:
+    # After a citation or a link the words go on: nothing there opens a block.
+    assert escape(" en - 2. verder", line_start=False) == " en - 2. verder"
+    assert escape(" en", line_start=True) == "\u00a0en"  # at a line's start, spaces would indent code
+
+
 def test_every_passage_of_the_strategy_reads_back_word_for_word(content: Content) -> None:
     for passage in content.passages:
         assert shown(escape(passage.text)) == passage.text.strip(), passage.id

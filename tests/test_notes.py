@@ -213,3 +213,35 @@ def test_notes_do_not_touch_hashes_of_briefings_they_are_not_about(cli: Cli, tmp
         assert run.code == 0, run.err
     digest = [hashlib.sha256((tmp_path / n / "region-arctic.html").read_bytes()).hexdigest() for n in "ab"]
     assert digest[0] == digest[1]
+
+
+def test_a_notes_links_lead_where_they_say_in_every_format_and_nowhere_else(cli: Cli, tmp_path: Path) -> None:
+    text = ("Zie [het rapport](https://example.org/rapport?a=1&b=2) en [mail](mailto:dgpz@example.org); "
+            "niet [dit](javascript:alert(1)) of [dat](file:///etc/passwd).")
+    folder = write_notes(tmp_path / "notes", note("links", "openbaar", text=text, subjects="[arctic]"))
+    run = cli("build", "--region", "arctic", "--notes", str(folder), "--out", str(tmp_path / "out"), "--format",
+              "pdf,docx,html,md", "--quiet")
+    assert run.code == 0, run.err
+    out = tmp_path / "out"
+    shown_text = ("Zie het rapport (https://example.org/rapport?a=1&b=2) en mail (mailto:dgpz@example.org); "
+                  "niet [dit](javascript:alert(1)) of [dat](file:///etc/passwd).")
+    html = (out / "region-arctic.html").read_text()
+    assert ('<a href="https://example.org/rapport?a=1&amp;b=2">het rapport (https://example.org/rapport?a=1&amp;b=2)'
+            '</a>') in html
+    assert '<a href="mailto:dgpz@example.org">' in html and 'href="javascript' not in html and 'href="file' not in html
+    with zipfile.ZipFile(out / "region-arctic.docx") as package:
+        rels = package.read("word/_rels/document.xml.rels").decode()
+    assert 'Target="https://example.org/rapport?a=1&amp;b=2"' in rels and "javascript" not in rels
+    import docx
+
+    assert shown_text in "\n".join(p.text for p in docx.Document(str(out / "region-arctic.docx")).paragraphs)
+    pdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(out / "region-arctic.pdf"), "-"],
+                         capture_output=True).stdout
+    assert b"/URI (https://example.org/rapport?a=1&b=2)" in pdf and b"javascript" not in pdf
+    from test_markdown import GFM, shown
+
+    md = (out / "region-arctic.md").read_text()
+    assert shown_text in shown(md)
+    assert "\u00a0" not in md.split("Zie ", 1)[1].split("\n", 1)[0]  # a space after a link stays a space
+    rendered = GFM.render(md)
+    assert 'href="https://example.org/rapport?a=1&amp;b=2"' in rendered and 'href="javascript' not in rendered

@@ -32,11 +32,16 @@ ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 LINE_START = re.compile(r"^([ \t]*)([#>+=-]|\d{1,9}(?=[.)]))")
 
 
-def escape(text: str) -> str:
-    """`text` as Markdown that renders as exactly these characters."""
+def escape(text: str, line_start: bool = True) -> str:
+    """`text` as Markdown that renders as exactly these characters. With
+    `line_start=False` the text continues a line (a piece after a link or
+    a citation): what opens a block matters only after its line breaks."""
     text = ENTITY.sub(r"\\&", INLINE.sub(r"\\\1", text))
     lines = []
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n")):
+        if number == 0 and not line_start:
+            lines.append(line)
+            continue
         # Leading spaces would make an indented code block; a non-breaking
         # space shows the same and opens nothing.
         stripped = line.lstrip(" \t")
@@ -138,8 +143,12 @@ class _Document:
         lead = f"**{escape(node.lead)}.** " if node.lead else ""
         if node.link:
             text = f"[{escape(node.text)}]({node.link}{self.writer.suffix})"
+        elif node.links:  # a note's web addresses (notes.LINK admits no space, bracket or quote in one)
+            text = "".join(f"[{escape(piece, n == 0)}](<{address}>)" if address else escape(piece, n == 0)
+                           for n, (piece, address) in enumerate(node.linked))
         else:
-            text = "".join(escape(piece) if ref is None else citation(ref) for piece, _, ref in node.runs)
+            text = "".join(escape(piece, n == 0) if ref is None else citation(ref)
+                           for n, (piece, _, ref) in enumerate(node.runs))
         return lead + text + self.calls(node.footnotes) + citation(node.source)
 
     def box(self, node: Box) -> str:
