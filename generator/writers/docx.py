@@ -313,7 +313,13 @@ class _Document:
         # The colophon is short and kept on one page, as in the PDF: its
         # style keeps each paragraph with the next.
         style = "Colophon" if section.role == "colophon" else None
+        previous = None
         for block in section.blocks:
+            if isinstance(block, Box) and isinstance(previous, Box):
+                # Word draws paragraphs with the same borders as one box: an
+                # empty paragraph between two keeps them apart (the notes).
+                body.append(self.para("Normal"))
+            previous = block
             if isinstance(block, Paragraph):
                 body.extend(self.paragraph(block, style))
             elif isinstance(block, BulletList):
