@@ -540,33 +540,39 @@ class _Build:
             self._finish(by_id[task.briefing.id], rendering)
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
-        entry = self.entries.get(job.id)
         rendering = self._sealed(rendering)
+        # Files, manifest and the line that reports them, all or nothing: an
+        # interrupt waits until they agree (a briefing listed but not said
+        # to be built would be done again by nobody's account).
+        with _signals_held():
+            result = self._record(job, rendering)
+            self.results[job.id] = result
+            self.done += 1
+            self.reporter.briefing(result, self.done, len(self.jobs))
+
+    def _record(self, job: Job, rendering: Rendering) -> JobResult:
+        """Write a rendering's files and list them; the briefing's result."""
+        entry = self.entries.get(job.id)
         if rendering.error:
-            result = JobResult(job.id, tuple(entry["files"].values()) if entry else (), error=rendering.error,
-                               seconds=rendering.seconds)
-        else:
-            with _signals_held():
-                files = {}
-                for output in rendering.outputs:
-                    files[output.format] = self._write(job, output)
-                written = {name for info in files.values() for name, _ in file_records(info)}
-                for name in sorted(self.beside.get(job.id, set()) - written):
-                    remove(self.out / name)
-                for fmt in job.formats:  # the formats that were current already
-                    if fmt not in files and (info := _current(job, entry, fmt)) is not None:
-                        files[fmt] = info
-                for fmt, info in (entry["files"].items() if entry else ()):  # other formats still current
-                    if fmt not in files and _current(job, entry, fmt) is not None:
-                        files[fmt] = info
-                built = tuple(o.format for o in rendering.outputs)
-                self.entries[job.id] = self._entry(job, files, entry, bool(built))
-                if built:
-                    self._checkpoint()
-            result = JobResult(job.id, tuple(files.values()), built=built, seconds=rendering.seconds)
-        self.results[job.id] = result
-        self.done += 1
-        self.reporter.briefing(result, self.done, len(self.jobs))
+            return JobResult(job.id, tuple(entry["files"].values()) if entry else (), error=rendering.error,
+                             seconds=rendering.seconds)
+        files = {}
+        for output in rendering.outputs:
+            files[output.format] = self._write(job, output)
+        written = {name for info in files.values() for name, _ in file_records(info)}
+        for name in sorted(self.beside.get(job.id, set()) - written):
+            remove(self.out / name)
+        for fmt in job.formats:  # the formats that were current already
+            if fmt not in files and (info := _current(job, entry, fmt)) is not None:
+                files[fmt] = info
+        for fmt, info in (entry["files"].items() if entry else ()):  # other formats still current
+            if fmt not in files and _current(job, entry, fmt) is not None:
+                files[fmt] = info
+        built = tuple(o.format for o in rendering.outputs)
+        self.entries[job.id] = self._entry(job, files, entry, bool(built))
+        if built:
+            self._checkpoint()
+        return JobResult(job.id, tuple(files.values()), built=built, seconds=rendering.seconds)
 
     def _sealed(self, rendering: Rendering) -> Rendering:
         """The rendering with its PDF signed, when a key is configured.
