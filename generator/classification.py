@@ -26,6 +26,18 @@ REFUSED = Record("refused level", {"id": Ident(), "name": Text(limit=60), "alias
                                    "reason": Text()}, named_by="id")
 
 
+class RefusedLevel(UsageError):
+    """A level the tool will not handle at all (Stg. Zeer Geheim)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"'{name}' is refused: {reason}")
+        self.name = name
+
+
+class UnknownLevel(UsageError):
+    """Text that names no level of the scale."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Level:
     """A level of the scale; levels compare by their rank."""
@@ -55,12 +67,11 @@ class Scale:
         anything else, and for a refused level with its reason."""
         key = _fold(text)
         if key in self.refused:
-            name, reason = self.refused[key]
-            raise UsageError(f"'{name}' is refused: {reason}")
+            raise RefusedLevel(*self.refused[key])
         found = self.names.get(key)
         if found is None:
             known = [level.id for level in self.levels] + [level.name for level in self.levels]
-            raise UsageError(f"unknown classification '{text.strip()[:60]}'{suggest(text.strip(), known)} "
+            raise UnknownLevel(f"unknown classification '{text.strip()[:60]}'{suggest(text.strip(), known)} "
                              f"(one of: {', '.join(f'{lv.id} ({lv.name})' for lv in self.levels)})")
         return found
 

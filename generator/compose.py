@@ -25,6 +25,7 @@ from .content import Content, Passage
 from .errors import UsageError
 from .geo import Geo, Place, PlaceName, View
 from .labels import DEFAULT_TEMPLATES, Labels, load_labels
+from .labels import join_names as _join
 from .limits import MAX_MARKING_CHARS
 from .model import (
     Block,
@@ -180,13 +181,6 @@ class _Anchors:
 def _name(entry: Entry, words: Labels) -> str:
     """A subject's name in the edition's language."""
     return entry.label_en if words.text("language") == "en" else entry.label_nl
-
-
-def _join(names: Sequence[str], last: str) -> str:
-    """'a', 'a of b', 'a, b of c'."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + last + names[-1]
 
 
 def describe(subjects: Sequence[Entry], words: Labels) -> tuple[str, str]:

@@ -11,7 +11,7 @@ the middle of a build. Adding English labels is adding `en.yaml`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,7 +63,7 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "signature.reason": "", "signature.location": "",
     "errors.title.400": "", "errors.title.404": "", "errors.title.405": "", "errors.title.429": "",
     "errors.title.500": "", "errors.title.503": "", "errors.not_found": "", "errors.unknown_format": "formats",
-    "errors.method": "", "errors.busy": "seconds", "errors.unavailable": "seconds", "errors.internal": "",
+    "errors.method": "", "errors.marking": "levels", "errors.marking_refused": "level", "errors.busy": "seconds", "errors.unavailable": "seconds", "errors.internal": "",
     "errors.suggestion": "label",
     "feed.first": "n", "feed.added": "n pages", "feed.removed": "n pages", "feed.altered": "n pages",
     "feed.changed": "changes", "feed.separator": "", "feed.other": "",
@@ -83,6 +83,13 @@ KIND_MAPS: dict[str, tuple[str, ...]] = {
     "kinds_plural": ("region", "theme", "ministry", "combination"),
     "kinds_in_text": ("region", "theme", "ministry"),
 }
+
+
+def join_names(names: Sequence[str], last: str) -> str:
+    """'a', 'a of b', 'a, b of c' (`last` is the joining word itself, " of ")."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + last + names[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,10 @@ class Labels:
         form = forms["one"] if n == 1 and isinstance(forms, Mapping) else \
             forms["other"] if isinstance(forms, Mapping) else forms
         return str(form).format(n=n, **values)
+
+    def join(self, names: Sequence[str], last: str = "or") -> str:
+        """'a', 'a of b', 'a, b of c': names joined, the last by the word `last`."""
+        return join_names(names, self.text(last))
 
     def list(self, key: str) -> tuple[str, ...]:
         return tuple(str(v) for v in self.value(key))

@@ -85,7 +85,7 @@ def test_the_page_says_what_is_wrong(client: TestClient) -> None:
     empty = client.get("/?region=arctic&theme=piracy", headers=HTML)
     assert empty.status_code == 404 and "Geen enkele passage van de strategie gaat over al deze" in empty.text
     bad = client.get("/?region=sahel&marking=%07", headers=HTML)
-    assert bad.status_code == 400 and "Die rubricering kan niet" in bad.text
+    assert bad.status_code == 400 and "Die rubricering kent deze toepassing niet; kies Openbaar, Departementaal Vertrouwelijk, Stg. Confidentieel of Stg. Geheim." in bad.text
 
 
 def test_files_carry_type_name_length_etag_and_cache_control(client: TestClient) -> None:
@@ -426,3 +426,14 @@ def test_one_access_log_line_per_request_without_query_values(client: TestClient
     assert re.fullmatch(r"GET /favicon\.ico 204 0 B \d+ ms", lines[1]), lines[1]
     assert "Geheim" not in " ".join(lines) and "sahel" not in " ".join(lines)
     assert '<link rel="icon" href="data:image/svg+xml' in client.get("/", headers=HTML).text
+
+
+def test_the_page_offers_the_levels_of_the_scale_as_the_marking(client: TestClient) -> None:
+    page = client.get("/?region=sahel&marking=dv", headers=HTML).text
+    options = re.findall(r'<option value="([^"]+)"( selected)?>', page)
+    assert [name for name, _ in options] == ["Openbaar", "Departementaal Vertrouwelijk", "Stg. Confidentieel",
+                                             "Stg. Geheim"]
+    assert [name for name, chosen in options if chosen] == ["Departementaal Vertrouwelijk"]
+    assert "rubricering: <strong>Departementaal Vertrouwelijk</strong>" in page
+    refused = client.get("/?region=sahel&marking=stg-zg", headers=HTML)
+    assert refused.status_code == 400 and "Stg. Zeer Geheim" in refused.text

@@ -28,6 +28,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import pictures
+from ..classification import RefusedLevel
 from ..content import Content
 from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..formats import BESIDE, DEFAULT_FORMATS, FORMATS, REGISTRY, unknown
@@ -243,6 +244,8 @@ class _Site:
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(DEFAULT_FORMATS)
         marking = params.get("marking") or self.default_marking
+        with contextlib.suppress(BriefingError):  # any spelling of a level shows as its name; a wrong one is said below
+            marking = self.content.scale.level(marking[:200]).name
         context = _page_context(self.content, self.words, self.counts, pairs, formats, marking)
         result, message, status, suggestion = None, "", 200, None
         if pairs:
@@ -351,13 +354,15 @@ def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
         if "unknown format" not in str(exc):
             return words.text("errors.not_found")
         names = [words.text(f"{f.label}.name") for f in REGISTRY.values()]
-        return words.text("errors.unknown_format", formats=f"{', '.join(names[:-1])} {words.text('or')} {names[-1]}")
+        return words.text("errors.unknown_format", formats=words.join(names))
     if isinstance(exc, SelectionError):
         return ("Geen enkele passage van de strategie gaat over al deze onderwerpen tegelijk. Kies minder "
                 "onderwerpen, of onderwerpen van dezelfde soort (die tellen samen op).")
     if isinstance(exc, BadRequest):
-        return ("Die rubricering kan niet: gebruik één regel gewone tekst van hoogstens 60 tekens, "
-                "bijvoorbeeld ‘Departementaal vertrouwelijk’.")
+        if isinstance(exc.__cause__, RefusedLevel):
+            return words.text("errors.marking_refused", level=exc.__cause__.name)
+        names = [level.name for level in content.scale.levels]
+        return words.text("errors.marking", levels=words.join(names))
     return str(exc)
 
 
@@ -408,4 +413,4 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
                                            "download": not REGISTRY[f].media_type.startswith("text/html"),
                                            "checked": f in (formats or DEFAULT_FORMATS)}
                                           for f in FORMATS],
-            "marking": marking, "document": content.document}
+            "marking": marking, "levels": content.scale.levels, "document": content.document}

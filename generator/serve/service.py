@@ -90,8 +90,8 @@ class BriefingService:
         if marking is not None:  # any spelling of a level: its name, so that one level is one cache entry
             try:
                 marking = self.content.scale.level(validate_marking(marking)).name
-            except BriefingError as exc:
-                raise BadRequest(str(exc)) from None
+            except BriefingError as exc:  # the page says which of the scale's levels there are
+                raise BadRequest(str(exc)) from exc
         key = (selectors, marking, today)
         planned = self._planned.get(key)
         if planned is not None:
