@@ -435,5 +435,6 @@ def test_the_page_offers_the_levels_of_the_scale_as_the_marking(client: TestClie
                                              "Stg. Geheim"]
     assert [name for name, chosen in options if chosen] == ["Departementaal Vertrouwelijk"]
     assert "rubricering: <strong>Departementaal Vertrouwelijk</strong>" in page
+    assert "<code>/briefings/region-sahel.pdf?marking=dv</code>" in page  # the link to send, with the short id
     refused = client.get("/?region=sahel&marking=stg-zg", headers=HTML)
     assert refused.status_code == 400 and "Stg. Zeer Geheim" in refused.text

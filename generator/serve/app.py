@@ -220,7 +220,9 @@ class _Site:
         return self.service().plan(parse_name(self.content, name), request.query_params.get("marking"))
 
     def links(self, planned: Planned, marking: str) -> dict[str, str]:
-        query = "" if marking == self.default_marking else "?" + urlencode({"marking": marking})
+        # A level by its short id: a link to send reads ?marking=dv.
+        query = "" if marking == self.default_marking else "?" + urlencode(
+            {"marking": self.content.scale.level(marking).id})
         return {f.id: f"/briefings/{quote(planned.name, safe='+')}{f.extension}{query}" for f in REGISTRY.values()}
 
     def summary(self, planned: Planned, marking: str) -> dict[str, Any]:
