@@ -265,7 +265,7 @@ class _Document:
         target = doc.element.body
         anchor = target.find(qn("w:sectPr"))
         for child in body:
-            anchor.addprevious(_declared_where_used(child))
+            anchor.addprevious(child)
         self.footnotes_part(doc)
         self.page_furniture(doc, briefing)
         self.properties(doc, briefing)
