@@ -35,7 +35,7 @@ from .compose import Edition
 from .content import Content, load_content
 from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
-from .notes import Note, check_clearance, load_notes
+from .notes import Note, check_clearance, load_notes, subject_of
 from .publish import configure
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
@@ -254,7 +254,7 @@ def _notes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.notes:
         raise _Usage("briefing notes: give --notes DIR (a folder with _folder.yaml)")
     clearance, admitted = _admitted(args, content, err)
-    wanted = [parse_selectors(content, [(k, i)])[0] for k, i in (_subject_pair(content, x) for x in args.subject)]
+    wanted = [parse_selectors(content, [subject_of(content, text)])[0] for text in args.subject]
     shown = [n for n in admitted if not wanted or any((s.kind, s.id) in n.subjects for s in wanted)]
     if args.action == "list":
         for note in shown:
@@ -262,15 +262,6 @@ def _notes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"{note.id:<24} {note.level.name:<28} {note.date}  {note.unit:<12} {about}", file=out)
     print(f"{len(shown)} note(s) up to {clearance.name}, no errors", file=out if args.action == "check" else err)
     return 0
-
-
-def _subject_pair(content: Content, text: str) -> tuple[str, str]:
-    """'sahel' or 'region:sahel' -> ('region', 'sahel') for --subject."""
-    kind, _, key = text.rpartition(":")
-    for k in ((kind,) if kind else SELECTOR_KINDS):
-        if k in content.taxonomies and content.taxonomies[k].get(key) is not None:
-            return k, key
-    raise _Usage(f"briefing notes: unknown subject '{text}' (see 'briefing list')")
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[str, str]]:

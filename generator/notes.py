@@ -35,7 +35,7 @@ from .classification import Level, Scale
 from .content import Content
 from .errors import ContentError, Location, Problem, UsageError, suggest
 from .limits import MAX_PASSAGE_CHARS
-from .schema import Date, Ident, Raw, Record, Strings, Text, items
+from .schema import Date, Ident, Record, Strings, Text, items
 from .taxonomy import SELECTOR_KINDS
 from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
 
@@ -44,7 +44,7 @@ FOLDER = Record(FOLDER_FILE, {"max_classification": Text(limit=60), "name": Text
 NOTE = Record("note", {
     "id": Ident(), "classification": Text(limit=60), "subjects": Strings(required=False),
     "passages": Strings(required=False), "date": Date(), "unit": Text(limit=120),
-    "text": Text(limit=MAX_PASSAGE_CHARS), "valid_until": Raw(required=False),
+    "text": Text(limit=MAX_PASSAGE_CHARS), "valid_until": Date(required=False),
 }, named_by="id")
 # A link the text may hold: [words](https://… | http://… | mailto:…).
 LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>\"'\\`]+)\)")
@@ -205,12 +205,10 @@ def _note(item: LocatedDict, path: Path, content: Content, ceiling: Level, clear
                 and c not in "\n\t"), None)
     if bad is not None:  # text from outside the project: nothing that is not text gets into a document
         f.error("text", f"note '{f['id']}' holds a control character (U+{ord(bad):04X}); notes are plain text")
-    valid_until = None
-    if "valid_until" in item:
-        valid_until = _date(item["valid_until"], f.at("valid_until"), found)
     problems.extend(found)
     if found:
         return None
+    valid_until = dt.date.fromisoformat(f["valid_until"]) if f["valid_until"] else None
     return Note(f["id"], level, subjects, f["passages"], dt.date.fromisoformat(f["date"]), f["unit"],
                 parse_text(f["text"]), valid_until, f.at())
 
@@ -223,33 +221,30 @@ def _level(scale: Scale, text: object, where: Location, problems: list[Problem])
         return None
 
 
-def _date(value: object, where: Location, problems: list[Problem]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value).strip()) if not isinstance(value, dt.date) else value
-    except ValueError:
-        problems.append(Problem(where, f"'valid_until' must be a date written as YYYY-MM-DD, not '{value}'"))
-        return None
-
-
 def _subject(content: Content, text: str, where: Location, problems: list[Problem]) -> tuple[str, str] | None:
-    """'sahel', 'region:sahel' or a Dutch alias -> ('region', 'sahel')."""
-    kind, _, key = text.rpartition(":")
-    kinds = (kind,) if kind in SELECTOR_KINDS else SELECTOR_KINDS
-    if kind and kind not in SELECTOR_KINDS:
-        problems.append(Problem(where, f"unknown kind '{kind}' in subject '{text}' (one of: "
-                                       f"{', '.join(SELECTOR_KINDS)})"))
+    try:
+        return subject_of(content, text)
+    except UsageError as exc:
+        problems.append(Problem(where, str(exc)))
         return None
+
+
+def subject_of(content: Content, text: str) -> tuple[str, str]:
+    """'sahel', 'region:sahel' or a Dutch alias -> ('region', 'sahel');
+    UsageError for what names no subject, or two."""
+    kind, _, key = text.rpartition(":")
+    if kind and kind not in SELECTOR_KINDS:
+        raise UsageError(f"unknown kind '{kind}' in subject '{text}' (one of: {', '.join(SELECTOR_KINDS)})")
+    kinds = (kind,) if kind else SELECTOR_KINDS
     found = [(k, entry.id) for k in kinds if (entry := content.taxonomies[k].get(key)) is not None]
     if len(found) == 1:
         return found[0]
     if found:
-        problems.append(Problem(where, f"subject '{text}' names a {found[0][0]} and a {found[1][0]}: write "
-                                       f"'{found[0][0]}:{key}' or '{found[1][0]}:{key}'"))
-        return None
+        raise UsageError(f"subject '{text}' names a {found[0][0]} and a {found[1][0]}: write "
+                         f"'{found[0][0]}:{key}' or '{found[1][0]}:{key}'")
     known = [e.id for k in kinds for e in content.taxonomies[k].entries]
-    problems.append(Problem(where, f"unknown subject '{text}'{suggest(key, known)} (region, theme or ministry ids: "
-                                   "see 'briefing list')"))
-    return None
+    raise UsageError(f"unknown subject '{text}'{suggest(key, known)} (region, theme or ministry ids: see "
+                     "'briefing list')")
 
 
 def notes_of(notes: tuple[Note, ...], selectors: tuple[tuple[str, str], ...], printed: set[str]) -> tuple[Note, ...]:
@@ -270,4 +265,4 @@ def check_clearance(scale: Scale, text: str | None) -> Level:
     return scale.level(text) if text else scale.lowest
 
 
-__all__ = ["Note", "NoteBlock", "NoteText", "check_clearance", "load_notes", "notes_of", "parse_text"]
+__all__ = ["Note", "NoteBlock", "NoteText", "check_clearance", "load_notes", "notes_of", "parse_text", "subject_of"]
