@@ -245,3 +245,9 @@ def test_a_notes_links_lead_where_they_say_in_every_format_and_nowhere_else(cli:
     assert "\u00a0" not in md.split("Zie ", 1)[1].split("\n", 1)[0]  # a space after a link stays a space
     rendered = GFM.render(md)
     assert 'href="https://example.org/rapport?a=1&amp;b=2"' in rendered and 'href="javascript' not in rendered
+
+
+def test_the_server_refuses_a_warm_folder_built_at_a_higher_clearance(cli: Cli, tmp_path: Path) -> None:
+    built(cli, tmp_path / "dv", "--notes", str(EXAMPLES), "--clearance", "dv")
+    run = cli("serve", "--warm", str(tmp_path / "dv"), "--cache", str(tmp_path / "cache"), "--port", "1")
+    assert run.code == 1 and "built at clearance 'dv'; briefing serve serves Openbaar only" in run.err

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..content import Content
+from ..errors import OutputError
+from ..manifest import folder_clearance
 from .app import create_app
 from .cache import Cache
 
@@ -36,6 +38,8 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
 
     from ..compat.uvicorn import guarded_protocol
 
+    if warm is not None:
+        check_warm(warm, content)
     cache = Cache(cache_dir, max_bytes=cache_mb * 1024 * 1024, warm=warm)
     app = create_app(content, templates, cache, workers=workers, queue=queue, deadline=deadline, base_url=base_url)
     # A connection refused at the cap still takes a descriptor until it is
@@ -66,6 +70,17 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
     for name in ("uvicorn.error", "asyncio"):
         logging.getLogger(name).addFilter(RateLimit())
     uvicorn.Server(config).run()
+
+
+def check_warm(warm: Path, content: Content) -> None:
+    """The server admits no notes: a warm folder built at a higher clearance
+    is refused outright, though its files would only match requests where
+    they hold nothing classified (defence in depth)."""
+    lowest = content.scale.lowest.id
+    recorded = folder_clearance(warm, lowest)
+    if recorded is not None and recorded != lowest:
+        raise OutputError(f"{warm}: built at clearance '{recorded}'; briefing serve serves {content.scale.lowest.name} "
+                          "only: give it a folder built without --clearance")
 
 
 def descriptors() -> int:
