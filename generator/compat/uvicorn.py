@@ -3,7 +3,8 @@
 uvicorn has a keep-alive timeout but no header timeout, and its
 `limit_concurrency` answers 503 only once a request's headers are in, so a
 client that sends one byte a second holds a connection, and a descriptor,
-for ever (uvicorn discussion #2215, "slowloris"). Thousands of them use up
+for ever ("slowloris"; upstream: encode/uvicorn issue #157, "Further
+timeouts and resource limiting", closed without a header timeout). Thousands of them use up
 the process's descriptors: then every request fails and asyncio logs each
 refused accept. `guarded_protocol` is uvicorn's h11 protocol (a class
 uvicorn lets us pass as `http=`) with what it lacks:
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -113,9 +113,3 @@ def guarded_protocol(cap: int, header_timeout: float, refusals: Refusals | None 
 
     return GuardedH11Protocol
 
-
-def check(protocol: Any) -> None:
-    """The attributes the guarded protocol reads are still there."""
-    for name in ("connections", "conn", "transport", "loop", "on_response_complete", "data_received"):
-        if not hasattr(protocol, name):
-            raise AttributeError(f"uvicorn's H11Protocol has no '{name}': see generator/compat/uvicorn.py")
