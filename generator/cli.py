@@ -159,7 +159,14 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--base-url", metavar="URL", default="",
                     help="the address people reach the server at, for the stable links the page shows "
                          "(default: links are paths; never taken from a request's Host)")
+    notes(sv)
+    sv.add_argument("--auth-config", type=Path, metavar="FILE",
+                    help="who may have what: a TOML file with the users (or the trusted proxy), their groups' "
+                         "clearances and the audit log; needed above Openbaar (see README, 'On demand')")
     common(sv)
+
+    pw = sub.add_parser("passwd", help="print an argon2 hash of a password for the server's users file")
+    pw.add_argument("user", help="the user name the line is for")
 
     ls = sub.add_parser("list", help="list regions, themes and ministries with their ids")
     ls.add_argument("what", nargs="?", choices=("regions", "themes", "ministries"), help="only this kind")
@@ -191,7 +198,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     try:
         args = _parser().parse_args(argv)
         command = {"build": _build, "serve": _serve, "list": _list, "check": _check,
-                   "explain": _explain, "notes": _notes}[args.command]
+                   "explain": _explain, "notes": _notes, "passwd": _passwd}[args.command]
         code = command(args, out, err)
         out.flush()  # here, not at exit, so that a closed pipe is handled below
         return code
@@ -340,12 +347,41 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.base_url and urlsplit(args.base_url).scheme not in ("http", "https"):
         raise _Usage(f"briefing serve: --base-url must be an http(s) URL, not '{args.base_url}'")
     from .serve import run  # the web stack is loaded only by this command
+    from .serve.auth import load_auth
 
     content = _load(args, err)
+    clearance = check_clearance(content.scale, args.clearance)
+    if clearance > content.scale.lowest and args.auth_config is None:
+        raise _Usage(f"briefing serve: --clearance {clearance.id} needs --auth-config FILE: above "
+                     f"{content.scale.lowest.name}, who asks must be known (see README, 'On demand')")
+    if args.notes and args.auth_config is None and clearance == content.scale.lowest:
+        print(f"note: without --auth-config, notes are served up to {clearance.name} only", file=err)
+    auth = load_auth(args.auth_config, content.scale) if args.auth_config else None
+    _, admitted = _admitted(args, content, err)
     run(content, args.templates, args.cache, host=args.host, port=args.port, workers=args.workers,
         queue=args.queue, deadline=args.deadline, cache_mb=args.cache_size, warm=args.warm, log=err,
         base_url=args.base_url, max_connections=args.max_connections, header_timeout=args.header_timeout,
-        keep_alive=args.keep_alive)
+        keep_alive=args.keep_alive, notes=admitted, clearance=clearance, auth=auth)
+    return 0
+
+
+def _passwd(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """A users-file entry: the password is read from the terminal (twice),
+    or from the first line of standard input when that is not a terminal."""
+    import getpass
+
+    from .serve.auth import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.user}: ")
+        if getpass.getpass("again: ") != password:
+            raise _Usage("briefing passwd: the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 12:
+        raise _Usage("briefing passwd: a password of at least 12 characters, please")
+    name = json.dumps(args.user, ensure_ascii=False)
+    print(f"[users.{name}]\npassword = \"{hash_password(password)}\"\ngroups = []", file=out)
     return 0
 
 

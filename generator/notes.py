@@ -26,6 +26,8 @@ it holds, since which notes it holds cannot be known.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -132,7 +134,7 @@ def load_notes(folders: list[Path], content: Content, clearance: Level, today: d
                 problems.append(Problem(note.location, f"duplicate note id '{note.id}' (first at {first[note.id]})"))
                 continue
             first[note.id] = note.location
-            if note.valid_until is not None and note.valid_until < today:
+            if not current(note, today):
                 if expired is not None:
                     expired.append(note)
                 continue
@@ -260,9 +262,25 @@ def notes_of(notes: tuple[Note, ...], selectors: tuple[tuple[str, str], ...], pr
     return tuple(sorted(taken, key=lambda n: (n.date, n.id), reverse=True))
 
 
+def fingerprint(note: Note) -> str:
+    """What identifies a note as written: a cached file that held it is
+    forgotten once no note with this fingerprint is admitted any more
+    (removed, changed, downgraded or expired)."""
+    facts = [note.id, note.level.id, note.subjects, note.passages, note.date.isoformat(), note.unit,
+             [(b.kind, [(t.text, t.links) for t in b.texts]) for b in note.blocks],
+             note.valid_until.isoformat() if note.valid_until else None]
+    return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()
+
+
+def current(note: Note, today: dt.date) -> bool:
+    """Whether a note is still valid on `today` (through its valid_until)."""
+    return note.valid_until is None or today <= note.valid_until
+
+
 def check_clearance(scale: Scale, text: str | None) -> Level:
     """--clearance as a level (the lowest when not given)."""
     return scale.level(text) if text else scale.lowest
 
 
-__all__ = ["Note", "NoteBlock", "NoteText", "check_clearance", "load_notes", "notes_of", "parse_text", "subject_of"]
+__all__ = ["Note", "NoteBlock", "NoteText", "check_clearance", "current", "fingerprint", "load_notes", "notes_of",
+           "parse_text", "subject_of"]

@@ -250,4 +250,4 @@ def test_a_notes_links_lead_where_they_say_in_every_format_and_nowhere_else(cli:
 def test_the_server_refuses_a_warm_folder_built_at_a_higher_clearance(cli: Cli, tmp_path: Path) -> None:
     built(cli, tmp_path / "dv", "--notes", str(EXAMPLES), "--clearance", "dv")
     run = cli("serve", "--warm", str(tmp_path / "dv"), "--cache", str(tmp_path / "cache"), "--port", "1")
-    assert run.code == 1 and "built at clearance 'dv'; briefing serve serves Openbaar only" in run.err
+    assert run.code == 1 and "built at clearance 'dv'; a warm folder is read by everyone" in run.err

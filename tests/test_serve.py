@@ -277,7 +277,7 @@ def test_a_cache_that_cannot_store_serves_from_memory_and_health_says_so(
         client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 22: with the cache read-only, every uncached request got 503
     # while /health said 200 "ok".
-    def read_only(self: Cache, key: str, suffix: str, data: bytes) -> None:
+    def read_only(self: Cache, key: str, suffix: str, data: bytes, holds: tuple[str, ...] = ()) -> None:
         raise describe_os_error(self.folder / key, OSError(errno.EROFS, "Read-only file system"), "write")
     real_write = Path.write_bytes
 

@@ -16,10 +16,13 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ..classification import Level
 from ..content import Content
 from ..errors import OutputError
 from ..manifest import folder_clearance
+from ..notes import Note
 from .app import create_app
+from .auth import AuthConfig
 from .cache import Cache
 
 __all__ = ["create_app", "run"]
@@ -33,7 +36,8 @@ RESERVED_FDS = 128
 def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0.1", port: int = 8000,
         workers: int = 2, queue: int = 16, deadline: float = 60.0, cache_mb: int = 512,
         warm: Path | None = None, log: TextIO | None = None, base_url: str = "", max_connections: int = 1000,
-        header_timeout: float = 10.0, keep_alive: int = 5) -> None:
+        header_timeout: float = 10.0, keep_alive: int = 5, notes: tuple[Note, ...] = (),
+        clearance: Level | None = None, auth: AuthConfig | None = None) -> None:
     import uvicorn
 
     from ..compat.uvicorn import guarded_protocol
@@ -41,7 +45,8 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
     if warm is not None:
         check_warm(warm, content)
     cache = Cache(cache_dir, max_bytes=cache_mb * 1024 * 1024, warm=warm)
-    app = create_app(content, templates, cache, workers=workers, queue=queue, deadline=deadline, base_url=base_url)
+    app = create_app(content, templates, cache, workers=workers, queue=queue, deadline=deadline, base_url=base_url,
+                     notes=notes, clearance=clearance, auth=auth)
     # A connection refused at the cap still takes a descriptor until it is
     # closed, a moment later; those accepted in one burst are at most the
     # listening backlog.
@@ -51,6 +56,10 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
     if log is not None:
         print(f"serving briefings on http://{host}:{port}/ ({workers} worker(s), cache {cache_dir}, at most {cap} "
               f"connections, {header_timeout:g} s for a request's headers)", file=log, flush=True)
+        if auth is not None:
+            print(f"up to {(clearance or content.scale.lowest).name} for users cleared by {auth.path} "
+                  f"({'a trusted proxy names them' if auth.proxy else 'they log in'}); {len(notes)} note(s); "
+                  f"audit log {auth.audit_log}", file=log, flush=True)
         # The access log and the server's own messages, one line each, stamped.
         handler = logging.StreamHandler(log)
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
@@ -63,7 +72,10 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
     # and the single-flight table lives in this process.
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, backlog=backlog,
                             http=guarded_protocol(max(1, cap), header_timeout),
-                            timeout_keep_alive=keep_alive)
+                            timeout_keep_alive=keep_alive,
+                            # The client address is the connecting one: X-Forwarded-For is
+                            # read by the app, from the proxies its auth config trusts only.
+                            proxy_headers=False)
     # What uvicorn and asyncio say about broken clients comes in bursts, one
     # line per connection: a few lines a minute, then a count. (Added after
     # uvicorn has configured its loggers, which it does in Config.)
@@ -73,14 +85,17 @@ def run(content: Content, templates: Path, cache_dir: Path, host: str = "127.0.0
 
 
 def check_warm(warm: Path, content: Content) -> None:
-    """The server admits no notes: a warm folder built at a higher clearance
-    is refused outright, though its files would only match requests where
-    they hold nothing classified (defence in depth)."""
+    """A warm folder serves as the lowest partition of the cache, the one
+    everybody reads: a folder built at a higher clearance is refused
+    outright, though its files would only match requests where they hold
+    nothing classified (defence in depth). Notes above the lowest level
+    reach the server through --notes, never through a warm folder."""
     lowest = content.scale.lowest.id
     recorded = folder_clearance(warm, lowest)
     if recorded is not None and recorded != lowest:
-        raise OutputError(f"{warm}: built at clearance '{recorded}'; briefing serve serves {content.scale.lowest.name} "
-                          "only: give it a folder built without --clearance")
+        raise OutputError(f"{warm}: built at clearance '{recorded}'; a warm folder is read by everyone, so it "
+                          f"must be built at {content.scale.lowest.name}: give it a folder built without --clearance "
+                          "(notes reach the server through --notes)")
 
 
 def descriptors() -> int:

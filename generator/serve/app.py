@@ -16,10 +16,11 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pebble
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -28,21 +29,26 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import pictures
-from ..classification import RefusedLevel
+from ..build import build_date
+from ..classification import Level, RefusedLevel
 from ..content import Content
 from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..formats import BESIDE, DEFAULT_FORMATS, FORMATS, REGISTRY, unknown
 from ..labels import Labels, load_labels
+from ..notes import Note, current
 from ..select import Selector, passage_count
 from ..taxonomy import SELECTOR_KINDS
 from ..writers.html import environment
+from .auth import COOKIE, Audit, AuditFailed, Auth, AuthConfig, LoginLimited, LoginRefused, User
 from .cache import Cache
 from .pool import Busy, Overran, RenderPool
-from .service import BadRequest, BriefingService, NotFound, Planned, RenderFailed, parse_name
+from .service import BadRequest, BriefingService, NotCleared, NotFound, Planned, RenderFailed, parse_name
 
 LOG = logging.getLogger("briefing.serve")
 MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is parsed
 PAGE_TEMPLATE = "serve.html.j2"
+LOGIN_TEMPLATE = "login.html.j2"
+MAX_FORM = 4096  # bytes of a login form
 # What a briefing file may load when a browser opens it from the server:
 # nothing but what is inside it (its styles, its fonts, its pictures).
 BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; sandbox"
@@ -100,16 +106,26 @@ class _Limits:
 
 
 def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2, queue: int = 16,
-               deadline: float = 60.0, max_tasks: int = 200, base_url: str = "") -> Starlette:
+               deadline: float = 60.0, max_tasks: int = 200, base_url: str = "", notes: tuple[Note, ...] = (),
+               clearance: Level | None = None, auth: AuthConfig | None = None) -> Starlette:
     """The page and API as a Starlette app; its render pool starts with
     the app (lifespan) and stops with it. `base_url` is where people reach
     the server, for the stable links the page shows; without it they are
-    paths (never built from a request's Host header, which anyone can set)."""
-    site = _Site(content, templates, cache, workers, queue, deadline, max_tasks)
+    paths (never built from a request's Host header, which anyone can set).
+    `notes` are admitted up to `clearance` (the most the server serves,
+    the lowest level by default); `auth` says who may have what."""
+    clearance = clearance or content.scale.lowest
+    if clearance > content.scale.lowest and auth is None:
+        raise BriefingError(f"a server that serves up to {clearance.name} needs --auth-config: who asks must be known")
+    site = _Site(content, templates, cache, workers, queue, deadline, max_tasks, notes, Auth(auth, content.scale,
+                                                                                           clearance))
     site.base_url = base_url.rstrip("/")
     get = ["GET", "HEAD"]
     routes = [
         Route("/", site.page, methods=get),
+        Route("/login", site.login_form, methods=get),
+        Route("/login", site.login, methods=["POST"]),
+        Route("/logout", site.logout, methods=["POST"]),
         Route("/health", site.health, methods=get),
         # The page names its icon inline; a browser that asks anyway gets
         # an empty answer rather than a logged 404.
@@ -132,7 +148,7 @@ class _Site:
     """The server's routes over one content set: one method per route."""
 
     def __init__(self, content: Content, templates: Path, cache: Cache, workers: int, queue: int,
-                 deadline: float, max_tasks: int) -> None:
+                 deadline: float, max_tasks: int, notes: tuple[Note, ...], auth: Auth) -> None:
         self.content, self.templates, self.cache = content, templates, cache
         self.pool = functools.partial(RenderPool, templates, workers=workers, queue=queue, deadline=deadline,
                                       max_tasks=max_tasks, picture_store=cache.pictures)
@@ -143,16 +159,87 @@ class _Site:
         self.words = load_labels(content.document.language, templates)
         self.default_marking = content.scale.lowest.name
         self.base_url = ""
+        self.notes = tuple(n for n in notes if n.level <= auth.clearance)
+        self.auth = auth
+        self.audit = Audit(auth.config.audit_log if auth.config else None)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         pictures.trim_store(self.cache.pictures)
         pool = self.pool()
-        self.state["service"] = BriefingService(self.content, self.templates, self.cache, pool)
+        service = BriefingService(self.content, self.templates, self.cache, pool, self.notes)
+        service.forget()  # files holding notes removed, changed or expired since the last start
+        self.state["service"] = service
         try:
             yield
         finally:
             pool.close()
+            self.audit.close()
+
+    # -- who asks ------------------------------------------------------------
+
+    def user(self, request: Request) -> User:
+        """Who sent `request` (anonymous unless logged in or named by a
+        trusted proxy); proxy headers from anyone else are audited."""
+        found = getattr(request.state, "user", None)
+        if found is None:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                       for k, v in request.scope.get("headers", [])}
+            client = request.client.host if request.client else ""
+            found, spoofed = self.auth.who(client, headers, request.cookies.get(COOKIE))
+            request.state.user = found
+            if spoofed:
+                self.audit.write("untrusted_proxy_headers", address=client, path=request.url.path)
+        return found
+
+    def address(self, request: Request) -> str:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        return self.auth.peer(request.client.host if request.client else "", headers)
+
+    def ceiling(self, user: User) -> Level | None:
+        """The highest marking `user` may ask for: their clearance on a
+        server that knows who asks; any level on one that serves the lowest
+        only (nothing it holds is classified: a marking is then a label)."""
+        return user.clearance if self.auth.config is not None else None
+
+    def plan(self, request: Request, name: str, marking: str | None) -> Planned:
+        user = self.user(request)
+        return self.service().plan(parse_name(self.content, name), marking, clearance=user.clearance,
+                                   ceiling=self.ceiling(user))
+
+    def notes_counts(self, user: User) -> dict[tuple[str, str], int]:
+        """Per subject, the notes about it that `user` may see today."""
+        today = build_date()
+        counts: dict[tuple[str, str], int] = {}
+        for note in self.notes:
+            if note.level <= user.clearance and current(note, today):
+                for subject in note.subjects:
+                    counts[subject] = counts.get(subject, 0) + 1
+        return counts
+
+    def private(self, response: Response, user: User) -> Response:
+        """What a cleared user sees is theirs: never kept by anyone."""
+        if user.clearance > self.content.scale.lowest:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    def render_page(self, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+        user = self.user(request)
+        context.setdefault("pairs", [])
+        context.setdefault("formats", [])
+        context.setdefault("marking", self.default_marking)
+        context.setdefault("login", "")
+        page_context = _page_context(self.content, self.words, self.counts, context.pop("pairs"),
+                                     context.pop("formats"), context.pop("marking"), self.notes_counts(user),
+                                     self.ceiling(user))
+        page = self.env.get_template(PAGE_TEMPLATE).render(
+            **page_context, **{"result": None, "error": "", "suggestion": None, **context}, status=status,
+            error_title=self.title(status), base_url=self.base_url, user=self.user_context(user))
+        return HTMLResponse(page, status_code=status)
+
+    def user_context(self, user: User) -> dict[str, Any]:
+        return {"name": user.name, "clearance": user.clearance.name, "mode": self.auth.config.mode
+                if self.auth.config else "", "anonymous": user.anonymous}
 
     def service(self) -> BriefingService:
         return self.state["service"]
@@ -168,11 +255,11 @@ class _Site:
         meant. Neither carries a path or an exception's text."""
         if self.wants_json(request):
             return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
-        context = _page_context(self.content, self.words, self.counts, [], [], self.default_marking)
-        page = self.env.get_template(PAGE_TEMPLATE).render(
-            **context, result=None, error=page_message, status=status, error_title=self.title(status),
-            suggestion=suggestion, base_url=self.base_url)
-        return HTMLResponse(page, status_code=status, headers=headers)
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        page = self.render_page(request, status, error=page_message, suggestion=suggestion,
+                                login=back if status == 401 else "")
+        page.headers.update(headers or {})
+        return page
 
     def title(self, status: int) -> str:
         return self.words.text(f"errors.title.{status if status in ERROR_TITLES else 400}")
@@ -193,6 +280,12 @@ class _Site:
             status = 400 if isinstance(exc, BadRequest) else 404
             return self.error(request, status, str(exc), _in_dutch(self.content, words, exc),
                               suggestion=self.suggestion(exc))
+        if isinstance(exc, NotCleared):
+            return self.refuse(request, exc)
+        if isinstance(exc, AuditFailed):  # fail closed: what is not written down is not done
+            LOG.error("%s %s refused: %s", request.method, request.url.path, exc)
+            return self.error(request, 503, "the audit log cannot be written; nothing classified is served",
+                              words.text("errors.unavailable", seconds=60), {"Retry-After": "60"})
         if isinstance(exc, RenderFailed):
             # Deterministic: the same input fails the same way, so no Retry-After.
             LOG.error("%s %s cannot be rendered: %s", request.method, request.url.path, "; ".join(exc.messages()))
@@ -216,16 +309,40 @@ class _Site:
                     "after": after}
         return None
 
-    def planned_from(self, request: Request, name: str) -> Planned:
-        return self.service().plan(parse_name(self.content, name), request.query_params.get("marking"))
+    def refuse(self, request: Request, exc: NotCleared) -> Response:
+        """A briefing asked for above the asker's clearance: 401 for someone
+        who could log in, 403 for everyone else; audited."""
+        user = self.user(request)
+        login = user.anonymous and self.auth.config is not None and self.auth.config.users is not None
+        status = 401 if login else 403
+        words = self.words
+        try:
+            self.audit.write("refused", user=user.name, address=self.address(request), path=request.url.path,
+                             marking=exc.level.id, clearance=user.clearance.id, status=status)
+        except AuditFailed as failed:
+            LOG.error("%s %s refused: %s", request.method, request.url.path, failed)
+            return self.error(request, 503, "the audit log cannot be written; nothing classified is served",
+                              words.text("errors.unavailable", seconds=60), {"Retry-After": "60"})
+        page = words.text("errors.login_required" if login else "errors.not_cleared", level=exc.level.name,
+                          clearance=user.clearance.name)
+        headers = {"Cache-Control": "private, no-store"}
+        if login:  # a form, not HTTP authentication: the browser must not ask for a password itself
+            headers["WWW-Authenticate"] = 'FormBased realm="briefing", form="/login"'
+        return self.error(request, status, str(exc), page, headers)
 
-    def links(self, planned: Planned, marking: str) -> dict[str, str]:
-        # A level by its short id: a link to send reads ?marking=dv.
+    def planned_from(self, request: Request, name: str) -> Planned:
+        return self.plan(request, name, request.query_params.get("marking"))
+
+    def links(self, planned: Planned) -> dict[str, str]:
+        # The briefing's own marking, by its short id (a link to send reads
+        # ?marking=dv): whoever follows it gets that briefing or a refusal,
+        # never one that quietly lacks what it held.
+        marking = planned.job.model.cover.marking
         query = "" if marking == self.default_marking else "?" + urlencode(
             {"marking": self.content.scale.level(marking).id})
         return {f.id: f"/briefings/{quote(planned.name, safe='+')}{f.extension}{query}" for f in REGISTRY.values()}
 
-    def summary(self, planned: Planned, marking: str) -> dict[str, Any]:
+    def summary(self, planned: Planned) -> dict[str, Any]:
         briefing = planned.job.model
         return {
             "name": planned.name,
@@ -236,9 +353,10 @@ class _Site:
             "marking": briefing.cover.marking,
             "date": planned.job.date.isoformat(),
             "content_hash": planned.job.content_hash,
+            "notes": len(planned.job.selection.notes),
             "files": {fmt: {"url": url, "media_type": REGISTRY[fmt].media_type, "etag": planned.etag(fmt),
                             "cached": self.service().cached(planned, fmt) is not None}
-                      for fmt, url in self.links(planned, marking).items()},
+                      for fmt, url in self.links(planned).items()},
         }
 
     async def page(self, request: Request) -> Response:
@@ -248,33 +366,38 @@ class _Site:
         marking = params.get("marking") or self.default_marking
         with contextlib.suppress(BriefingError):  # any spelling of a level shows as its name; a wrong one is said below
             marking = self.content.scale.level(marking[:200]).name
-        context = _page_context(self.content, self.words, self.counts, pairs, formats, marking)
-        result, message, status, suggestion = None, "", 200, None
+        user = self.user(request)
         if pairs:
+            name = "+".join(f"{k}-{v}" for k, v in pairs)
+            asked = None if marking == self.default_marking else marking
             try:
-                name = "+".join(f"{k}-{v}" for k, v in pairs)
-                planned = self.service().plan(parse_name(self.content, name), marking)
-                result = self.summary(planned, marking)
+                result = self.summary(self.plan(request, name, asked))
             except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
-                message, status = _in_dutch(self.content, self.words, exc), 400 if isinstance(exc, BadRequest) else 404
-                suggestion = self.suggestion(exc)
-        html = self.env.get_template(PAGE_TEMPLATE).render(
-            **context, result=result, error=message, status=status, error_title=self.title(status),
-            suggestion=suggestion, base_url=self.base_url)
-        return HTMLResponse(html, status_code=status)
+                status = 400 if isinstance(exc, BadRequest) else 404
+                return self.private(self.render_page(
+                    request, status, pairs=pairs, formats=formats, marking=marking,
+                    error=_in_dutch(self.content, self.words, exc), suggestion=self.suggestion(exc)), user)
+            except NotCleared as exc:
+                return self.refuse(request, exc)
+            return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=result["marking"],
+                                                 result=result), user)
+        return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=marking), user)
 
     async def subjects(self, request: Request) -> Response:
-        return JSONResponse({GROUP_TITLES_EN[k]: [
+        user = self.user(request)
+        notes = self.notes_counts(user)
+        return self.private(JSONResponse({GROUP_TITLES_EN[k]: [
             {"id": e.id, "label_nl": e.label_nl, "label_en": e.label_en, "aliases": list(e.aliases),
-             "covers": list(e.covers), "description": e.description, "passages": self.counts[k, e.id]}
-            for e in self.content.taxonomies[k].entries] for k in SELECTOR_KINDS})
+             "covers": list(e.covers), "description": e.description, "passages": self.counts[k, e.id],
+             "notes": notes.get((k, e.id), 0)}
+            for e in self.content.taxonomies[k].entries] for k in SELECTOR_KINDS}), user)
 
     async def catalogue_list(self, request: Request) -> Response:
         items = []
         for selectors in self.service().catalogue_names():
             planned = self.service().plan(selectors)
             items.append({"name": planned.name, "title": planned.job.model.cover.title,
-                          "passages": planned.job.model.passage_count, "urls": self.links(planned, self.default_marking)})
+                          "passages": planned.job.model.passage_count, "urls": self.links(planned)})
         return JSONResponse({"briefings": items})
 
     async def briefing_json(self, request: Request) -> Response:
@@ -282,15 +405,89 @@ class _Site:
         planned = self.planned_from(request, name)
         if planned.name != name:
             return _redirect(request, f"/api/briefings/{quote(planned.name, safe='+')}")
-        return JSONResponse(self.summary(planned, planned.job.model.cover.marking))
+        return self.private(JSONResponse(self.summary(planned)), self.user(request))
 
     async def preview(self, request: Request) -> Response:
         pairs = [(kind, v) for kind in SELECTOR_KINDS for v in request.query_params.getlist(kind) if v]
         if not pairs:
             raise BadRequest("choose at least one region, theme or ministry")
-        planned = self.service().plan(parse_name(self.content, "+".join(f"{k}-{v}" for k, v in pairs)),
-                                 request.query_params.get("marking") or None)
-        return JSONResponse(self.summary(planned, planned.job.model.cover.marking))
+        marking = request.query_params.get("marking") or None
+        if marking is not None and marking == self.default_marking:
+            marking = None  # the form's default: the level of what the briefing holds
+        planned = self.plan(request, "+".join(f"{k}-{v}" for k, v in pairs), marking)
+        return self.private(JSONResponse(self.summary(planned)), self.user(request))
+
+    # -- logging in ------------------------------------------------------------
+
+    def users_mode(self) -> None:
+        if self.auth.config is None or self.auth.config.users is None:
+            raise HTTPException(404)
+
+    async def login_form(self, request: Request) -> Response:
+        self.users_mode()
+        return self.login_page(request, 200, "", _local(request.query_params.get("next", "/")))
+
+    def login_page(self, request: Request, status: int, message: str, target: str,
+                   headers: dict[str, str] | None = None) -> Response:
+        user = self.user(request)
+        page = self.env.get_template(LOGIN_TEMPLATE).render(
+            error=message, next=target, user=self.user_context(user), document=self.content.document)
+        response = HTMLResponse(page, status_code=status, headers={"Cache-Control": "private, no-store",
+                                                                   **(headers or {})})
+        return response
+
+    async def login(self, request: Request) -> Response:
+        self.users_mode()
+        address = self.address(request)
+        origin = request.headers.get("origin")
+        if origin is not None and origin != self.origin(request):  # a form posted from another site
+            self.audit.write("login_refused", address=address, reason="cross-site form")
+            raise BadRequest("a login form is accepted only from this site")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_FORM:
+                raise BadRequest(f"a login form is at most {MAX_FORM} bytes")
+        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        name, password = (form.get("user") or [""])[0], (form.get("password") or [""])[0]
+        target = _local((form.get("next") or ["/"])[0])
+        try:
+            user = await run_in_threadpool(self.auth.check_password, name, password, address)
+        except LoginLimited as exc:
+            self.audit.write("login_limited", user=name[:200], address=address, status=429)
+            return self.login_page(request, 429, self.words.text("login.limited", minutes=-(-exc.retry_after // 60)),
+                                   target, {"Retry-After": str(exc.retry_after)})
+        except LoginRefused:
+            self.audit.write("login_failed", user=name[:200], address=address, status=401)
+            return self.login_page(request, 401, self.words.text("login.refused"), target)
+        self.audit.write("login", user=user.name, address=address, clearance=user.clearance.id, status=303)
+        token, seconds = self.auth.open_session(user)
+        response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "private, no-store"})
+        users = self.auth.config.users if self.auth.config else None
+        secure = users.secure_cookie if users and users.secure_cookie is not None else self.auth.over_tls(
+            request.url.scheme, request.client.host if request.client else "",
+            {k.lower(): v for k, v in request.headers.items()})
+        response.set_cookie(COOKIE, token, max_age=seconds, path="/", httponly=True, secure=secure,
+                            samesite="strict")
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        self.users_mode()
+        user = self.user(request)
+        self.auth.close_session(request.cookies.get(COOKIE))
+        if not user.anonymous:
+            self.audit.write("logout", user=user.name, address=self.address(request))
+        response = RedirectResponse("/", status_code=303, headers={"Cache-Control": "private, no-store"})
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+        return response
+
+    def origin(self, request: Request) -> str:
+        """This site's origin: the configured base URL's, else the one the
+        request was sent to."""
+        if self.base_url:
+            parts = urlsplit(self.base_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"{request.url.scheme}://{request.headers.get('host', '')}"
 
     async def briefing_file(self, request: Request) -> Response:
         filename = request.path_params["filename"]
@@ -299,15 +496,31 @@ class _Site:
         if planned.name != name:
             return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}{suffix}")
         etag = planned.etag(fmt)
-        marking = planned.job.model.cover.marking
+        level = self.content.scale.level(planned.job.model.cover.marking)
+        classified = level > self.content.scale.lowest
         headers = {
             "ETag": etag,
-            # Openbaar may be kept by shared caches; anything else only by the browser.
-            "Cache-Control": f"{'public' if marking == self.default_marking else 'private'}, max-age=300",
+            # Openbaar may be kept by shared caches, unless the server knows
+            # who asks (then one URL is several files); anything above
+            # Openbaar by nobody.
+            "Cache-Control": "private, no-store" if classified else
+            f"{'public' if self.auth.config is None else 'private'}, max-age=300",
         }
+        user = self.user(request)
+
+        def audited(status: int) -> None:
+            """Every classified file sent, or not sent, is written down
+            first: without the line, no file."""
+            if classified:
+                self.audit.write("download", user=user.name, address=self.address(request), briefing=planned.name,
+                                 marking=level.id, format=fmt, picture=picture or None, etag=etag.strip('"'),
+                                 status=status)
+
         if _matches(request.headers.get("if-none-match", ""), etag):
+            audited(304)
             return Response(status_code=304, headers=headers)
         hit = await self.service().file(planned, fmt, picture)
+        audited(200)
         # Briefings are a few hundred kB at most and usually in the page
         # cache: reading them here is cheaper than a hop to a thread.
         data = hit.read()
@@ -344,7 +557,7 @@ class _Site:
 GROUP_TITLES_EN = {"region": "regions", "theme": "themes", "ministry": "ministries"}
 
 
-ERROR_TITLES = (400, 404, 405, 429, 500, 503)
+ERROR_TITLES = (400, 401, 403, 404, 405, 429, 500, 503)
 
 
 def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
@@ -366,6 +579,16 @@ def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
         names = [level.name for level in content.scale.levels]
         return words.text("errors.marking", levels=words.join(names))
     return str(exc)
+
+
+def _local(target: str) -> str:
+    """Where to go after logging in: a path of this site, never another
+    site ('//evil.example', 'https://…', '/\\evil.example')."""
+    target = target[:1000]
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or any(
+            ord(c) < 32 for c in target):
+        return "/"
+    return target
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
@@ -397,7 +620,8 @@ def _redirect(request: Request, path: str) -> Response:
 
 
 def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str], int],
-                  pairs: list[tuple[str, str]], formats: list[str], marking: str) -> dict[str, Any]:
+                  pairs: list[tuple[str, str]], formats: list[str], marking: str,
+                  notes: dict[tuple[str, str], int], ceiling: Level | None) -> dict[str, Any]:
     chosen = set()
     for kind, key in pairs:
         entry = content.taxonomies[kind].get(key)
@@ -407,7 +631,7 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
         "kind": kind, "title": words.kind(kind, "kinds_plural"), "label": words.kind(kind),
         "entries": [{"id": e.id, "label": e.label_nl, "aliases": list(e.aliases), "label_en": e.label_en,
                      "covers": list(e.covers), "passages": counts[kind, e.id],
-                     "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],
+                     "notes": notes.get((kind, e.id), 0), "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],
     } for kind in SELECTOR_KINDS]
     return {"groups": groups, "formats": [{"id": f, "label": words.text(f"{REGISTRY[f].label}.name"),
                                            "action": words.text(f"{REGISTRY[f].label}.action"),
@@ -415,4 +639,5 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
                                            "download": not REGISTRY[f].media_type.startswith("text/html"),
                                            "checked": f in (formats or DEFAULT_FORMATS)}
                                           for f in FORMATS],
-            "marking": marking, "levels": content.scale.levels, "document": content.document}
+            "marking": marking, "document": content.document,
+            "levels": [level for level in content.scale.levels if ceiling is None or level <= ceiling]}

@@ -17,6 +17,15 @@ from one day to the next). Date records count against the size limit at
 what they cost the disk (a block each), are evicted like files, and are
 only hints: a cache that cannot store one (disk full, read-only) answers
 with the date asked for and leaves nothing half-written.
+
+**Partitions.** A file that holds the ministry's notes lives in the
+partition of the highest level it holds, `<dir>/clearance/<level id>/`
+(each a cache of its own, with the same size limit); a file without
+notes, or with Openbaar notes only, in the folder itself. A user reads only
+partitions up to their clearance. Beside a file holding notes, written
+before it, `<hash>.holds` lists the notes' fingerprints
+(`notes.fingerprint`): `forget` removes the files that hold a note no
+longer admitted as it was (removed, changed, downgraded, expired).
 """
 
 from __future__ import annotations
@@ -44,6 +53,10 @@ BLOCK = 4096
 STALE_TEMP = 3600.0
 # How long /health reports a file the cache could not store (unless one is stored since).
 FAILURE_REMEMBERED = 300.0
+# The folder of the partitions above the lowest level, and the suffix of
+# the list of notes a file holds.
+PARTITIONS = "clearance"
+HOLDS = ".holds"
 
 LOG = logging.getLogger("briefing.serve")
 
@@ -71,6 +84,7 @@ class Cache:
         self._lock = threading.Lock()
         self._since_evict = 0
         self._failed: tuple[float, str] | None = None  # when a file could not be stored, and why
+        self._partitions: dict[str, Cache] = {}
         try:
             (folder / "dates").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -103,6 +117,52 @@ class Cache:
             with contextlib.suppress(OSError):
                 probe.unlink(missing_ok=True)
         return None
+
+    def partition(self, level: str, lowest: str) -> Cache:
+        """The cache of files whose highest note is at `level` (a level
+        id); the lowest level's is this cache itself."""
+        if level == lowest:
+            return self
+        if not level.replace("-", "").isalnum():  # a level id is an Ident: never a path
+            raise ValueError(f"not a level id: {level!r}")
+        with self._lock:
+            found = self._partitions.get(level)
+            if found is None:
+                found = self._partitions[level] = Cache(self.folder / PARTITIONS / level, self.max_bytes)
+        return found
+
+    def forget(self, admitted: set[str]) -> int:
+        """Remove every file, in this cache and its partitions, that holds a
+        note whose fingerprint is not in `admitted`, and every file of a
+        partition that does not say what it holds; returns how many files
+        were removed. Run at start and when the day changes."""
+        removed = 0
+        for folder in (self.folder, *sorted((self.folder / PARTITIONS).glob("*"))):
+            classified = folder != self.folder
+            keys: dict[tuple[Path, str], list[Path]] = {}
+            for path in folder.glob("??/*"):
+                if not path.name.startswith(TEMP_PREFIX):
+                    keys.setdefault((path.parent, path.name.split(".", 1)[0]), []).append(path)
+            for (parent, key), paths in keys.items():
+                holds = parent / f"{key}{HOLDS}"
+                if paths == [holds]:  # its files were evicted
+                    with contextlib.suppress(OSError):
+                        holds.unlink()
+                    continue
+                if holds in paths:
+                    try:
+                        held = set(holds.read_text(encoding="ascii").split())
+                    except (OSError, UnicodeDecodeError):
+                        held = {""}  # unreadable: forgotten
+                    if held <= admitted:
+                        continue
+                elif not classified:
+                    continue
+                for path in sorted(paths, key=lambda p: p == holds):  # the list last: a KILL leaves it, not a file
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        removed += path != holds
+        return removed
 
     @property
     def pictures(self) -> Path:
@@ -137,13 +197,17 @@ class Cache:
             self._warm_files.pop(key, None)  # changed since its build: not a hit
         return None
 
-    def put(self, key: str, suffix: str, data: bytes) -> Hit:
+    def put(self, key: str, suffix: str, data: bytes, holds: tuple[str, ...] = ()) -> Hit:
+        """Store a file; `holds` are the fingerprints of the notes in it,
+        written beside it first, so that it can be forgotten."""
         path = self._path(key, suffix)
         try:
             try:
-                path.parent.mkdir(exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise describe_os_error(path.parent, exc, "create a cache folder") from None
+            if holds:
+                atomic_write(self._path(key, HOLDS), "\n".join(sorted(holds)).encode("ascii"), durable=False)
             atomic_write(path, data, durable=False)
         except OutputError as exc:
             # Remembered for /health: a disk with a few kB left takes the
@@ -176,6 +240,8 @@ class Cache:
                 if path.name.startswith(TEMP_PREFIX):
                     if time.time() - stat.st_mtime > STALE_TEMP:  # left by a KILLed writer
                         path.unlink()
+                    continue
+                if path.name.endswith(HOLDS):  # a few bytes, kept until forget finds its files gone
                     continue
             except OSError:
                 continue

@@ -4,6 +4,11 @@ Framework-free, so it can be tested and reused without Starlette: it parses
 briefing names, plans a job exactly as `briefing build` does (same date
 rule, same input hash), and returns a cached file or has the pool render
 one. Content is loaded and validated once, when the service starts.
+
+The ministry's notes (admitted at start up to the server's clearance) are
+planned per request up to the asker's clearance: a briefing planned for a
+lower clearance never holds a higher note, so its input hash, its ETag and
+its cache partition are those of a file without it.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from pathlib import Path
 
 from ..build import Job, Options, build_date, plan
 from ..catalogue import catalogue
+from ..classification import Level
 from ..compose import Edition, validate_marking
 from ..content import Content
-from ..errors import BriefingError, OutputError
+from ..errors import BriefingError, OutputError, UsageError
 from ..formats import BESIDE, REGISTRY, Format, unknown
+from ..notes import Note, current, fingerprint
 from ..render import Rendering, Task, templates_digest
 from ..select import Selector, parse_selectors
 from ..taxonomy import SELECTOR_KINDS
@@ -43,6 +50,15 @@ class NotFound(BriefingError):
 
 class BadRequest(BriefingError):
     """A request the service cannot answer as asked (a bad marking)."""
+
+
+class NotCleared(BriefingError):
+    """A marking above what the asker is cleared for: the briefing at that
+    level is not theirs to have."""
+
+    def __init__(self, level: Level) -> None:
+        super().__init__(f"this briefing is asked for at {level.name}, above your clearance")
+        self.level = level
 
 
 def name_of(selectors: tuple[Selector, ...]) -> str:
@@ -69,41 +85,72 @@ def parse_name(content: Content, name: str) -> tuple[Selector, ...]:
 class Planned:
     job: Job
     name: str  # canonical URL name
+    held: Level  # the highest level of the notes it holds (the lowest when none)
+    holds: tuple[str, ...] = ()  # their fingerprints
 
     def etag(self, fmt: str) -> str:
         return f'"{self.job.input_hash(fmt)}"'
 
 
 class BriefingService:
-    def __init__(self, content: Content, templates: Path, cache: Cache, pool: RenderPool) -> None:
+    def __init__(self, content: Content, templates: Path, cache: Cache, pool: RenderPool,
+                 notes: tuple[Note, ...] = ()) -> None:
         self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
+        self.notes = notes
         self.template_hash = templates_digest(templates)  # templates do not change while serving
-        self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date], Planned] = OrderedDict()
+        self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date, str], Planned] = OrderedDict()
         self._failed: OrderedDict[str, str] = OrderedDict()  # input hash -> the renderer's error
+        self._swept: dt.date | None = None
 
-    def plan(self, selectors: tuple[Selector, ...], marking: str | None = None,
-             today: dt.date | None = None) -> Planned:
-        """The job for a briefing, as a build would plan it. Remembered: content
-        and templates do not change while serving, so a cached hit costs a
+    def forget(self, today: dt.date | None = None) -> int:
+        """Remove the cached files that hold a note no longer admitted as
+        it was (removed, changed, downgraded, or expired by `today`)."""
+        today = today or build_date()
+        self._swept = today
+        removed = self.cache.forget({fingerprint(n) for n in self.notes if current(n, today)})
+        if removed:
+            LOG.info("cache: %d file(s) holding notes no longer admitted removed", removed)
+        return removed
+
+    def plan(self, selectors: tuple[Selector, ...], marking: str | None = None, today: dt.date | None = None,
+             clearance: Level | None = None, ceiling: Level | None = None) -> Planned:
+        """The job for a briefing, as a build would plan it, with the notes
+        up to `clearance` (the lowest level when None). A `marking` above
+        `ceiling` is refused (NotCleared). Remembered: content and
+        templates do not change while serving, so a cached hit costs a
         dictionary lookup instead of composing the briefing again."""
         today = today or build_date()
+        scale = self.content.scale
+        clearance = clearance or scale.lowest
         if marking is not None:  # any spelling of a level: its name, so that one level is one cache entry
             try:
-                marking = self.content.scale.level(validate_marking(marking)).name
+                level = scale.level(validate_marking(marking))
             except BriefingError as exc:  # the page says which of the scale's levels there are
                 raise BadRequest(str(exc)) from exc
-        key = (selectors, marking, today)
+            if ceiling is not None and level > ceiling:
+                raise NotCleared(level)
+            marking = level.name
+        if today != self._swept and self.notes:  # a new day: notes may have expired
+            self.forget(today)
+        key = (selectors, marking, today, clearance.id)
         planned = self._planned.get(key)
         if planned is not None:
             self._planned.move_to_end(key)
             return planned
+        notes = tuple(n for n in self.notes if n.level <= clearance and current(n, today))
         try:
-            edition = Edition(date=today, marking=marking)
+            edition = Edition(date=today, marking=marking, notes=notes)
         except BriefingError as exc:
             raise BadRequest(str(exc)) from None
-        (job,) = plan(self.content, [selectors], self.templates, edition, self._date_of, Options(),
-                      template_hash=self.template_hash)
-        planned = Planned(job, name_of(selectors))
+        try:
+            (job,) = plan(self.content, [selectors], self.templates, edition, self._date_of, Options(),
+                          template_hash=self.template_hash)
+        except UsageError as exc:  # a marking below what the briefing holds
+            raise BadRequest(str(exc)) from None
+        held = max((n.level for n in job.selection.notes), default=scale.lowest)
+        if held > clearance:  # cannot be: only notes up to the clearance were given
+            raise AssertionError(f"{held.id} note planned at clearance {clearance.id}")
+        planned = Planned(job, name_of(selectors), held, tuple(sorted({fingerprint(n) for n in job.selection.notes})))
         self._planned[key] = planned
         if len(self._planned) > PLANNED_KEPT:
             self._planned.popitem(last=False)
@@ -112,8 +159,12 @@ class BriefingService:
     def _date_of(self, briefing_id: str, content_hash: str) -> dt.date | None:
         return self.cache.date_of(content_hash) or self.cache.remember_date(content_hash, build_date())
 
+    def store_of(self, planned: Planned) -> Cache:
+        """The cache partition of what the briefing holds."""
+        return self.cache.partition(planned.held.id, self.content.scale.lowest.id)
+
     def cached(self, planned: Planned, fmt: str) -> Hit | None:
-        return self.cache.get(planned.job.input_hash(fmt), _format(fmt).extension)
+        return self.store_of(planned).get(planned.job.input_hash(fmt), _format(fmt).extension)
 
     async def file(self, planned: Planned, fmt: str, picture: int = 0) -> Hit:
         """The file, from the cache or rendered now (once, however many ask);
@@ -123,7 +174,8 @@ class BriefingService:
             raise NotFound(f"{planned.name}.{fmt} has no picture {picture} beside it")
         key = planned.job.input_hash(fmt)
         suffix = f".{picture}.svg" if picture else entry.extension
-        hit = self.cache.get(key, suffix)
+        store = self.store_of(planned)
+        hit = store.get(key, suffix)
         if hit is not None:
             return hit
         failed = self._failed.get(key)
@@ -140,14 +192,14 @@ class BriefingService:
                     found[f".{match['number']}.svg"] = data
             return found
 
-        async def store(rendering: Rendering) -> None:
+        async def keep(rendering: Rendering) -> None:
             try:
                 for part, data in parts(rendering).items():
-                    self.cache.put(key, part, data)
+                    store.put(key, part, data, planned.holds)
             except OutputError as exc:  # disk full or read-only: serve from memory
                 LOG.warning("cache: %s", exc)
 
-        rendering = await self.pool.render(key, Task(planned.job.briefing(), (fmt,), self.templates), store)
+        rendering = await self.pool.render(key, Task(planned.job.briefing(), (fmt,), self.templates), keep)
         if rendering.error and rendering.transient:
             raise BriefingError(f"{planned.name}.{fmt}: {rendering.error}")
         if rendering.error:
@@ -156,7 +208,7 @@ class BriefingService:
             while len(self._failed) > FAILURES_KEPT:
                 self._failed.popitem(last=False)
             raise RenderFailed(f"{planned.name}.{fmt}: {rendering.error}")
-        hit = self.cache.get(key, suffix)
+        hit = store.get(key, suffix)
         if hit is None:  # not stored, or evicted at once by a tiny cache: serve what we have
             data = parts(rendering).get(suffix)
             if data is None:  # the model promised a picture the writer did not write: a bug
