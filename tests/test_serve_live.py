@@ -435,3 +435,80 @@ def test_a_full_or_read_only_cache_disk_still_serves_and_health_says_so(tmp_path
         assert again[0] == 200 and again[2].startswith(b"<!DOCTYPE html>")
     finally:
         stop_server(server)
+
+
+def _auth_files(folder: Path) -> Path:
+    """An auth config with a users file: anna (group daf, cleared for DV)
+    and bert (no group); both with the password 'correct horse battery'."""
+    from argon2 import PasswordHasher
+
+    hasher = PasswordHasher()
+    (folder / "users.toml").write_text(
+        f'[users.anna]\npassword = "{hasher.hash("correct horse battery")}"\ngroups = ["daf"]\n'
+        f'[users.bert]\npassword = "{hasher.hash("correct horse battery")}"\ngroups = []\n', encoding="utf-8")
+    config = folder / "auth.toml"
+    config.write_text('audit_log = "audit.jsonl"\n[clearances]\ndaf = "dv"\n[users]\nfile = "users.toml"\n',
+                      encoding="utf-8")
+    return config
+
+
+@pytest.mark.slow
+def test_a_cleared_user_logs_in_and_gets_the_dv_note_and_another_is_refused(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    config = _auth_files(tmp_path)
+    server = start_server(tmp_path, "--clearance", "dv", "--notes", str(ROOT / "examples" / "notes"),
+                          "--auth-config", str(config))
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                anna = browser.new_page(accept_downloads=True)
+                anna.goto(server.url + "/?region=sahel")
+                assert "rubricering: Openbaar" in anna.inner_text("#result")  # not logged in: the Openbaar note only
+                anna.click("text=Aanmelden")
+                anna.fill("#user", "anna")
+                anna.fill("#password", "correct horse battery")
+                anna.keyboard.press("Enter")
+                anna.wait_for_selector("text=Aangemeld als")
+                assert anna.url.endswith("/") and "machtiging Departementaal Vertrouwelijk" in anna.inner_text("header")
+                anna.check("input[name=region][value=sahel]")
+                anna.wait_for_selector("#result strong:has-text('Departementaal Vertrouwelijk')")
+                assert "2 aantekeningen van het ministerie" in anna.inner_text("#result")
+                anna.screenshot(path=str(tmp_path / "anna.png"), full_page=True)
+                with anna.expect_download() as download:
+                    anna.click("text=PDF downloaden")
+                target = tmp_path / "sahel-dv.pdf"
+                download.value.save_as(target)
+                text = " ".join(" ".join(p.extract_text() for p in PdfReader(target).pages).split())
+                assert "departementaal vertrouwelijk: een inschatting" in text  # the DV note
+                assert "staatsgeheim confidentieel" not in text  # above the server's clearance
+                assert "Departementaal Vertrouwelijk" in text  # the marking
+                link = anna.inner_text("#result code")
+                assert link.endswith("/briefings/region-sahel.pdf?marking=dv")
+
+                # Bert follows the link anna sent him: a clear refusal, and no file.
+                bert = browser.new_page(accept_downloads=True)
+                bert.goto(server.url + "/login")
+                bert.fill("#user", "bert")
+                bert.fill("#password", "correct horse battery")
+                bert.click("button:has-text('Aanmelden')")
+                bert.wait_for_selector("text=Aangemeld als")
+                response = bert.goto(link)
+                assert response is not None and response.status == 403
+                assert "uw machtiging (Openbaar) reikt niet zo ver" in bert.inner_text("[role=alert]")
+                bert.screenshot(path=str(tmp_path / "bert.png"), full_page=True)
+                # Someone not logged in is asked to.
+                stranger = browser.new_page()
+                response = stranger.goto(link)
+                assert response is not None and response.status == 401
+                stranger.click("[role=alert] a:has-text('Aanmelden')")
+                stranger.wait_for_url("**/login?next=/briefings/region-sahel.pdf%3Fmarking%3Ddv")
+                stranger.screenshot(path=str(tmp_path / "login.png"), full_page=True)
+            finally:
+                browser.close()
+    finally:
+        stop_server(server)
+    events = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert [(e["event"], e.get("user")) for e in events] == [
+        ("login", "anna"), ("download", "anna"), ("login", "bert"), ("refused", "bert"), ("refused", "")]
