@@ -4,9 +4,11 @@ built at each clearance (plus the matrix, and a cluster build). Every byte
 written is scanned — each file of each format (PDF text and decompressed
 streams, every part of a Word package, the Markdown and its pictures), the
 manifest, SHA256SUMS, the feed, the index, the picture store, the passage
-memory, what the build printed, and the tasks sent to Dask. A canary may
-appear only in builds at or above its level, and does appear there (the
-scan would otherwise prove nothing)."""
+memory, what the build printed, and the tasks sent to Dask. The server
+(issue 24) is scanned the same way: every page, JSON answer and file each
+user gets, its cache partitions, its audit log and its log. A canary may
+appear only at or above its level, and does appear there (the scan would
+otherwise prove nothing)."""
 
 from __future__ import annotations
 
@@ -158,3 +160,82 @@ def test_tasks_sent_to_a_cluster_hold_nothing_above_the_clearance(tmp_path: Path
     assert not found(everything, tokens["stg-c"]) and not found(everything, tokens["stg-g"])
     where = scan(tmp_path / "out", "", tokens)
     assert where["stg-c"] == where["stg-g"] == set() and where["dv"]
+
+
+@pytest.mark.slow
+def test_no_canary_reaches_a_server_user_below_its_level(tmp_path: Path, content: Content,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """The server at clearance stg-c, with users at Openbaar (not logged in),
+    DV and Stg. C: every page, JSON answer and file each gets, the cache's
+    partitions, the audit log and the server's log."""
+    import logging
+
+    from argon2 import PasswordHasher
+    from starlette.testclient import TestClient
+
+    from generator.serve.app import create_app
+    from generator.serve.auth import load_auth
+    from generator.serve.cache import Cache
+
+    tokens = canaries()
+    notes = seed(tmp_path / "notes", tokens, content)
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    (tmp_path / "users.toml").write_text(
+        f'[users.dv]\npassword = "{cheap.hash("pw")}"\ngroups = ["a"]\n'
+        f'[users.stgc]\npassword = "{cheap.hash("pw")}"\ngroups = ["b", "a"]\n', encoding="utf-8")
+    (tmp_path / "auth.toml").write_text('audit_log = "audit.jsonl"\n[clearances]\na = "dv"\nb = "stg-c"\n'
+                                        '[users]\nfile = "users.toml"\n', encoding="utf-8")
+    clearance = content.scale.level("stg-c")
+    admitted = load_notes([notes], content, clearance, dt.date.today())
+    app = create_app(content, TEMPLATES, Cache(tmp_path / "cache"), workers=2, notes=admitted, clearance=clearance,
+                     auth=load_auth(tmp_path / "auth.toml", content.scale))
+    rank = {level: n for n, level in enumerate(LEVELS)}
+    names = ["region-sahel", "theme-terrorism+ministry-defence"]
+    caplog.set_level(logging.INFO)
+    with TestClient(app, client=("127.0.0.1", 1)):  # the app's lifespan: its pool, its service
+        for user, level in (("", "openbaar"), ("dv", "dv"), ("stgc", "stg-c")):
+            client = TestClient(app, client=("127.0.0.1", 2 + rank[level]))
+            if user:
+                answer = client.post("/login", data={"user": user, "password": "pw"}, follow_redirects=False)
+                assert answer.status_code == 303
+            received = tmp_path / f"received-{level}"
+            received.mkdir()
+            paths = ["/", "/api/subjects", "/api/catalogue", "/?region=sahel", "/?theme=terrorism&ministry=defence",
+                     "/api/preview?region=sahel", *(f"/api/briefings/{name}" for name in names),
+                     *(f"/briefings/{name}.{fmt}" for name in names for fmt in ("pdf", "docx", "html", "md")),
+                     *(f"/briefings/{name}.1.svg" for name in names),
+                     # asked for above the user's clearance: refused, holding nothing
+                     *(f"/briefings/{name}.html?marking={above}" for name in names for above in LEVELS
+                       if rank[level] < rank[above] <= rank["stg-c"])]
+            for n, path in enumerate(paths):
+                response = client.get(path, headers={"accept": "text/html"})
+                assert response.status_code in (200, 401, 403), (path, response.status_code)
+                suffix = Path(path.split("?")[0]).suffix or ".txt"
+                (received / f"{n}{suffix}").write_bytes(response.content)
+            where = scan(received, "", tokens)
+            for other in LEVELS:
+                if rank[other] > rank[level]:
+                    assert where[other] == set(), f"{other} canary served to a {level} user: {sorted(where[other])}"
+                else:  # admitted: the scan finds it in every format served (pages and JSON show counts only)
+                    files = where[other]
+                    for suffix in (".pdf", ".docx", ".html", ".md"):
+                        assert any(f.endswith(suffix) for f in files), (other, level, suffix, sorted(files))
+    cache = tmp_path / "cache"
+    partitions = {"openbaar": cache, "dv": cache / "clearance" / "dv", "stg-c": cache / "clearance" / "stg-c"}
+    for level, folder in partitions.items():
+        # The root partition is the cache folder without the others (with its dates and pictures).
+        files = [p for p in folder.rglob("*") if p.is_file() and (folder != cache or "clearance" not in p.parts)]
+        assert files, level
+        for path in files:
+            for data in blobs(path):
+                for other, token in tokens.items():
+                    if rank[other] > rank[level]:
+                        assert not found(data, token), f"{other} canary in the {level} partition: {path}"
+        assert any(found(data, tokens[level]) for path in files for data in blobs(path)), level
+    assert not any(found(data, tokens["stg-g"]) for path in cache.rglob("*") if path.is_file()
+                   for data in blobs(path))
+    audit = (tmp_path / "audit.jsonl").read_text(encoding="utf-8")
+    said = caplog.text
+    for token in tokens.values():
+        assert token not in audit and token not in said  # no note's words in any log
+    assert '"event":"download"' in audit and '"event":"refused"' in audit
