@@ -21,7 +21,7 @@ from generator.content import Content
 from generator.errors import ConfigError
 from generator.notes import load_notes
 from generator.serve.app import create_app
-from generator.serve.auth import AuthConfig, load_auth
+from generator.serve.auth import Auth, AuthConfig, load_auth
 from generator.serve.cache import Cache
 
 HTML = {"accept": "text/html"}
@@ -128,6 +128,24 @@ def test_the_proxy_is_believed_from_its_addresses_only(setup: Setup) -> None:
     assert ("refused", "192.0.2.7") in events
 
 
+def test_proxy_headers_sent_twice_or_garbled_are_believed_from_nobody(setup: Setup) -> None:
+    with setup.app("proxy", setup.root / "cache") as client:
+        # A proxy that adds its header to the client's instead of replacing it.
+        twice = [("X-Remote-User", "anna"), ("X-Remote-User", "mallory"), ("X-Remote-Groups", "daf")]
+        assert client.get("/api/briefings/region-sahel", headers=twice).json()["marking"] == "Openbaar"
+        answer = client.get("/", headers=HTML)
+        assert answer.headers["x-frame-options"] == "DENY" and answer.headers["referrer-policy"] == "no-referrer"
+    # Values as the app hands them on: the bytes sent, as latin-1 (the test
+    # client re-encodes header bytes, so this is asked of Auth directly).
+    auth = Auth(setup.auth("proxy"), setup.content.scale, setup.content.scale.level("dv"))
+    sent = [("x-remote-user", "anné".encode().decode("latin-1")), ("x-remote-groups", "daf")]
+    user, problem = auth.who("127.0.0.1", sent, None)
+    assert (user.name, user.clearance.id, problem) == ("anné", "dv", "")
+    garbled = [("x-remote-user", "ann\xe9"), ("x-remote-groups", "daf")]  # latin-1, not UTF-8
+    assert auth.who("127.0.0.1", garbled, None)[0].anonymous and auth.who("127.0.0.1", garbled, None)[1] == "ambiguous"
+    assert [e["event"] for e in setup.audit()] == ["ambiguous_proxy_headers"]
+
+
 def test_logging_in_sets_a_strict_session_cookie_and_logging_out_ends_it(setup: Setup, users: TestClient) -> None:
     form = users.get("/login?next=/%3Fregion%3Dsahel")
     assert form.status_code == 200 and 'name="password" type="password"' in form.text
@@ -163,6 +181,12 @@ def test_the_cookie_is_secure_over_https_and_next_never_leaves_the_site(setup: S
         cross = client.post("/login", data={"user": "anna", "password": PASSWORD},
                             headers={"origin": "https://evil.example"}, follow_redirects=False)
         assert cross.status_code == 400
+        stuffed = client.post("/login", content="&".join(f"f{n}=x" for n in range(20)),
+                              headers={"content-type": "application/x-www-form-urlencoded"})
+        assert stuffed.status_code == 400
+        huge = client.post("/login", content="user=" + "a" * 5000,
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+        assert huge.status_code == 400
 
 
 def test_failed_logins_wait_per_user_and_per_address(setup: Setup, users: TestClient) -> None:

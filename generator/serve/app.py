@@ -105,6 +105,30 @@ class _Limits:
         await self.app(scope, receive, send)
 
 
+class _Headers:
+    """On every answer: never framed by another site (a login form in a
+    frame invites clickjacking), and no Referer to anyone (a link followed
+    from a briefing would tell another site the briefing's URL, marking
+    included)."""
+
+    HEADERS = [(b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2, queue: int = 16,
                deadline: float = 60.0, max_tasks: int = 200, base_url: str = "", notes: tuple[Note, ...] = (),
                clearance: Level | None = None, auth: AuthConfig | None = None) -> Starlette:
@@ -141,7 +165,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
     handlers: dict[Any, Any] = {cls: site.on_error for cls in (HTTPException, BriefingError, Busy, Overran,
                                                                pebble.ProcessExpired, Exception)}
     return Starlette(routes=routes, lifespan=site.lifespan, exception_handlers=handlers,
-                     middleware=[Middleware(_AccessLog), Middleware(_Limits)])
+                     middleware=[Middleware(_AccessLog), Middleware(_Headers), Middleware(_Limits)])
 
 
 class _Site:
@@ -183,13 +207,12 @@ class _Site:
         trusted proxy); proxy headers from anyone else are audited."""
         found = getattr(request.state, "user", None)
         if found is None:
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                       for k, v in request.scope.get("headers", [])}
+            headers = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in request.scope.get("headers", [])]
             client = request.client.host if request.client else ""
-            found, spoofed = self.auth.who(client, headers, request.cookies.get(COOKIE))
+            found, problem = self.auth.who(client, headers, request.cookies.get(COOKIE))
             request.state.user = found
-            if spoofed:
-                self.audit.write("untrusted_proxy_headers", address=client, path=request.url.path)
+            if problem:
+                self.audit.write(f"{problem}_proxy_headers", address=client, path=request.url.path)
         return found
 
     def address(self, request: Request) -> str:
@@ -448,7 +471,10 @@ class _Site:
             body += chunk
             if len(body) > MAX_FORM:
                 raise BadRequest(f"a login form is at most {MAX_FORM} bytes")
-        form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        try:
+            form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+        except ValueError:  # more fields than a login form has
+            raise BadRequest("a login form has a user name, a password and where to go next") from None
         name, password = (form.get("user") or [""])[0], (form.get("password") or [""])[0]
         target = _local((form.get("next") or ["/"])[0])
         try:

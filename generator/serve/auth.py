@@ -332,30 +332,41 @@ class Auth:
         return bool(self.config and _within(client, self.config.trusted)
                     and headers.get("x-forwarded-proto", "") == "https")
 
-    def who(self, client: str, headers: dict[str, str], cookie: str | None) -> tuple[User, bool]:
-        """The user a request is from, and whether it carried proxy headers
-        from an address that is not trusted (they are then ignored)."""
+    def who(self, client: str, headers: list[tuple[str, str]], cookie: str | None) -> tuple[User, str]:
+        """The user a request is from (`headers` as sent: lower-case names,
+        values as latin-1), and what was wrong with the proxy headers it
+        carried, if anything: 'untrusted' (from an address not trusted) or
+        'ambiguous' (a header twice, or not UTF-8). Such headers are
+        ignored: the request is anonymous."""
         config = self.config
         if config is None:
-            return self.anonymous, False
+            return self.anonymous, ""
         if config.proxy is not None:
             proxy = config.proxy
-            name = headers.get(proxy.user_header, "").strip()
+            sent = [(k, v) for k, v in headers if k in (proxy.user_header, proxy.groups_header)]
             if not _within(client, proxy.trusted):
-                return self.anonymous, bool(name or headers.get(proxy.groups_header))
+                return self.anonymous, "untrusted" if any(v.strip() for _, v in sent) else ""
+            names = [k for k, _ in sent]
+            if len(names) != len(set(names)):  # one added by the client, one by the proxy: believe neither
+                return self.anonymous, "ambiguous"
+            try:
+                values = {k: v.encode("latin-1").decode("utf-8") for k, v in sent}
+            except UnicodeError:
+                return self.anonymous, "ambiguous"
+            name = values.get(proxy.user_header, "").strip()
             if not name or not _name_ok(name):
-                return self.anonymous, False
-            groups = tuple(g.strip() for g in headers.get(proxy.groups_header, "").split(proxy.groups_separator)
+                return self.anonymous, ""
+            groups = tuple(g.strip() for g in values.get(proxy.groups_header, "").split(proxy.groups_separator)
                            if g.strip() and _name_ok(g.strip()))[:MAX_GROUPS]
-            return self.user_of(name, groups), False
+            return self.user_of(name, groups), ""
         if cookie:
             key = _digest(cookie)
             with self._lock:
                 found = self._sessions.get(key)
                 if found is not None and found[1] > time.time():
-                    return found[0], False
+                    return found[0], ""
                 self._sessions.pop(key, None)
-        return self.anonymous, False
+        return self.anonymous, ""
 
     def check_password(self, name: str, password: str, address: str) -> User:
         """The user, if `password` is theirs; LoginLimited while this user
