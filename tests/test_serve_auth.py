@@ -346,3 +346,41 @@ def test_passwd_prints_an_entry_the_server_accepts(setup: Setup, monkeypatch: py
                                                                "een lang wachtwoord")
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
     assert main(["passwd", "dirk"]) == 2
+
+
+def test_a_burst_of_logins_checks_a_few_passwords_at_a_time(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import threading
+    import time
+
+    import httpx2
+
+    from generator.serve import app as app_module
+    from generator.serve.auth import Auth as RealAuth
+
+    running, most, lock = 0, 0, threading.Lock()
+    check = RealAuth.check_password
+
+    def counting(self: RealAuth, name: str, password: str, address: str) -> object:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.02)
+        try:
+            return check(self, name, password, address)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(RealAuth, "check_password", counting)
+    app = setup.app("users", setup.root / "cache").app
+
+    async def burst() -> list[int]:
+        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://t") as client:
+            answers = await asyncio.gather(*(client.post("/login", data={"user": f"u{n}", "password": "x"})
+                                             for n in range(24)))
+        return [a.status_code for a in answers]
+
+    statuses = asyncio.run(burst())
+    assert most == app_module.LOGINS_AT_ONCE and set(statuses) <= {401, 429}

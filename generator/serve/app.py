@@ -8,6 +8,7 @@ traceback is ever sent.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -49,6 +50,7 @@ MAX_QUERY = 2048  # bytes; a briefing needs far less, and nothing longer is pars
 PAGE_TEMPLATE = "serve.html.j2"
 LOGIN_TEMPLATE = "login.html.j2"
 MAX_FORM = 4096  # bytes of a login form
+LOGINS_AT_ONCE = 4  # password checks running at once
 # What a briefing file may load when a browser opens it from the server:
 # nothing but what is inside it (its styles, its fonts, its pictures).
 BRIEFING_CSP = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; sandbox"
@@ -186,6 +188,7 @@ class _Site:
         self.notes = tuple(n for n in notes if n.level <= auth.clearance)
         self.auth = auth
         self.audit = Audit(auth.config.audit_log if auth.config else None)
+        self.verifying = asyncio.Semaphore(LOGINS_AT_ONCE)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -478,7 +481,11 @@ class _Site:
         name, password = (form.get("user") or [""])[0], (form.get("password") or [""])[0]
         target = _local((form.get("next") or ["/"])[0])
         try:
-            user = await run_in_threadpool(self.auth.check_password, name, password, address)
+            # A check takes 64 MB and a tenth of a second (argon2's point):
+            # a few at a time, the others wait, so a burst of logins cannot
+            # take the server's memory.
+            async with self.verifying:
+                user = await run_in_threadpool(self.auth.check_password, name, password, address)
         except LoginLimited as exc:
             self.audit.write("login_limited", user=name[:200], address=address, status=429)
             return self.login_page(request, 429, self.words.text("login.limited", minutes=-(-exc.retry_after // 60)),
