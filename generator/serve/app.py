@@ -109,11 +109,13 @@ class _Limits:
 
 class _Headers:
     """On every answer: never framed by another site (a login form in a
-    frame invites clickjacking), and no Referer to anyone (a link followed
-    from a briefing would tell another site the briefing's URL, marking
-    included)."""
+    frame invites clickjacking), and no Referer to another site (a link
+    followed from a briefing would tell it the briefing's URL, marking
+    included). `same-origin`, not `no-referrer`: under that, browsers send
+    `Origin: null` with a form, and the login form's origin check needs it.
+    """
 
-    HEADERS = [(b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+    HEADERS = [(b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
