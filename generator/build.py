@@ -73,6 +73,7 @@ from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove, write_if_c
 from .publish import Publishing, write_published
 from .publish.feed import FEED, change_between, passage_marks, render_feed, text_key
 from .publish.sums import file_records
+from .query import QUERY
 from .render import Output, Rendering, Task, render, templates_digest
 from .runners import Runner
 from .runners.local import LocalRunner
@@ -630,8 +631,8 @@ class _Build:
         entry: ManifestEntry = {
             "id": job.id,
             "title": job.model.cover.title,
-            "selectors": [{"kind": s.kind, "id": s.id, "label": self.content.taxonomies[s.kind][s.id].label_nl}
-                          for s in job.selectors],
+            "selectors": [{"kind": s.kind, "id": s.id, "label": s.id if s.kind == QUERY
+                           else self.content.taxonomies[s.kind][s.id].label_nl} for s in job.selectors],
             "passages": job.model.passage_count,
             "marking": job.model.cover.marking,
             "date": job.date.isoformat(),

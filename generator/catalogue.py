@@ -1,5 +1,6 @@
 """The set of briefings a full build produces: one per region, theme and
-ministry, plus the combinations in content/catalogue.yaml, and with
+ministry, plus the combinations and standing queries in
+content/catalogue.yaml, and with
 `matrix=True` every pairing its `matrix:` entry asks for that holds enough
 passages."""
 
@@ -9,10 +10,11 @@ from collections.abc import Iterable
 
 from .content import Content
 from .errors import SelectionError, UsageError
+from .query import QUERY
 from .select import Selector, select
 from .taxonomy import SELECTOR_KINDS
 
-ORDER = {k: i for i, k in enumerate(SELECTOR_KINDS)}
+ORDER = {k: i for i, k in enumerate((*SELECTOR_KINDS, QUERY))}
 
 
 def catalogue(content: Content, matrix: bool = False) -> list[tuple[Selector, ...]]:

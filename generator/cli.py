@@ -37,6 +37,8 @@ from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
 from .notes import Note, check_clearance, load_notes, subject_of
 from .publish import configure
+from .query import QUERY
+from .search import matcher
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
 
@@ -90,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
         for kind in SELECTOR_KINDS:
             sp.add_argument(f"--{kind}", action="append", default=[], metavar="ID",
                             help=f"{kind} id or Dutch alias (repeatable; see 'briefing list {kind_plural(kind)}')")
+        sp.add_argument("--query", action="append", default=[], metavar="TEXT",
+                        help='any word or "phrase" of the strategy, with OF/OR and -exclusions (repeatable: they '
+                             "unite; with --region/--theme/--ministry they intersect; see README, 'Ad hoc subjects')")
 
     b = sub.add_parser("build", help="build one briefing, or the whole catalogue with --all")
     selectors(b)
@@ -272,7 +277,7 @@ def _notes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
-    return [(kind, value) for kind in SELECTOR_KINDS for value in getattr(args, kind)]
+    return [(kind, value) for kind in (*SELECTOR_KINDS, QUERY) for value in getattr(args, kind)]
 
 
 def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -281,7 +286,8 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise _Usage("briefing build: -j must be at least 1")
     args.all = args.all or args.matrix
     if args.all == bool(_pairs(args)):
-        raise _Usage("briefing build: give --all or --matrix, or one or more of --region, --theme, --ministry")
+        raise _Usage("briefing build: give --all or --matrix, or one or more of --region, --theme, --ministry, "
+                     "--query")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
     # Keys are checked before content is read or anything rendered.
@@ -496,8 +502,16 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     _, admitted = _admitted(args, content, err)
     selection = select(content, parse_selectors(content, _pairs(args)), admitted)
-    labels = " + ".join(f"{e.kind} {e.label_nl}" for e in selection.subjects)
+    labels = " + ".join([*(f"{e.kind} {e.label_nl}" for e in selection.subjects),
+                         *(f"query '{q}'" for q in selection.queries)])
     print(f"{selection.id}: {len(selection.passages)} passages ({labels})", file=out)
+    for text in selection.queries:  # which words of the strategy each term found
+        found = matcher(text, content)
+        for term, forms in found.found_words().items():
+            print(f"  query term '{term}' finds: {', '.join(forms) or '(no word of the strategy)'}", file=out)
+        for entry in found.subjects():
+            print(f"  query term names {entry.kind} {entry.id} ({entry.label_nl}): its passages' sentences "
+                  "that name it count as found", file=out)
     repeats = [content.by_id[r] for r in selection.repeated]
     for passage in (*selection.passages, *repeats, *selection.footnotes):
         reasons = "; ".join(r.note for r in selection.reasons[passage.id])

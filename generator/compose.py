@@ -10,6 +10,7 @@ it looks.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -50,6 +51,7 @@ from .model import (
     Table,
 )
 from .notes import Note
+from .search import disjoint, matcher
 from .select import Excerpt, PageRange, Selection, excerpt_pages
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words, slugify
@@ -207,23 +209,38 @@ def describe(subjects: Sequence[Entry], words: Labels) -> tuple[str, str]:
     return phrase[0].upper() + phrase[1:], phrase
 
 
+def _quoted(selection: Selection, words: Labels) -> str:
+    """The queries as a reader sees them: "‘Iran’", "‘Iran’ of ‘Irak’"."""
+    return _join([words.text("query.quoted", query=q) for q in selection.queries], words.text("or"))
+
+
 def compose(content: Content, selection: Selection, edition: Edition) -> Briefing:
     anchors = _Anchors()
     words = edition.labels(content)
     subjects = selection.subjects
     names = [_name(e, words) for e in subjects]
-    title_part, phrase = describe(subjects, words)
+    title_part, phrase = describe(subjects, words) if subjects else ("", "")
     title = words.text("cover.title", subjects=title_part)
     kinds = [k for k in SELECTOR_KINDS if any(e.kind == k for e in subjects)]
-    selection_line = words.text("and").join(
-        words.text("key_messages.subject", kind=words.kind(k) if i == 0 else words.kind(k, "kinds_in_text"),
-                   subject=_join([_name(e, words) for e in subjects if e.kind == k], words.text("or")))
-        for i, k in enumerate(kinds))
+    parts = [words.text("key_messages.subject", kind=words.kind(k) if i == 0 else words.kind(k, "kinds_in_text"),
+                        subject=_join([_name(e, words) for e in subjects if e.kind == k], words.text("or")))
+             for i, k in enumerate(kinds)]
+    if selection.queries:
+        # An ad hoc subject: the title says what was asked ("Briefing: ‘Iran’").
+        quoted = _quoted(selection, words)
+        title = words.text("cover.title_query", query=quoted) + (
+            words.text("cover.title_query_within", subjects=title_part) if subjects else "")
+        phrase = quoted + (words.text("query.within", subject=phrase) if subjects else "")
+        parts.append(words.text("query.selection", query=quoted) if parts else
+                     words.text("query.selection_first", query=quoted))
+    selection_line = words.text("and").join(parts)
     doc = content.document
     organisation = edition.organisation or words.text("metadata.organisation")
     marking = marking_of(content, selection, edition).label(words.text("language"))
     date = format_date(edition.date, words)
-    if len(subjects) == 1:
+    if selection.queries:
+        subtitle = words.text("cover.subtitle_query", subject=phrase)
+    elif len(subjects) == 1:
         subtitle = subjects[0].description
     elif len(kinds) == 1:
         subtitle = words.text("cover.subtitle_union", subject=phrase,
@@ -280,10 +297,37 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
     )
     furniture = Furniture(contents_title=words.text("contents"), footer=words.text("footer"),
                           language_tag=words.text("language_tag"))
+    if selection.queries:
+        sections = [_marked(section, content, selection) for section in sections]
+        metadata = dataclasses.replace(metadata, keywords=(*selection.queries, *metadata.keywords))
     estimate = sum(len(text) for text in _texts(sections)) / CHARS_PER_PAGE + 1  # + cover
     return Briefing(id=selection.id, cover=cover, metadata=metadata, furniture=furniture,
                     sections=tuple(sections), passage_count=len(selection.passages),
                     contents=estimate >= CONTENTS_MIN_PAGES)
+
+
+def _marked(section: Section, content: Content, selection: Selection) -> Section:
+    """The strategy's words a query asked for, marked in the strategy text
+    and the excerpts (never in the editors' or the ministry's words)."""
+    if section.role not in ("strategy-text", "also-named"):
+        return section
+    matchers = [matcher(q, content) for q in selection.queries]
+
+    def mark(block: Block) -> Block:
+        if isinstance(block, Paragraph) and block.source is not None and block.style != "intro":
+            spans = disjoint(span for m in matchers for span in m.spans(block.text))
+            return dataclasses.replace(block, marks=tuple(spans)) if spans else block
+        if isinstance(block, BulletList):
+            return dataclasses.replace(block, items=tuple(mark(item) for item in block.items))  # type: ignore[misc]
+        if isinstance(block, Box):
+            return dataclasses.replace(block, blocks=tuple(mark(b) for b in block.blocks))  # type: ignore[misc]
+        return block
+
+    def walk(node: Section) -> Section:
+        return dataclasses.replace(node, blocks=tuple(mark(b) for b in node.blocks),
+                                   children=tuple(walk(child) for child in node.children))
+
+    return walk(section)
 
 
 def _texts(sections: Iterable[Section]) -> Iterable[str]:
@@ -358,8 +402,15 @@ def _key_messages(content: Content, selection: Selection, anchors: _Anchors, wor
     # A briefing about a region shows where it lies, beside what matters there.
     locator = _locator(content, selection, words)
     maps: tuple[Block, ...] = (locator,) if locator is not None else ()
-    if len(selection.subjects) == 1:
-        items = messages_of(selection.subjects[0])
+    # A query's messages are those of the subjects it names ("Rusland").
+    entries = [*selection.subjects, *dict.fromkeys(
+        content.taxonomies[m.kind][m.subject] for m in selection.key_messages
+        if (m.kind, m.subject) not in {(e.kind, e.id) for e in selection.subjects})]
+    if selection.queries and not entries:
+        return Section(title, anchor, 1, blocks=(Paragraph(words.text("query.no_key_messages"), style="note"),
+                                                 *maps), role="key-messages")
+    if len(entries) == 1 and not selection.queries:
+        items = messages_of(entries[0])
         if not items:
             return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.missing"), style="note"),
                                                      *maps), role="key-messages")
@@ -370,7 +421,7 @@ def _key_messages(content: Content, selection: Selection, anchors: _Anchors, wor
     children = tuple(
         Section(words.text("key_messages.subject", kind=words.kind(e.kind), subject=_name(e, words)),
                 anchors(f"kern-{e.id}"), 2, blocks=(BulletList(tuple(messages_of(e))),))
-        for e in selection.subjects if messages_of(e))
+        for e in entries if messages_of(e))
     if not children:
         return Section(title, anchor, 1, blocks=(Paragraph(words.text("key_messages.none_here"), style="note"),
                                                  *maps), role="key-messages")
@@ -554,8 +605,9 @@ def _also_named(content: Content, selection: Selection, anchors: _Anchors, words
                                foreign=foreign_spans(text, words), cites=tuple(cites)))
     title = words.text("also_named.title")
     # Each excerpt names one subject or another, also in an intersection.
-    named = _join([e.phrase for e in selection.subjects], words.text("or"))
-    intro = words.count("also_named.intro", len(selection.subjects), subject=subject, named=named)
+    asked = [*([_quoted(selection, words)] if selection.queries else []), *(e.phrase for e in selection.subjects)]
+    named = _join(asked, words.text("or"))
+    intro = words.count("also_named.intro", len(asked), subject=subject, named=named)
     return Section(title, anchors(title), 1, blocks=(Paragraph(intro, style="intro"), BulletList(tuple(items))),
                    role="also-named")
 
@@ -946,12 +998,15 @@ def _colophon(content: Content, selection: Selection, edition: Edition, anchors:
     title = words.text("colophon.title")
     doc = content.document
     # For a reader, not a command line: "Regio Sahel en thema Terrorisme".
-    subjects = words.text("and").join(
-        f"{words.kind(e.kind, 'kinds_in_text')} {_name(e, words)}" for e in selection.subjects)
+    subjects = words.text("and").join([
+        *(f"{words.kind(e.kind, 'kinds_in_text')} {_name(e, words)}" for e in selection.subjects),
+        *([words.text("query.selection", query=_quoted(selection, words))] if selection.queries else [])])
     subjects = subjects[:1].upper() + subjects[1:]
     counted = words.count("colophon.selection", len(selection.passages), subjects=subjects)
     if selection.excerpted:
         counted = counted.rstrip(".") + words.text("colophon.excerpted", k=len(selection.excerpted)) + "."
+    if selection.queries:  # how a query matches: stems, compounds, named subjects
+        counted += " " + words.text("query.method")
     lines = (
         Paragraph(words.text("colophon.source", citation=tie(doc.citation), sender=doc.sender,
                              date=format_date(dt.date.fromisoformat(doc.date), words)),

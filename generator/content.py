@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .classification import DEFAULT_SCALE, Scale, load_scale
-from .errors import ContentError, Location, Problem, suggest
+from .errors import ContentError, Location, Problem, UsageError, suggest
 from .geo import Geo, load_geo
 from .limits import MAX_PASSAGE_CHARS
+from .query import QUERY, check_text
 from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
@@ -287,7 +288,8 @@ COMMITMENT = Record("commitment", {
 })
 KEY_MESSAGES = Record("key-messages.yaml", {TAG_FIELDS[kind]: Nested() for kind in SELECTOR_KINDS})
 KEY_MESSAGE = Record("key message", {"text": Text(), "sources": Strings()})
-CATALOGUE = Record("catalogue.yaml", {"combinations": Raw(), "matrix": Nested(required=False)})
+CATALOGUE = Record("catalogue.yaml", {"combinations": Raw(), "matrix": Nested(required=False),
+                                      "queries": Strings(required=False)})
 COMBINATION = Record("combination", {TAG_FIELDS[kind]: Strings(required=False) for kind in SELECTOR_KINDS})
 MATRIX = Record("matrix", {"pairs": Raw(), "min_full": Integer(required=False)})
 CHART = Record("chart", {"id": Ident(), "title": Text(), "bars": Raw()})
@@ -705,6 +707,11 @@ def _load_catalogue(path: Path, taxonomies: dict[str, Taxonomy],
         if len(selectors) < 2:
             f.error(None, "a combination needs at least two selectors")
         entries.append(CatalogueEntry(tuple(selectors), f.at()))
+    for text in top["queries"]:  # standing queries: briefings on words the taxonomy lacks
+        try:
+            entries.append(CatalogueEntry(((QUERY, check_text(text)),), top.at("queries")))
+        except UsageError as exc:
+            top.error("queries", f"query '{text[:60]}': {exc}")
     matrix = _load_matrix(top["matrix"], path, problems) if top.given("matrix") else None
     return entries, matrix
 

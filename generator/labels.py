@@ -73,6 +73,9 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "feed.sentence_removed": "where before after",
     "notes.title": "", "notes.intro": "n", "notes.label": "unit date level", "notes.item": "text",
     "notes.about": "pages",
+    "cover.title_query": "query", "cover.title_query_within": "subjects", "cover.subtitle_query": "subject",
+    "query.quoted": "query", "query.within": "subject", "query.selection": "query",
+    "query.selection_first": "query", "query.no_key_messages": "", "query.method": "",
 }.items()} | {f"{fmt.label}.{key}": frozenset() for fmt in REGISTRY.values() for key in ("name", "action")}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {
@@ -81,9 +84,9 @@ LISTS: dict[str, int] = {
 }
 # Mappings from kind to word, with the kinds they must cover.
 KIND_MAPS: dict[str, tuple[str, ...]] = {
-    "kinds": ("region", "theme", "ministry", "interest", "accent", "combination"),
-    "kinds_plural": ("region", "theme", "ministry", "combination"),
-    "kinds_in_text": ("region", "theme", "ministry"),
+    "kinds": ("region", "theme", "ministry", "interest", "accent", "combination", "query"),
+    "kinds_plural": ("region", "theme", "ministry", "combination", "query"),
+    "kinds_in_text": ("region", "theme", "ministry", "query"),
 }
 
 

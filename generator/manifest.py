@@ -184,7 +184,7 @@ def index_update(out: Path, content: Content, templates: Path, manifest: dict[st
     return render_index(manifest, content, templates).encode("utf-8")
 
 
-GROUPS = ("region", "theme", "ministry", "combination")
+GROUPS = ("region", "theme", "ministry", "query", "combination")
 
 
 def render_index(manifest: dict[str, Any], content: Content, templates: Path) -> str:

@@ -74,6 +74,9 @@ class Paragraph:
     # Web addresses some words link to (a note's links; never strategy text):
     # (start, end, address) within `text`, in order, not overlapping.
     links: tuple[tuple[int, int, str], ...] = ()
+    # Words a query asked for (start, end), in order, not overlapping: shown
+    # marked, never changed.
+    marks: tuple[tuple[int, int], ...] = ()
 
     @property
     def linked(self) -> tuple[tuple[str, str], ...]:
@@ -106,6 +109,23 @@ class Paragraph:
             if ref is not None:
                 out.append(("", "", ref))
             at = stop
+        return tuple(out)
+
+    @property
+    def marked_runs(self) -> tuple[tuple[str, str, SourceRef | None, bool], ...]:
+        """`runs`, each piece cut where a query's marks begin and end:
+        (piece, language, citation, marked)."""
+        out: list[tuple[str, str, SourceRef | None, bool]] = []
+        at = 0
+        for piece, lang, ref in self.runs:
+            end = at + len(piece)
+            cuts = sorted({at, end, *(x for m in self.marks for x in m if at < x < end)})
+            for start, stop in zip(cuts, cuts[1:], strict=False):
+                marked = any(m0 <= start and stop <= m1 for m0, m1 in self.marks)
+                out.append((self.text[start:stop], lang, None, marked))
+            if ref is not None or not piece:
+                out.append((piece, lang, ref, False))
+            at = end
         return tuple(out)
 
 
@@ -315,6 +335,11 @@ class Briefing:
             yield from (block for block in section.blocks if isinstance(block, Picture))
 
 
+# Fields added to the model after briefings were built: left out of the
+# fingerprint while empty, so that adding them forces no rebuild.
+ADDED_LATER = frozenset({"marks"})
+
+
 def fingerprint_data(node: Any) -> Any:
     """A JSON-ready view of a model node for hashing: everything a reader
     sees, nothing that only says where in content/ it came from (a passage
@@ -322,7 +347,7 @@ def fingerprint_data(node: Any) -> Any:
     if is_dataclass(node) and not isinstance(node, type):
         out: dict[str, Any] = {"_": type(node).__name__}
         for f in fields(node):
-            if f.name in ("path", "line"):
+            if f.name in ("path", "line") or (f.name in ADDED_LATER and not getattr(node, f.name)):
                 continue
             out[f.name] = fingerprint_data(getattr(node, f.name))
         return out

@@ -27,6 +27,9 @@ from .content import Commitment, Content, Figure, KeyMessage, Passage
 from .errors import SelectionError, UnknownSubject, UsageError
 from .limits import MAX_SUBJECTS
 from .notes import Note, notes_of
+from .query import QUERY, check_text
+from .query import slug as query_slug
+from .search import Match, matcher, no_match_message
 from .sentences import refers_back
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words
@@ -34,7 +37,7 @@ from .taxonomy import SELECTOR_KINDS, Entry, Words
 
 @dataclass(frozen=True, slots=True, order=True)
 class Selector:
-    kind: str  # region, theme, ministry
+    kind: str  # region, theme, ministry; or query, with the query's text as its id
     id: str
 
     def __str__(self) -> str:
@@ -49,6 +52,9 @@ def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple
         raise UsageError(f"{len(pairs)} subjects asked for in one briefing; at most {MAX_SUBJECTS}")
     selectors: set[Selector] = set()
     for kind, key in pairs:
+        if kind == QUERY:
+            selectors.add(Selector(QUERY, check_text(key)))
+            continue
         if kind not in SELECTOR_KINDS:
             raise UsageError(f"unknown selector kind '{kind}' (one of: {', '.join(SELECTOR_KINDS)})")
         taxonomy = content.taxonomies[kind]
@@ -57,9 +63,9 @@ def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple
             raise UnknownSubject(kind, key, taxonomy.suggest(key))
         selectors.add(Selector(kind, entry.id))
     if not selectors:
-        raise UsageError("choose at least one region, theme or ministry")
+        raise UsageError("choose at least one region, theme or ministry, or a query")
 
-    order = {k: i for i, k in enumerate(SELECTOR_KINDS)}
+    order = {k: i for i, k in enumerate((*SELECTOR_KINDS, QUERY))}
     return tuple(sorted(selectors, key=lambda s: (order[s.kind], s.id)))
 
 
@@ -76,7 +82,9 @@ def briefing_id(selectors: Sequence[Selector]) -> str:
     """Stable file stem: 'region-sahel', 'region-sahel+theme-terrorism'. A
     long selection keeps a readable start and ends in a hash of the whole,
     so its name is short, stable and still unique."""
-    full = "+".join(f"{s.kind}-{s.id}" for s in selectors)
+    queries = [s.id for s in selectors if s.kind == QUERY]
+    full = "+".join([*(f"{s.kind}-{s.id}" for s in selectors if s.kind != QUERY),
+                     *([f"{QUERY}-{query_slug(queries)}"] if queries else [])])
     if len(full) <= MAX_ID_LENGTH:
         return full
     digest = hashlib.sha256(full.encode()).hexdigest()[:12]
@@ -154,6 +162,11 @@ class Selection:
         return briefing_id(self.selectors)
 
     @property
+    def queries(self) -> tuple[str, ...]:
+        """The queries asked for (several unite), as given."""
+        return tuple(s.id for s in self.selectors if s.kind == QUERY)
+
+    @property
     def full(self) -> tuple[Passage, ...]:
         return tuple(p for p in self.passages if self.depths[p.id].full)
 
@@ -173,8 +186,26 @@ class Selection:
         return pages
 
 
-def _matches(passage: Passage, selectors: Sequence[Selector]) -> tuple[Reason, ...] | None:
+def _query_match(content: Content, passage: Passage, selectors: Sequence[Selector]) -> Match | None:
+    """What the queries among `selectors` find in `passage` (several unite),
+    or None when they find nothing there."""
+    found = [m for m in (matcher(s.id, content).passage(passage) for s in selectors if s.kind == QUERY) if m]
+    if not found:
+        return None
+    return Match(frozenset().union(*(m.sentences for m in found)),
+                 tuple(dict.fromkeys(k for m in found for k in m.subjects)), found[0].of)
+
+
+def _matches(passage: Passage, selectors: Sequence[Selector], content: Content) -> tuple[Reason, ...] | None:
     reasons: list[Reason] = []
+    if any(s.kind == QUERY for s in selectors):
+        found = _query_match(content, passage, selectors)
+        if found is None:
+            return None
+        queries = " or ".join(f"'{s.id}'" for s in selectors if s.kind == QUERY)
+        named = "".join(f" (through {kind} '{i}')" for kind, i in found.subjects)
+        reasons.append(Reason(Selector(QUERY, queries), f"query {queries} found in {len(found.sentences)} of "
+                                                         f"{found.of} sentence(s){named}"))
     for kind in SELECTOR_KINDS:
         wanted = [s for s in selectors if s.kind == kind]
         if not wanted:
@@ -211,6 +242,9 @@ def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content)
     not its other sentences."""
     about: list[str] = []
     mentioned: list[str] = []
+    query = _query_match(content, passage, selectors) if any(s.kind == QUERY for s in selectors) else None
+    if query is not None:  # a query: in full where most sentences match; else those sentences
+        (about if query.most else mentioned).append(f"query ({len(query.sentences)} of {query.of} sentences)")
     for kind in SELECTOR_KINDS:
         hits = [s for s in selectors if s.kind == kind and s.id in passage.tags(kind)]
         if not hits:
@@ -221,13 +255,14 @@ def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content)
             mentioned.append(", ".join(f"{kind} '{h.id}'" for h in hits))
     if not mentioned:
         return _Decision(True, "about " + "; ".join(about))
-    wanted = {(s.kind, s.id) for s in selectors}
-    naming: set[int] = set()
+    wanted = {(s.kind, s.id) for s in selectors if s.kind != QUERY}
+    naming: set[int] = set(query.sentences) if query is not None and not query.most else set()
     for i, sentence in enumerate(split_sentences(passage.text)):
         words = Words(sentence)
         if any(content.taxonomies[kind].names(entry_id, words) for kind, entry_id in wanted):
             naming.add(i)
-    why = f"only mentions {'; '.join(mentioned)} (content: mentions)"
+    tagged = [m for m in mentioned if not m.startswith("query")]
+    why = f"only mentions {'; '.join(mentioned)}" + (" (content: mentions)" if tagged else "")
     if about:
         why += f", though about {'; '.join(about)}"
     if not naming:  # validation makes this unreachable; print in full rather than nothing
@@ -325,10 +360,13 @@ def _tagged_passages(state: _State) -> None:
     intersect); none is an error."""
     for passage in state.content.passages:
         if passage.kind != "footnote":
-            found = _matches(passage, state.selectors)
+            found = _matches(passage, state.selectors, state.content)
             if found:
                 state.reasons[passage.id] = found
     if not state.reasons:
+        queries = [s.id for s in state.selectors if s.kind == QUERY]
+        if queries and len(queries) == len(state.selectors):
+            raise SelectionError(f"no passage of the strategy matches the query: {no_match_message(queries, state.content)}")
         described = " + ".join(f"{s.kind} '{s.id}'" for s in state.selectors)
         raise SelectionError(f"no passage of the strategy matches {described}; try fewer subjects")
 
@@ -455,7 +493,9 @@ def _selection(state: _State) -> Selection:
     chosen = {p.id for p in state.passages} | set(repeated)
     # A lead-in printed as context counts: its page is in the briefing.
     printed = {p.id for p in state.passages} | {c.passage.id for d in state.depths.values() for c in d.context}
-    keys = {(s.kind, s.id) for s in selectors}
+    keys = {(s.kind, s.id) for s in selectors if s.kind != QUERY}
+    for query in (s for s in selectors if s.kind == QUERY):  # "Rusland": the key messages of Russia
+        keys |= {(e.kind, e.id) for e in matcher(query.id, content).subjects()}
 
     def supported(message: KeyMessage) -> bool:
         # A key message stands in a briefing only on passages it prints:
@@ -465,7 +505,7 @@ def _selection(state: _State) -> Selection:
 
     return Selection(
         selectors=selectors,
-        subjects=tuple(content.taxonomies[s.kind][s.id] for s in selectors),
+        subjects=tuple(content.taxonomies[s.kind][s.id] for s in selectors if s.kind != QUERY),
         passages=state.passages,
         footnotes=state.footnotes,
         reasons=state.reasons,

@@ -50,13 +50,13 @@ def test_noop_rebuild_skips_everything_and_changes_trigger_rebuilds(cli: Cli, tm
 
     before = published()
     run = cli(*args)
-    assert ": 0 built, 41 up to date, 0 failed;" in run.out
+    assert ": 0 built, 47 up to date, 0 failed;" in run.out
     assert published() == before
     # A template change rebuilds everything; a deleted file rebuilds its briefing.
     (templates / "screen.css").write_text((templates / "screen.css").read_text() + "\n/* changed */\n")
     assert " 0 up to date" in cli(*args).out
     (out / "region-sahel.html").unlink()
-    assert ": 1 built, 40 up to date" in cli(*args).out
+    assert ": 1 built, 46 up to date" in cli(*args).out
 
 
 def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +71,7 @@ def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypa
     run = cli("build", "--all", "-j", "1", "--format", "docx,html", "--out", str(tmp_path), "--quiet")
     assert run.code == 1
     assert "FAILED region-arctic: OSError: disk on fire" in run.err
-    assert ": 40 built, 0 up to date, 1 failed;" in run.out
+    assert ": 46 built, 0 up to date, 1 failed;" in run.out
     assert (tmp_path / "region-sahel.html").is_file()
     # docx was rendered but not written: a briefing is written whole or not at all
     assert not (tmp_path / "region-arctic.docx").exists()

@@ -553,11 +553,11 @@ def catalogue_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_index_is_one_complete_table_without_javascript(catalogue_html: Path) -> None:
     index = (catalogue_html / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((catalogue_html / "manifest.json").read_text())["briefings"]
-    assert index.count("<tr data-title=") == len(manifest) == 41
+    assert index.count("<tr data-title=") == len(manifest) == 47
     # The controls only work with the script, which shows them.
     assert '<div class="controls" id="controls" hidden>' in index
     assert '<label for="filter">' in index and '<label for="kind">' in index
-    assert len(re.findall(r'<th scope="col"', index)) == 7 and index.count('<th scope="row">') == 41
+    assert len(re.findall(r'<th scope="col"', index)) == 7 and index.count('<th scope="row">') == 47
     assert "http://" not in index.split("<script>")[1] and "https://" not in index.split("<script>")[1]
     sahel = next(e for e in manifest if e["id"] == "region-sahel")
     row = re.search(r'<tr [^>]*data-search="[^"]*sahel[^"]*">.*?</tr>', index, re.S)
@@ -576,7 +576,7 @@ def test_the_index_filters_and_sorts_in_a_browser_from_disk(catalogue_html: Path
             page = browser.new_page()
             page.goto(url)
             page.fill("#filter", "afrika")
-            assert page.inner_text("#shown") == "5 van 41 briefings getoond"
+            assert page.inner_text("#shown") == "5 van 47 briefings getoond"
             titles = page.locator("tbody tr:not([hidden]) th").all_inner_texts()
             assert len(titles) == 5 and all("Afrika" in t for t in titles)
             page.select_option("#kind", "combination")
@@ -590,11 +590,11 @@ def test_the_index_filters_and_sorts_in_a_browser_from_disk(catalogue_html: Path
             page.keyboard.press("Enter")
             assert page.get_attribute("th[data-sort=passages]", "aria-sort") == "descending"
             counts = [int(c) for c in page.locator("tbody tr td:nth-of-type(5)").all_inner_texts()]
-            assert counts == sorted(counts, reverse=True) and len(counts) == 41
+            assert counts == sorted(counts, reverse=True) and len(counts) == 47
             # Without JavaScript: every briefing, no controls.
             bare = browser.new_context(java_script_enabled=False).new_page()
             bare.goto(url)
-            assert bare.locator("tbody tr:visible").count() == 41
+            assert bare.locator("tbody tr:visible").count() == 47
             assert not bare.locator("#filter").is_visible()
         finally:
             browser.close()

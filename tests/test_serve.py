@@ -123,7 +123,7 @@ def test_the_api(client: TestClient, content: Content) -> None:
     sahel = next(e for e in subjects["regions"] if e["id"] == "sahel")
     assert sahel["label_nl"] == "Sahel" and sahel["passages"] > 0
     catalogue = client.get("/api/catalogue").json()["briefings"]
-    assert len(catalogue) == 41
+    assert len(catalogue) == 47
     assert any(b["name"] == "region-sahel" and b["title"] == "Briefing Sahel" for b in catalogue)
     entry = client.get("/api/briefings/region-sahel").json()
     assert entry["title"] == "Briefing Sahel" and entry["marking"] == "Openbaar"

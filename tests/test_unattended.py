@@ -200,10 +200,10 @@ def test_one_changed_passage_rebuilds_exactly_the_briefings_that_print_it(
     # sentence of the passage, as an excerpt: those must not change).
     expected = {p.stem for p in out.glob("*.html")
                 if "ontstaat momenteel een multipolair" in p.read_text(encoding="utf-8")}
-    assert 0 < len(expected) < 41
+    assert 0 < len(expected) < 47
     run = cli(*args)
     assert set(built_ids(run.err)) == expected
-    assert f": {len(expected)} built, {41 - len(expected)} up to date" in run.out
+    assert f": {len(expected)} built, {47 - len(expected)} up to date" in run.out
 
 
 def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date(
@@ -214,7 +214,7 @@ def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date
     assert cli(*args).code == 0
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_764_288_000 + 86_400))
     run = cli(*args)
-    assert ": 0 built, 41 up to date" in run.out
+    assert ": 0 built, 47 up to date" in run.out
     assert "28 november 2025" in (out / "region-sahel.html").read_text(encoding="utf-8")
     # A changed briefing shows the day of its change; the others keep theirs.
     path = content_copy / "passages" / "04-omgevingsanalyse.yaml"
@@ -226,11 +226,11 @@ def test_the_next_day_an_unchanged_catalogue_rebuilds_nothing_and_keeps_its_date
     assert "29 november 2025" in (out / "region-asia.html").read_text(encoding="utf-8")
     # An edition date chosen with --date is shown by every briefing.
     run = cli(*args, "--date", "2026-01-15")
-    assert ": 41 built" in run.out
+    assert ": 47 built" in run.out
     assert {e["date"] for e in manifest(out).values()} == {"2026-01-15"}
     # ... for that run only: the next run shows each content date again.
     run = cli(*args)
-    assert ": 41 built" in run.out
+    assert ": 47 built" in run.out
     dates = {bid: e["date"] for bid, e in manifest(out).items()}
     assert dates["region-asia"] == "2025-11-29" and dates["region-sahel"] == "2025-11-28"
     assert "15 januari 2026" not in (out / "region-sahel.html").read_text(encoding="utf-8")
