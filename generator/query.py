@@ -43,6 +43,15 @@ TOKEN = re.compile(r"\w+")
 OPERATORS = frozenset({"of", "or"})
 
 
+class QueryError(UsageError):
+    """A query that cannot be asked; `reason` says why as data (empty,
+    long, control, quote, exclusions), for a message in another language."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def fold(text: str) -> str:
     """Lower case, accents off: 'Somalië' -> 'somalie'."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
@@ -107,14 +116,14 @@ def check_text(text: str) -> str:
     characters; spaces normalised."""
     bad = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
     if bad is not None:
-        raise UsageError(f"the query contains a control character (U+{ord(bad):04X}); use plain text")
+        raise QueryError("control", f"the query contains a control character (U+{ord(bad):04X}); use plain text")
     if len(text) > MAX_QUERY_LENGTH:
-        raise UsageError(f"the query is {len(text)} characters long; at most {MAX_QUERY_LENGTH}")
+        raise QueryError("long", f"the query is {len(text)} characters long; at most {MAX_QUERY_LENGTH}")
     normal = " ".join(text.replace("“", '"').replace("”", '"').replace("„", '"').split())
     if not TOKEN.search(normal):
-        raise UsageError("the query is empty: give a word of the strategy, e.g. --query Iran")
+        raise QueryError("empty", "the query is empty: give a word of the strategy, e.g. --query Iran")
     if normal.count('"') % 2:
-        raise UsageError(f"the query {normal} has an unbalanced quote: close the phrase with \"")
+        raise QueryError("quote", f"the query {normal} has an unbalanced quote: close the phrase with \"")
     return normal
 
 
@@ -146,7 +155,7 @@ def parse(text: str) -> Query:
             groups.append([term])
         join_next = False
     if not groups:
-        raise UsageError(f"the query {normal} asks for nothing but exclusions: give a word to look for")
+        raise QueryError("exclusions", f"the query {normal} asks for nothing but exclusions: give a word to look for")
     return Query(normal, tuple(tuple(g) for g in groups), tuple(excluded))
 
 
@@ -165,4 +174,4 @@ def slug(texts: Sequence[str]) -> str:
     return f"{cut.rstrip('-')}-{digest}"
 
 
-__all__ = ["MAX_QUERY_LENGTH", "QUERY", "Query", "Term", "check_text", "fold", "parse", "slug", "stem", "tokens"]
+__all__ = ["MAX_QUERY_LENGTH", "QUERY", "Query", "QueryError", "Term", "check_text", "fold", "parse", "slug", "stem", "tokens"]

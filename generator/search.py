@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .errors import SelectionError
 from .query import TOKEN, Query, Term, fold, parse, stem, tokens
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Terms, Words
@@ -275,17 +276,27 @@ def matcher(text: str, content: Content) -> Matcher:
     return found
 
 
-def no_match_message(texts: Iterable[str], content: Content) -> str:
+class NoMatch(SelectionError):
+    """Queries that find nothing: which word the strategy does not use
+    (`missing`, or "" when each occurs but no passage holds them all),
+    and the nearest words it does use (`hints`)."""
+
+    def __init__(self, missing: str, hints: list[str]) -> None:
+        said = " or ".join(f"'{h}'" for h in hints)
+        where = f"'{missing}' does not occur in the strategy" if missing else "no passage holds all of it"
+        super().__init__(f"no passage of the strategy matches the query: {where}"
+                         f"{f' — did you mean {said}?' if hints else ''}")
+        self.missing, self.hints = missing, hints
+
+
+def no_match(texts: Iterable[str], content: Content) -> NoMatch:
     """Why queries found nothing, with the nearest words the strategy does
     use ("did you mean 'Rusland'?")."""
     index = index_of(content)
     missing = [t.text for text in texts for t in parse(text).terms
                if not any(index.expand(s, f) for s, f in zip(t.stems, t.folded, strict=True))
                and not matcher(text, content).named.get(t)]
-    hints = [w for m in missing for w in index.suggest(m)][:3]
-    said = " or ".join(f"'{h}'" for h in hints)
-    where = f"'{missing[0]}' does not occur in the strategy" if missing else "no passage holds all of it"
-    return f"{where}{f' — did you mean {said}?' if hints else ''}"
+    return NoMatch(missing[0] if missing else "", [w for m in missing for w in index.suggest(m)][:3])
 
 
-__all__ = ["Index", "Match", "Matcher", "disjoint", "index_of", "matcher", "no_match_message"]
+__all__ = ["Index", "Match", "Matcher", "NoMatch", "disjoint", "index_of", "matcher", "no_match"]

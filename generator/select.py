@@ -29,7 +29,7 @@ from .limits import MAX_SUBJECTS
 from .notes import Note, notes_of
 from .query import QUERY, check_text
 from .query import slug as query_slug
-from .search import Match, matcher, no_match_message
+from .search import Match, matcher, no_match
 from .sentences import refers_back
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words
@@ -366,7 +366,7 @@ def _tagged_passages(state: _State) -> None:
     if not state.reasons:
         queries = [s.id for s in state.selectors if s.kind == QUERY]
         if queries and len(queries) == len(state.selectors):
-            raise SelectionError(f"no passage of the strategy matches the query: {no_match_message(queries, state.content)}")
+            raise no_match(queries, state.content)
         described = " + ".join(f"{s.kind} '{s.id}'" for s in state.selectors)
         raise SelectionError(f"no passage of the strategy matches {described}; try fewer subjects")
 

@@ -37,6 +37,8 @@ from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..formats import BESIDE, DEFAULT_FORMATS, FORMATS, REGISTRY, unknown
 from ..labels import Labels, load_labels
 from ..notes import Note, current
+from ..query import MAX_QUERY_LENGTH, QUERY, QueryError
+from ..search import NoMatch
 from ..select import Selector, passage_count
 from ..taxonomy import SELECTOR_KINDS
 from ..writers.html import environment
@@ -161,6 +163,7 @@ def create_app(content: Content, templates: Path, cache: Cache, workers: int = 2
         Route("/api/subjects", site.subjects, methods=get),
         Route("/api/catalogue", site.catalogue_list, methods=get),
         Route("/api/preview", site.preview, methods=get),
+        Route("/api/search", site.search, methods=get),
         Route("/api/briefings/{name}", site.briefing_json, methods=get),
         Route("/briefings/{filename}", site.briefing_file, methods=get),
     ]
@@ -230,9 +233,11 @@ class _Site:
         only (nothing it holds is classified: a marking is then a label)."""
         return user.clearance if self.auth.config is not None else None
 
-    def plan(self, request: Request, name: str, marking: str | None) -> Planned:
+    def plan(self, request: Request, name: str, marking: str | None, queries: list[str] | None = None) -> Planned:
         user = self.user(request)
-        return self.service().plan(parse_name(self.content, name), marking, clearance=user.clearance,
+        if queries is None:
+            queries = [q for q in request.query_params.getlist("q") if q.strip()]
+        return self.service().plan(parse_name(self.content, name, queries), marking, clearance=user.clearance,
                                    ceiling=self.ceiling(user))
 
     def notes_counts(self, user: User) -> dict[tuple[str, str], int]:
@@ -257,6 +262,8 @@ class _Site:
         context.setdefault("formats", [])
         context.setdefault("marking", self.default_marking)
         context.setdefault("login", "")
+        context.setdefault("searched", None)
+        context.setdefault("q", "")
         page_context = _page_context(self.content, self.words, self.counts, context.pop("pairs"),
                                      context.pop("formats"), context.pop("marking"), self.notes_counts(user),
                                      self.ceiling(user))
@@ -329,7 +336,12 @@ class _Site:
         return self.error(request, 500, "internal error", words.text("errors.internal"))
 
     def suggestion(self, exc: Exception) -> dict[str, str] | None:
-        """The page's link to the subject a mistyped one likely meant."""
+        """The page's link to the subject (or word) a mistyped one likely meant."""
+        if isinstance(exc, NoMatch) and exc.hints:
+            label = exc.hints[0]
+            before, _, after = self.words.text("errors.suggestion", label="\0").partition("\0")
+            return {"href": "/?" + urlencode({"q": label}), "label": f"‘{label}’", "before": before,
+                    "after": after}
         if isinstance(exc, UnknownSubject) and exc.suggestion:
             label = self.content.taxonomies[exc.kind][exc.suggestion].label_nl
             before, _, after = self.words.text("errors.suggestion", label="\0").partition("\0")
@@ -366,8 +378,10 @@ class _Site:
         # ?marking=dv): whoever follows it gets that briefing or a refusal,
         # never one that quietly lacks what it held.
         marking = planned.job.model.cover.marking
-        query = "" if marking == self.default_marking else "?" + urlencode(
-            {"marking": self.content.scale.level(marking).id})
+        params = [("q", s.id) for s in planned.job.selectors if s.kind == QUERY]
+        if marking != self.default_marking:
+            params.append(("marking", self.content.scale.level(marking).id))
+        query = "?" + urlencode(params) if params else ""
         return {f.id: f"/briefings/{quote(planned.name, safe='+')}{f.extension}{query}" for f in REGISTRY.values()}
 
     def summary(self, planned: Planned) -> dict[str, Any]:
@@ -390,26 +404,42 @@ class _Site:
     async def page(self, request: Request) -> Response:
         params = request.query_params
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
+        queries = [q for q in params.getlist("q") if q.strip()]
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(DEFAULT_FORMATS)
         marking = params.get("marking") or self.default_marking
         with contextlib.suppress(BriefingError):  # any spelling of a level shows as its name; a wrong one is said below
             marking = self.content.scale.level(marking[:200]).name
         user = self.user(request)
-        if pairs:
-            name = "+".join(f"{k}-{v}" for k, v in pairs)
+        searched = None
+        if pairs or queries:
+            name = "+".join(f"{k}-{v}" for k, v in pairs) or QUERY
             asked = None if marking == self.default_marking else marking
             try:
-                result = self.summary(self.plan(request, name, asked))
+                # The sentences a query finds, then the briefing on it (with
+                # the subjects ticked): "Maak hiervan een briefing".
+                searched = self.search_answer(queries[0]) if len(queries) == 1 and not pairs else None
+                result = self.summary(self.plan(request, name, asked, queries))
             except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
                 status = 400 if isinstance(exc, BadRequest) else 404
                 return self.private(self.render_page(
-                    request, status, pairs=pairs, formats=formats, marking=marking,
+                    request, status, pairs=pairs, formats=formats, marking=marking, q=" ".join(queries),
                     error=_in_dutch(self.content, self.words, exc), suggestion=self.suggestion(exc)), user)
             except NotCleared as exc:
                 return self.refuse(request, exc)
             return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=result["marking"],
-                                                 result=result), user)
+                                                 result=result, searched=searched, q=" ".join(queries)), user)
         return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=marking), user)
+
+    async def search(self, request: Request) -> Response:
+        """GET /api/search?q=…: the sentences a query finds (as --query)."""
+        text = request.query_params.get("q", "")
+        return JSONResponse(self.search_answer(text))
+
+    def search_answer(self, text: str) -> dict[str, Any]:
+        try:
+            return self.service().search(text)
+        except QueryError as exc:
+            raise BadRequest(str(exc)) from exc
 
     async def subjects(self, request: Request) -> Response:
         user = self.user(request)
@@ -437,12 +467,13 @@ class _Site:
 
     async def preview(self, request: Request) -> Response:
         pairs = [(kind, v) for kind in SELECTOR_KINDS for v in request.query_params.getlist(kind) if v]
-        if not pairs:
-            raise BadRequest("choose at least one region, theme or ministry")
+        queries = [q for q in request.query_params.getlist("q") if q.strip()]
+        if not pairs and not queries:
+            raise BadRequest("choose at least one region, theme or ministry, or give q=")
         marking = request.query_params.get("marking") or None
         if marking is not None and marking == self.default_marking:
             marking = None  # the form's default: the level of what the briefing holds
-        planned = self.plan(request, "+".join(f"{k}-{v}" for k, v in pairs), marking)
+        planned = self.plan(request, "+".join(f"{k}-{v}" for k, v in pairs) or QUERY, marking, queries)
         return self.private(JSONResponse(self.summary(planned)), self.user(request))
 
     # -- logging in ------------------------------------------------------------
@@ -563,12 +594,14 @@ class _Site:
         # (its styles, fonts and pictures are inside it), never sniffed.
         headers["Content-Security-Policy"] = BRIEFING_CSP
         headers["X-Content-Type-Options"] = "nosniff"
+        # The file's own name: a query's carries its slug (query-iran.pdf).
+        stem = planned.job.model.id
         if picture:
-            headers["Content-Disposition"] = f'inline; filename="{planned.name}{suffix}"'
+            headers["Content-Disposition"] = f'inline; filename="{stem}{suffix}"'
             return Response(data, media_type=PICTURE_MEDIA_TYPE, headers=headers)
         entry = REGISTRY[fmt]
-        title = re.sub(r"[^\w .,()+\-·’]", "", planned.job.model.cover.title).strip() or planned.name
-        headers["Content-Disposition"] = (f'{entry.disposition}; filename="{planned.name}{suffix}"; '
+        title = re.sub(r"[^\w .,()+\-·’:‘]", "", planned.job.model.cover.title).strip() or stem
+        headers["Content-Disposition"] = (f'{entry.disposition}; filename="{stem}{suffix}"; '
                                           f"filename*=UTF-8''{quote(title + entry.extension)}")
         return Response(data, media_type=entry.media_type, headers=headers)
 
@@ -605,6 +638,11 @@ def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
             return words.text("errors.not_found")
         names = [words.text(f"{f.label}.name") for f in REGISTRY.values()]
         return words.text("errors.unknown_format", formats=words.join(names))
+    if isinstance(exc, NoMatch):
+        return words.text("errors.query.nothing", query=exc.missing) if exc.missing else words.text(
+            "errors.query.nothing_together")
+    if isinstance(exc, BadRequest) and isinstance(exc.__cause__, QueryError):
+        return words.text(f"errors.query.{exc.__cause__.reason}", limit=MAX_QUERY_LENGTH)
     if isinstance(exc, SelectionError):
         return ("Geen enkele passage van de strategie gaat over al deze onderwerpen tegelijk. Kies minder "
                 "onderwerpen, of onderwerpen van dezelfde soort (die tellen samen op).")

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..build import Job, Options, build_date, plan
 from ..catalogue import catalogue
@@ -27,8 +29,11 @@ from ..content import Content
 from ..errors import BriefingError, OutputError, UsageError
 from ..formats import BESIDE, REGISTRY, Format, unknown
 from ..notes import Note, current, fingerprint
+from ..query import QUERY, QueryError, parse
 from ..render import Rendering, Task, templates_digest
+from ..search import matcher, no_match
 from ..select import Selector, parse_selectors
+from ..sentences import split as split_sentences
 from ..taxonomy import SELECTOR_KINDS
 from .cache import Cache, Hit
 from .pool import RenderPool
@@ -36,6 +41,8 @@ from .pool import RenderPool
 LOG = logging.getLogger("briefing.serve")
 
 PLANNED_KEPT = 1024  # briefing models kept (a few kB each)
+SEARCHES_KEPT = 1024  # search answers kept
+SEARCH_RESULTS = 100  # sentences an answer lists at most
 FAILURES_KEPT = 1024  # inputs whose render failed for a reason of their own
 
 
@@ -63,22 +70,29 @@ class NotCleared(BriefingError):
 
 def name_of(selectors: tuple[Selector, ...]) -> str:
     """The URL name of a briefing: 'region-sahel+theme-terrorism'. Unlike a
-    file name it is never shortened, so it can always be parsed back."""
-    return "+".join(f"{s.kind}-{s.id}" for s in selectors)
+    file name it is never shortened, so it can always be parsed back. A
+    query travels as ?q= beside it: 'query' alone names a briefing on
+    queries only."""
+    return "+".join(f"{s.kind}-{s.id}" for s in selectors if s.kind != QUERY) or QUERY
 
 
-def parse_name(content: Content, name: str) -> tuple[Selector, ...]:
-    """'region-sahel+theme-terrorism' -> selectors; aliases are accepted
-    ('region-hoorn-van-afrika'), so the caller can redirect to the
-    canonical name."""
+def parse_name(content: Content, name: str, queries: Sequence[str] = ()) -> tuple[Selector, ...]:
+    """'region-sahel+theme-terrorism' (and the ?q= queries beside it) ->
+    selectors; aliases are accepted ('region-hoorn-van-afrika'), so the
+    caller can redirect to the canonical name."""
     pairs: list[tuple[str, str]] = []
-    for part in name.split("+"):
+    for part in name.split("+") if name != QUERY else ():
         kind, _, key = part.partition("-")
         if kind not in SELECTOR_KINDS or not key:
             raise NotFound(f"'{part}' does not name a briefing subject; write it as region-<id>, theme-<id> or "
-                           "ministry-<id>, e.g. region-sahel")
+                           "ministry-<id>, e.g. region-sahel, or query?q=<words>")
         pairs.append((kind, key))
-    return parse_selectors(content, pairs)  # UnknownSubject says which subject, as data
+    if name == QUERY and not queries:
+        raise BadRequest("a briefing on a query needs the query: /briefings/query.pdf?q=Iran")
+    try:
+        return parse_selectors(content, [*pairs, *((QUERY, q) for q in queries)])
+    except QueryError as exc:  # the page says it in Dutch, from exc.reason
+        raise BadRequest(str(exc)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +115,7 @@ class BriefingService:
         self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date, str], Planned] = OrderedDict()
         self._failed: OrderedDict[str, str] = OrderedDict()  # input hash -> the renderer's error
         self._swept: dt.date | None = None
+        self._searches: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     def forget(self, today: dt.date | None = None) -> int:
         """Remove the cached files that hold a note no longer admitted as
@@ -218,6 +233,39 @@ class BriefingService:
 
     def catalogue_names(self) -> list[tuple[Selector, ...]]:
         return catalogue(self.content)
+
+    def search(self, text: str) -> dict[str, Any]:
+        """The sentences of the strategy a query finds, in document order,
+        with their page, chapter and the words found; the same matching as
+        `briefing build --query`. Remembered per query (content does not
+        change while serving). QueryError for a query that cannot be
+        asked, NoMatch (with the nearest words) for one that finds nothing."""
+        normal = parse(text).text
+        found = self._searches.get(normal)
+        if found is not None:
+            self._searches.move_to_end(normal)
+            return found
+        m = matcher(normal, self.content)
+        hits = []
+        for passage in self.content.passages:
+            match = m.passage(passage)
+            if match is None:
+                continue
+            sentences = split_sentences(passage.text)
+            for i in sorted(match.sentences):
+                page = passage.sentence_pages((i,))[0]
+                hits.append({"passage": passage.id, "sentence": i + 1, "text": sentences[i],
+                             "marks": m.spans(sentences[i]), "page": page,
+                             "chapter": self.content.chapter(passage.chapter).heading})
+        if not hits:
+            raise no_match([normal], self.content)
+        found = {"query": normal, "count": len(hits), "passages": len({h["passage"] for h in hits}),
+                 "results": hits[:SEARCH_RESULTS],
+                 "words": m.found_words(), "subjects": [f"{e.kind}-{e.id}" for e in m.subjects()]}
+        self._searches[normal] = found
+        while len(self._searches) > SEARCHES_KEPT:
+            self._searches.popitem(last=False)
+        return found
 
 
 def _format(fmt: str) -> Format:

@@ -1,0 +1,80 @@
+"""Search through the strategy on the server (issue 25): /api/search, the
+page's search without JavaScript, and briefings on a query as ?q= on a
+briefing's URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from conftest import TEMPLATES
+from starlette.testclient import TestClient
+
+from generator.content import Content
+from generator.serve.app import create_app
+from generator.serve.cache import Cache
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client(content: Content, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with TestClient(create_app(content, TEMPLATES, Cache(tmp_path_factory.mktemp("cache")), workers=1)) as c:
+        yield c
+
+
+def test_the_api_lists_the_sentences_a_query_finds_with_page_chapter_and_marks(client: TestClient) -> None:
+    answer = client.get("/api/search?q=kernwapen")
+    assert answer.status_code == 200
+    found = answer.json()
+    assert found["query"] == "kernwapen" and found["count"] == len(found["results"]) > 0
+    assert "kernwapenwedloop" in found["words"]["kernwapen"]
+    for hit in found["results"]:
+        assert hit["page"] >= 1 and hit["chapter"] and hit["marks"]
+        for start, end in hit["marks"]:
+            assert hit["text"][start:end].lower().startswith("kernwapen")
+    # The same matches as the command line's briefing on it.
+    briefing = client.get("/api/briefings/query?q=kernwapen").json()
+    assert briefing["passages"] == found["passages"]
+
+
+@pytest.mark.parametrize("query, status, says", [
+    ("", 400, "the query is empty"),
+    ("Ruslant", 404, "did you mean 'Rusland'"),
+    ('"vitale infrastructuur', 400, "unbalanced quote"),
+    ("x" * 201, 400, "at most 200"),
+])
+def test_bad_searches_get_a_clear_4xx(client: TestClient, query: str, status: int, says: str) -> None:
+    answer = client.get("/api/search", params={"q": query})
+    assert answer.status_code == status and says in answer.json()["error"]
+
+
+def test_the_page_searches_without_javascript_and_offers_the_briefing(client: TestClient) -> None:
+    page = client.get("/?q=Iran", headers=HTML)
+    assert page.status_code == 200
+    assert "Zoek in de tekst van de strategie" in page.text and 'value="Iran"' in page.text
+    assert "<mark>Iran</mark>" in page.text and "Maak hiervan een briefing" in page.text
+    assert "Briefing: ‘Iran’" in page.text
+    assert 'href="/briefings/query.pdf?q=Iran"' in page.text  # the file, with the query in its link
+    wrong = client.get("/?q=Ruslant", headers=HTML)
+    assert wrong.status_code == 404 and "‘Ruslant’ komt in de strategie niet voor" in wrong.text
+    assert 'href="/?q=Rusland"' in wrong.text  # "Bedoelt u ‘Rusland’?"
+    empty = client.get("/?q=%22vitale", headers=HTML)
+    assert empty.status_code == 400 and "Sluit de zinsnede af" in empty.text
+
+
+def test_a_query_travels_as_q_and_the_file_name_carries_its_slug(client: TestClient) -> None:
+    alone = client.get("/briefings/query.html?q=Iran")
+    assert alone.status_code == 200 and "<mark>Iran</mark>" in alone.text
+    assert 'filename="query-iran.html"' in alone.headers["content-disposition"]
+    both = client.get("/briefings/theme-proliferation.html?q=Iran")
+    assert both.status_code == 200 and 'filename="theme-proliferation+query-iran.html"' in \
+        both.headers["content-disposition"]
+    assert both.headers["etag"] != alone.headers["etag"]
+    again = client.get("/briefings/query.html?q=Iran", headers={"if-none-match": alone.headers["etag"]})
+    assert again.status_code == 304  # cached like every other briefing
+    bare = client.get("/briefings/query.pdf")
+    assert bare.status_code == 400, bare.text
+    alias = client.get("/briefings/region-hoorn-van-afrika.html?q=piraterij", follow_redirects=False)
+    assert alias.status_code == 308
+    assert alias.headers["location"] == "/briefings/region-horn-of-africa.html?q=piraterij"
