@@ -120,7 +120,10 @@ def test_a_person_in_a_browser_gets_the_sahel_terrorism_pdf(server: Server, tmp_
 
             # Keyboard only: search, tick with the space bar, submit with Enter.
             page.goto(server.url + "/")
-            page.keyboard.press("Tab")
+            for _ in range(4):  # past the search through the text, to the subjects' filter
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.id") == "search":
+                    break
             assert page.evaluate("document.activeElement.id") == "search"
             page.keyboard.type("cyber")
             page.keyboard.press("Tab")
@@ -435,6 +438,60 @@ def test_a_full_or_read_only_cache_disk_still_serves_and_health_says_so(tmp_path
         assert again[0] == 200 and again[2].startswith(b"<!DOCTYPE html>")
     finally:
         stop_server(server)
+
+
+@pytest.mark.slow
+def test_searching_the_text_by_keyboard_alone_and_without_javascript(server: Server, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    def tab_to(page: object, test: str) -> None:
+        for _ in range(80):
+            page.keyboard.press("Tab")  # type: ignore[attr-defined]
+            if page.evaluate(test):  # type: ignore[attr-defined]
+                return
+        raise AssertionError(f"never reached by Tab: {test}")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            # Keyboard only: the first stop is the search; results come as you type.
+            page = browser.new_page(accept_downloads=True)
+            page.goto(server.url + "/")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == "q"
+            page.keyboard.type("kernwapen")
+            page.wait_for_selector("#found h2:has-text('kernwapen')")
+            assert page.locator("#found mark").count() > 0
+            assert "kernwapenwedloop" in page.inner_text("#found").lower()
+            page.wait_for_selector("#result h2:has-text('Briefing: ‘kernwapen’')")
+            assert "q=kernwapen" in page.url
+            tab_to(page, "document.activeElement.textContent === 'Maak hiervan een briefing'")
+            page.keyboard.press("Enter")
+            tab_to(page, "document.activeElement.textContent === 'PDF downloaden'")
+            with page.expect_download() as download:
+                page.keyboard.press("Enter")
+            assert download.value.suggested_filename == "Briefing ‘kernwapen’.pdf"
+            target = tmp_path / "query.pdf"
+            download.value.save_as(target)
+            assert "kernwapenwedloop" in " ".join(p.extract_text() for p in PdfReader(target).pages)
+
+            # Without JavaScript: the form is a GET, the server answers with the page.
+            context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+            bare = context.new_page()
+            bare.goto(server.url + "/")
+            bare.fill("#q", "Iran")
+            bare.keyboard.press("Enter")
+            bare.wait_for_url("**/?q=Iran")
+            assert "Iran" in bare.locator("#found mark").all_inner_texts()
+            assert "Maak hiervan een briefing" in bare.inner_text("#result")
+            wrong = bare.goto(server.url + "/?q=Ruslant")
+            assert wrong is not None and wrong.status == 404
+            bare.click("text=‘Rusland’")
+            bare.wait_for_url("**/?q=Rusland")
+            assert bare.locator("#found li").count() > 0
+            context.close()
+        finally:
+            browser.close()
 
 
 def _auth_files(folder: Path) -> Path:

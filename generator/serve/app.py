@@ -600,7 +600,7 @@ class _Site:
             headers["Content-Disposition"] = f'inline; filename="{stem}{suffix}"'
             return Response(data, media_type=PICTURE_MEDIA_TYPE, headers=headers)
         entry = REGISTRY[fmt]
-        title = re.sub(r"[^\w .,()+\-·’:‘]", "", planned.job.model.cover.title).strip() or stem
+        title = re.sub(r"[^\w .,()+\-·‘’]", "", planned.job.model.cover.title).strip() or stem
         headers["Content-Disposition"] = (f'{entry.disposition}; filename="{stem}{suffix}"; '
                                           f"filename*=UTF-8''{quote(title + entry.extension)}")
         return Response(data, media_type=entry.media_type, headers=headers)
