@@ -38,6 +38,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,6 +48,7 @@ from generator.compose import Edition, compose  # noqa: E402
 from generator.content import load_content  # noqa: E402
 from generator.model import Box, Briefing, BulletList, Paragraph, Table  # noqa: E402
 from generator.select import Selector, parse_selectors, select  # noqa: E402
+from generator.serve.service import name_of  # noqa: E402
 from generator.writers import get_writer  # noqa: E402
 from generator.writers.html import HtmlWriter  # noqa: E402
 
@@ -223,6 +225,7 @@ def main() -> None:
         docx_writer.render(briefing)
         warm.append(time.perf_counter() - start)
     results["on_demand_warm"] = {"wall": min(warm)}
+    results["query_render"] = bench_query_render(content, edition, pdf_writer, quick=args.quick)
 
     results["floor"] = {"render_all_one_core": floor_total, "wall": floor_total / cores, "cores": cores}
     results["floor_without_pictures"] = {"render_all_one_core": min(bare_totals), "wall": min(bare_totals) / cores}
@@ -284,12 +287,15 @@ def main() -> None:
         "serve_peak_rss_mb": ("<=", 600),
         "cluster_vs_local_pool": ("<=", 1.10),
         "catalogue_with_1000_notes_public_vs_without": ("<=", 1.10),
+        "search_p50_ms": ("<=", 5),
+        "query_vs_subject_render_per_page": ("<=", 1.0),
     }
     serve = results["serve"]
     values = {**ratios, "serve_hit_p50_ms": serve["hit_p50_ms"], "serve_hit_p95_ms": serve["hit_p95_ms"],
               "serve_uncached_vs_floor": serve["uncached_vs_floor"],
               "serve_throughput_vs_floor": serve["throughput_vs_floor"], "serve_peak_rss_mb": serve["peak_rss_mb"],
-              "noop_seconds": results["noop"]["wall"],
+              "noop_seconds": results["noop"]["wall"], "search_p50_ms": serve["search_p50_ms"],
+              "query_vs_subject_render_per_page": results["query_render"]["query_vs_subject"],
               "cluster_vs_local_pool": results["cluster"]["cluster_vs_local"],
               "peak_rss_mb": max(results["cold_j2"]["max_rss_mb"], results["cold_j1"]["max_rss_mb"])}
     results["ratios"] = ratios
@@ -328,7 +334,12 @@ def main() -> None:
           f"(all admitted, x{ratios['catalogue_with_1000_notes_all_admitted_vs_without']:.2f})")
     print(f"\nserve: cached hit p50 {sv['hit_p50_ms']:.1f} ms, p95 {sv['hit_p95_ms']:.1f} ms (concurrency 16); "
           f"uncached PDF {sv['uncached_single_s']:.2f} s; {sv['throughput_per_s']:.2f} uncached PDFs/s at "
-          f"concurrency 8 (floor {sv['floor_per_s']:.2f}/s); peak RSS {sv['peak_rss_mb']:.0f} MB")
+          f"concurrency 8 (floor {sv['floor_per_s']:.2f}/s); peak RSS {sv['peak_rss_mb']:.0f} MB; "
+          f"/api/search p50 {sv['search_p50_ms']:.1f} ms, p95 {sv['search_p95_ms']:.1f} ms")
+    qr = results["query_render"]
+    print(f"query briefing '{qr['query']}' ({qr['query_pages']} pages): {qr['query_s_per_page'] * 1000:.0f} ms per "
+          f"page, subjects of about its length {qr['subject_s_per_page'] * 1000:.0f} ms "
+          f"({', '.join(qr['subjects'])}): x{qr['query_vs_subject']:.2f}")
     cl = results["cluster"]
     print(f"\ncluster: {cl['briefings']} matrix briefings, local pool -j {cores} {cl['local']['wall']:.1f} s, "
           f"2-worker LocalCluster {cl['cluster']['wall']:.1f} s; planning {cl['plan']['wall']:.2f} s; "
@@ -405,6 +416,35 @@ def bench_pictures(briefings: list[Briefing]) -> dict[str, Any]:
             "import_s": max(min(imports) - python, 0.0), "wall": total}
 
 
+def bench_query_render(content: Any, edition: Any, pdf_writer: Any, quick: bool) -> dict[str, Any]:
+    """A briefing on a query against subject briefings of about its length:
+    seconds per PDF page in a warm process (best of rounds), for the query
+    'Iran' and for the three subject briefings whose page counts are
+    nearest to it. Marks and the query's selection are what it adds."""
+    def per_page(pairs: list[tuple[str, str]]) -> tuple[float, int]:
+        times, pages = [], 0
+        for _ in range(2 if quick else 5):
+            start = time.perf_counter()
+            briefing = compose(content, select(content, parse_selectors(content, pairs)), edition)
+            pages = pdf_writer.render(briefing).pages
+            times.append(time.perf_counter() - start)
+        return min(times) / pages, pages
+
+    query, query_pages = per_page([("query", "Iran")])
+    subjects = []
+    for kind in ("region", "theme", "ministry"):
+        for entry in content.taxonomies[kind].entries:
+            pages = pdf_writer.render(compose(content, select(content, parse_selectors(content, [(kind, entry.id)])),
+                                              edition)).pages
+            subjects.append((abs(pages - query_pages), kind, entry.id))
+    nearest = sorted(subjects)[:1 if quick else 3]
+    measured = {f"{kind}-{entry_id}": per_page([(kind, entry_id)]) for _, kind, entry_id in nearest}
+    subject = sum(t for t, _ in measured.values()) / len(measured)
+    return {"query": "Iran", "query_pages": query_pages, "query_s_per_page": query,
+            "subjects": {k: {"pages": n, "s_per_page": t} for k, (t, n) in measured.items()},
+            "subject_s_per_page": subject, "query_vs_subject": query / subject}
+
+
 def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, floor_single: float,
                 floor_per_briefing: float, cores: int) -> dict[str, Any]:
     """`briefing serve` on a loopback port: cached hits under concurrency 16,
@@ -466,7 +506,15 @@ def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, flo
         hits_n = 64 if quick else 800
         with ThreadPoolExecutor(16) as pool:
             hits = sorted(pool.map(lambda _: fetch("/briefings/region-sahel.pdf"), range(hits_n)))
-        names = ["+".join(f"{s.kind}-{s.id}" for s in sel) for sel in wanted]
+        # Search through the text on a warm server: each query asked once
+        # first (its answer is then remembered, as on a server in use).
+        queries = ["Iran", "kernwapen", "cyber", "Rusland", '"vitale infrastructuur"', "drugs OF terrorisme"]
+        for q in queries:
+            fetch("/api/search?" + urlencode({"q": q}))
+        searches = sorted(fetch("/api/search?" + urlencode({"q": queries[n % len(queries)]}))
+                          for n in range(60 if quick else 600))
+        names = [name_of(sel) + (("?" + urlencode([("q", s.id) for s in sel if s.kind == "query"]))
+                                 if any(s.kind == "query" for s in sel) else "") for sel in wanted]
         # Best of two rounds, as the floor is a best of rounds; each round
         # has its own marking (a level the briefings do not hold), so every
         # request is a render, not a hit.
@@ -474,7 +522,9 @@ def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, flo
         for round_ in range(1 if quick else 2):
             start = time.perf_counter()
             with ThreadPoolExecutor(8) as pool:
-                list(pool.map(fetch, [f"/briefings/{name}.pdf?marking={('dv', 'stg-c')[round_]}" for name in names]))
+                list(pool.map(fetch, [f"/briefings/{name.replace('?', '.pdf?', 1) if '?' in name else name + '.pdf'}"
+                                      f"{'&' if '?' in name else '?'}marking={('dv', 'stg-c')[round_]}"
+                                      for name in names]))
             walls.append(time.perf_counter() - start)
         wall = min(walls)
     finally:
@@ -483,6 +533,8 @@ def bench_serve(work: Path, wanted: list[tuple[Selector, ...]], quick: bool, flo
         server.wait(timeout=30)
     floor_rate = cores / floor_per_briefing
     return {
+        "search_p50_ms": statistics.median(searches) * 1000,
+        "search_p95_ms": searches[int(len(searches) * 0.95) - 1] * 1000,
         "hit_p50_ms": statistics.median(hits) * 1000,
         "hit_p95_ms": hits[int(len(hits) * 0.95) - 1] * 1000,
         # Best of the runs, as for every other row (the floor is a best of five).

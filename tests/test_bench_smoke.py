@@ -26,7 +26,8 @@ def test_bench_runs_on_one_briefing(tmp_path: Path) -> None:
     assert set(results["targets"]) >= {"catalogue_vs_floor", "j1_vs_j2_speedup", "noop_seconds", "peak_rss_mb",
                                        "on_demand_warm_vs_floor", "on_demand_fresh_vs_pandoc", "serve_hit_p50_ms",
                                        "serve_uncached_vs_floor", "serve_throughput_vs_floor", "serve_peak_rss_mb",
-                                       "cluster_vs_local_pool"}
+                                       "cluster_vs_local_pool", "search_p50_ms", "query_vs_subject_render_per_page"}
+    assert results["serve"]["search_p50_ms"] > 0 and results["query_render"]["query_vs_subject"] > 0
     cluster = results["cluster"]
     assert cluster["briefings"] == 1 and cluster["local"]["wall"] > 0 and cluster["cluster"]["wall"] > 0
     assert cluster["cluster_vs_local"] > 0 and set(cluster["estimate_2000"]) >= {"1", "8"}
