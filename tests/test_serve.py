@@ -228,6 +228,38 @@ def test_a_render_past_its_deadline_is_stopped_and_its_worker_replaced(content: 
         service.pool.close()
 
 
+def test_a_pool_whose_task_is_never_answered_is_replaced_and_the_task_tried_again(
+        content: Content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    service = _service(content, tmp_path, workers=1, deadline=30)
+    service.pool.stuck_after = -29.5  # taken for stuck after half a second, not 40 s
+    stuck = service.pool._pool
+    real = stuck.schedule
+    # The first pool takes the task and never answers (its threads stuck).
+    monkeypatch.setattr(stuck, "schedule", lambda *a, **k: concurrent.futures.Future())
+    restart = service.pool._restart
+
+    def restarted(broken: object) -> None:  # the new pool gets the usual time
+        service.pool.stuck_after = 10.0
+        restart(broken)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service.pool, "_restart", restarted)
+
+    async def ask() -> int:
+        planned = service.plan(parse_name(content, "region-arctic"))
+        return (await service.file(planned, "html")).size
+
+    try:
+        started = time.monotonic()
+        assert asyncio.run(asyncio.wait_for(ask(), 60)) > 0
+        assert service.pool.restarts == 1 and service.pool._pool is not stuck
+        assert time.monotonic() - started < 30
+    finally:
+        monkeypatch.setattr(stuck, "schedule", real)
+        service.pool.close()
+
+
 def test_a_build_folder_is_a_warm_cache(content: Content, tmp_path: Path) -> None:
     built = tmp_path / "built"
     assert main(["build", "--region", "sahel", "--format", "html", "--out", str(built), "--quiet"]) == 0

@@ -59,6 +59,10 @@ class Overran(Exception):
     """A render took longer than the deadline; its worker was replaced."""
 
 
+# Seconds past a render's deadline after which its pool is taken for stuck.
+STUCK_AFTER = 10.0
+
+
 def _ping() -> bool:
     return True
 
@@ -82,6 +86,7 @@ class RenderPool:
         self._admitted = 0
         self._inflight: dict[str, asyncio.Future[Rendering]] = {}
         self._seconds = 1.0  # running mean of render time, for Retry-After
+        self.stuck_after = STUCK_AFTER
         self.renders = 0
         self.replaced = 0
         self.restarts = 0
@@ -149,10 +154,21 @@ class RenderPool:
         while True:
             start = time.perf_counter()
             pool = self._pool
+            future = None
             try:
                 future = pool.schedule(render, args=(task,), timeout=self.deadline)
-                rendering: Rendering = await asyncio.wrap_future(future)
-            except FutureTimeout:
+                # pebble ends a task at its deadline; past that and a grace,
+                # a future nobody resolved means the pool's own threads are
+                # stuck (seen once under heavy load after workers were
+                # KILLed): a new pool, and the task tried again there.
+                rendering: Rendering = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
+                                                              self.deadline + self.stuck_after)
+            except FutureTimeout:  # the same class as asyncio's TimeoutError
+                if future is not None and not future.done() and not restarted:
+                    future.cancel()  # type: ignore[no-untyped-call]
+                    self._restart(pool)
+                    restarted += 1
+                    continue
                 self.replaced += 1
                 raise Overran(f"rendering took longer than {self.deadline:g} s") from None
             except pebble.ProcessExpired:
@@ -162,7 +178,11 @@ class RenderPool:
                     raise
                 continue
             except (RuntimeError, BrokenProcessPool):
-                if pool.active or restarted:
+                try:
+                    active = pool.active
+                except (RuntimeError, BrokenProcessPool):  # asking may fail the same way
+                    active = False
+                if active or restarted:
                     raise
                 self._restart(pool)
                 restarted += 1
