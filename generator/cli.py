@@ -487,6 +487,18 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     for warning in content.warnings:
         print(warning, file=err)
+    # A standing query of catalogue.yaml must find something in the strategy.
+    missing = []
+    for entry in content.catalogue:
+        for kind, text in entry.selectors:
+            if kind == QUERY:
+                try:
+                    select(content, (Selector(QUERY, text),))
+                except SelectionError as exc:
+                    missing.append(f"{entry.location}: standing query '{text}': {exc}")
+    if missing:
+        print("\n".join(missing), file=err)
+        return 1
     if args.notes:  # their problems, and the notes that expired
         _admitted(args, content, err)
     if args.strict and content.warnings:

@@ -192,3 +192,19 @@ def test_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyp
     assert "query term 'kernwapen' finds: kernwapens" in explained.out and "kernwapenwedloop" in explained.out
     empty = cli("build", "--query", "", "--format", "html", "--out", str(tmp_path / "y"))
     assert empty.code == 2 and "the query is empty" in empty.err
+
+
+def test_several_queries_unite(content: Content) -> None:
+    both = select(content, parse_selectors(content, [("query", "Iran"), ("query", "Irak")]))
+    either = select(content, parse_selectors(content, [("query", "Iran OF Irak")]))
+    assert [p.id for p in both.passages] == [p.id for p in either.passages]
+    assert both.id.startswith("query-irak-iran-")  # in a stable order, whatever order they were given in
+
+
+def test_check_says_which_standing_query_finds_nothing(cli, content_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    catalogue = content_copy / "catalogue.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("  - drugs\n", "  - drugs\n  - Ruslant\n"),
+                         encoding="utf-8")
+    run = cli("check", "--content", str(content_copy))
+    assert run.code == 1
+    assert "catalogue.yaml:" in run.err and "standing query 'Ruslant'" in run.err and "did you mean 'Rusland'" in run.err
