@@ -1,9 +1,10 @@
 """Search through the strategy: the index of its words, and what a query
 (query.py) finds in each passage and sentence.
 
-The index is built once per content object, in memory: a few thousand
-Snowball stems, each with the sentences it stands in (see README, "Ad hoc
-subjects and search", for why not SQLite FTS5).
+The index is built once per content object, in memory (0.03 s with
+PyStemmer's C stemmer): a few thousand Snowball stems, each with the
+sentences it stands in (see README, "Ad hoc subjects and search", for why
+not SQLite FTS5).
 """
 
 from __future__ import annotations

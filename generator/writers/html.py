@@ -165,16 +165,21 @@ Piece = TypeVar("Piece", bound=tuple[Any, ...])
 
 def spaced(pieces: Iterable[Piece]) -> list[Piece]:
     """Pieces of text `(text, language, ...)` with the space before a piece
-    in another language moved into that piece ("onze ", "cyber security" ->
-    "onze", " cyber security"). Where the space stands outside the span,
+    in another language, or a marked one (`(text, language, citation,
+    marked)`), moved into that piece ("onze ", "cyber security" -> "onze",
+    " cyber security"). Where the space stands outside the span,
     WeasyPrint (70) may break the line before the span at the paragraph's
     first break opportunity instead of its last, leaving one word on a line
     of its own (upstream: Kozea/WeasyPrint#1614). The same words, the same
     break opportunity; only which element holds the space changes."""
     out = list(pieces)
+
+    def inline(piece: Piece) -> bool:  # a stretch in an element of its own: another language, or marked
+        return bool(piece[1]) or (len(piece) > 3 and bool(piece[3]))
+
     for i in range(1, len(out)):
         before, piece = out[i - 1], out[i]
-        if piece[1] and not before[1] and before[0].endswith(" "):
+        if inline(piece) and not inline(before) and before[0].endswith(" "):
             out[i - 1] = cast(Piece, (before[0][:-1], *before[1:]))
             out[i] = cast(Piece, (" " + piece[0], *piece[1:]))
     return out
