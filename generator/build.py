@@ -54,7 +54,8 @@ from typing import Protocol
 from . import __version__, formats, pictures
 from .compose import Edition, compose
 from .content import Content
-from .errors import OutputError
+from .dates import build_date
+from .errors import Interrupted, OutputError
 from .formats import DEFAULT_FORMATS, FORMATS
 from .labels import load_labels
 from .manifest import (
@@ -89,17 +90,6 @@ PLACEHOLDER_DATE = dt.date(2000, 1, 1)
 # A briefing's file, or a picture written beside one.
 BRIEFING_FILE = re.compile(r"^(region|theme|ministry)-[a-z0-9+-]+(\.[1-9][0-9]*\.svg|"
                            + "|".join(re.escape(f.extension) for f in formats.REGISTRY.values()) + r")$")
-
-
-def build_date() -> dt.date:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise OutputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'") from None
-    return dt.datetime.now(dt.UTC).date()
 
 
 # Beside the manifest, not published (outputs.py: '.briefing-*'): the texts
@@ -308,11 +298,6 @@ class BuildReport:
     @property
     def failed(self) -> list[JobResult]:
         return [r for r in self.results if r.error]
-
-
-class Interrupted(KeyboardInterrupt):
-    """Raised in the coordinator by the CLI's SIGTERM handler; handled like
-    Ctrl-C (SIGINT) but reported as SIGTERM."""
 
 
 # --------------------------------------------------------------------------

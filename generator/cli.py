@@ -24,23 +24,24 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from . import __version__
-from .build import BuildReport, Interrupted, JobResult, Options, build_briefings, build_date
 from .catalogue import catalogue
-from .classification import Level
-from .compose import Edition
 from .content import Content, load_content
-from .errors import BriefingError, ContentError, SelectionError, UnknownSubject
+from .dates import build_date
+from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
 from .notes import Note, check_clearance, load_notes, subject_of
-from .publish import configure
 from .query import QUERY
 from .search import matcher
 from .select import Selector, kind_plural, parse_selectors, passage_count, select
 from .taxonomy import SELECTOR_KINDS
+
+if TYPE_CHECKING:  # the build machinery is imported by the commands that build, not by list or explain
+    from .build import BuildReport, JobResult
+    from .classification import Level
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT / "content"
@@ -290,9 +291,14 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                      "--query")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
+    from .build import Options, build_briefings
+    from .compose import Edition
+    from .publish import configure
+
     # Keys are checked before content is read or anything rendered.
     publishing = configure(os.environ, pdf_variant=args.pdf_variant, pdf_key=args.sign_key, sums_key=args.sums_key,
                            base_url=args.base_url)
+
     content = _load(args, err)
     clearance, admitted = _admitted(args, content, err)
     edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted)

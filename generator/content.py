@@ -21,16 +21,22 @@ Layout of content/ (see README, "Content format"):
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
+import pickle
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import assets
 from .classification import DEFAULT_SCALE, Scale, load_scale
-from .errors import ContentError, Location, Problem, UsageError, suggest
+from .errors import BriefingError, ContentError, Location, Problem, UsageError, suggest
 from .geo import Geo, load_geo
 from .limits import MAX_PASSAGE_CHARS
+from .outputs import atomic_write
 from .query import QUERY, check_text
 from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
 from .sentences import split as split_sentences
@@ -316,13 +322,73 @@ def taxonomy_record(kind: str) -> Record:
 # Loading
 
 
-def load_content(root: Path) -> Content:
+def load_content(root: Path, cache: bool = True) -> Content:
     """Read and validate everything under `root`. Raises ContentError with
-    every problem found; returns Content whose warnings list the rest."""
+    every problem found; returns Content whose warnings list the rest.
+
+    Content that loaded without errors is kept in a cache keyed by the
+    digest of every file under `root`, of the generator's code and of the
+    folder's path, so a fresh process reads unchanged content in a few
+    milliseconds instead of parsing and validating it again (see
+    `_cache_folder`). The cache holds content only: never the ministry's
+    notes, which are loaded apart, per clearance."""
     root = Path(root)
-    problems: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(Location(root), "content folder not found")])
+    folder = _cache_folder() if cache else None
+    if folder is None:
+        return _parse(root)
+    key = _digest(root)
+    path = folder / f"content-{key}.pickle"
+    try:
+        with path.open("rb") as f:
+            found = pickle.load(f)
+        # The country outlines are an asset a render gets by digest
+        # (assets.py): loading content puts them there, so must this.
+        if isinstance(found, Content) and (found.geo is None or assets.put(found.geo.world.read_bytes())
+                                           == found.geo.digest):
+            return found
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        pass  # not there, or unreadable: parsed again, and written anew
+    content = _parse(root)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(path, pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        for old in folder.glob("content-*.pickle"):  # earlier versions of this content folder's content
+            if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
+                old.unlink(missing_ok=True)
+    except (OSError, BriefingError):
+        pass  # a cache that cannot be written costs the next process the parse, nothing else
+    return content
+
+
+def _cache_folder() -> Path | None:
+    """$BRIEFING_CACHE (off: no cache), else $XDG_CACHE_HOME/briefing, else
+    ~/.cache/briefing: outside every output folder, the user's own."""
+    configured = os.environ.get("BRIEFING_CACHE", "")
+    if configured.lower() in ("off", "0", "no"):
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefing"
+
+
+def _digest(root: Path) -> str:
+    """Every file under `root` (names and bytes), the generator's own code,
+    the Python version and `root`'s place: what a loaded Content depends on."""
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version_info[:2]}\0{root.resolve()}\0".encode())
+    code = Path(__file__).resolve().parent
+    for base in (root, code):
+        for path in sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(base)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _parse(root: Path) -> Content:
+    problems: list[Problem] = []
 
     document, chapters = _load_strategy(root / "strategy.yaml", problems)
     taxonomies = {kind: _load_taxonomy(root / "taxonomy" / f"{TAG_FIELDS[kind]}.yaml", kind, problems)

@@ -107,6 +107,11 @@ class OutputError(BriefingError):
     reason: str = ""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Raised in the coordinator by the CLI's SIGTERM handler; handled like
+    Ctrl-C (SIGINT) but reported as SIGTERM."""
+
+
 class ConfigError(BriefingError):
     """Raised before a build starts when its publishing configuration is
     unusable: a signing key that is missing, locked with another passphrase

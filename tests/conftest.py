@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ CONTENT = ROOT / "content"
 TEMPLATES = ROOT / "templates"
 SOURCE = ROOT / "source" / "ivs-2013.txt"  # the strategy as published, kept in the repository
 EDITION = Edition(date=dt.date(2026, 11, 27))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The loaded-content cache of the tests (and the commands they run) in
+    a folder of their own, never the user's ~/.cache."""
+    os.environ["BRIEFING_CACHE"] = str(tmp_path_factory.mktemp("content-cache"))
 
 
 @pytest.fixture(scope="session")

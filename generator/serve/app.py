@@ -30,9 +30,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import pictures
-from ..build import build_date
 from ..classification import Level, RefusedLevel
 from ..content import Content
+from ..dates import build_date
 from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..formats import BESIDE, DEFAULT_FORMATS, FORMATS, REGISTRY, unknown
 from ..labels import Labels, load_labels

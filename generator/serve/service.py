@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build import Job, Options, build_date, plan
+from ..build import Job, Options, plan
 from ..catalogue import catalogue
 from ..classification import Level
 from ..compose import Edition, validate_marking
 from ..content import Content
+from ..dates import build_date
 from ..errors import BriefingError, OutputError, UsageError
 from ..formats import BESIDE, REGISTRY, Format, unknown
 from ..notes import Note, current, fingerprint
