@@ -71,12 +71,13 @@ from .manifest import (
 )
 from .model import Briefing, fingerprint_data
 from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
+from .phases import phase
 from .publish import Publishing, write_published
 from .publish.feed import FEED, change_between, passage_marks, render_feed, text_key
 from .publish.sums import file_records
 from .query import QUERY
 from .render import Output, Rendering, Task, render, templates_digest
-from .runners import Runner
+from .runners import Runner, local
 from .runners.local import LocalRunner
 from .select import Selection, Selector, select
 
@@ -327,7 +328,11 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
         return _dry_run(jobs, previous, out, options)
     seen = read_manifest(out)
-    jobs = plan(content, wanted, templates, edition, manifest_dates(seen), options)
+    if options.workers > 1 and len(wanted) > 1 and not options.scheduler and (options.force or not seen):
+        # Everything will be rendered, by workers: their imports run while we plan.
+        local.prepare(set(options.formats), pictures=not pictures.stored_any(out / PICTURE_STORE))
+    with phase("plan"):
+        jobs = plan(content, wanted, templates, edition, manifest_dates(seen), options)
     lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
     store = out / PICTURE_STORE
     pictures.use_store(store)  # for this process and the workers it forks
@@ -340,8 +345,9 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         current = read_manifest(out)
         if current != seen and options.date is None:
             jobs = plan(content, wanted, templates, edition, manifest_dates(current), options)
-        previous = _verified(current, out)
-        return _Build(content, jobs, previous, out, templates, options, reporter, lock.fileno).run()
+        with phase("verify output folder"):
+            previous = _verified(current, out)
+        return _Build(content, jobs, previous, out, templates, options, reporter).run()
     finally:
         pictures.use_store(None)
         pictures.trim_store(store)
@@ -416,9 +422,9 @@ class _Build:
     after every finished briefing."""
 
     def __init__(self, content: Content, jobs: list[Job], previous: dict[str, ManifestEntry], out: Path,
-                 templates: Path, options: Options, reporter: Reporter, lock_fd: int) -> None:
+                 templates: Path, options: Options, reporter: Reporter) -> None:
         self.content, self.jobs, self.out, self.templates = content, jobs, out, templates
-        self.options, self.reporter, self.lock_fd = options, reporter, lock_fd
+        self.options, self.reporter = options, reporter
         self.entries = dict(previous)
         self.report = BuildReport(total=len(jobs))
         self.results: dict[str, JobResult] = {}
@@ -504,10 +510,11 @@ class _Build:
             return ClusterRunner(self.options.scheduler, self.templates)
         if self.options.workers <= 1 or len(tasks) <= 1:
             return None
+        drawn = all(pictures.stored(p.drawing, formats.get(f).picture, self.templates)
+                    for t in tasks for p in t.briefing.pictures() for f in t.formats)
         return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
-                           self.templates, self.options.publishing.pdf_variant, self.lock_fd,
-                           preload_pictures=not all(pictures.stored(p.drawing, formats.get(f).picture, self.templates)
-                                                    for t in tasks for p in t.briefing.pictures() for f in t.formats))
+                           self.templates, self.options.publishing.pdf_variant, self.out / PICTURE_STORE,
+                           pictures=not drawn)
 
     def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
         # The largest briefings go first, so no worker is left with a long
@@ -526,11 +533,12 @@ class _Build:
             self._finish(by_id[task.briefing.id], rendering)
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
-        rendering = self._sealed(rendering)
+        with phase("sign"):
+            rendering = self._sealed(rendering)
         # Files, manifest and the line that reports them, all or nothing: an
         # interrupt waits until they agree (a briefing listed but not said
         # to be built would be done again by nobody's account).
-        with _signals_held():
+        with _signals_held(), phase("write files"):
             result = self._record(job, rendering)
             self.results[job.id] = result
             self.done += 1
@@ -669,6 +677,10 @@ class _Build:
         self.write_cost = self.written_at - now
 
     def _write_manifest(self, final: bool = False) -> None:
+        with phase("write manifest, index, feed" if final else "write manifest"):
+            self._write_manifest_now(final)
+
+    def _write_manifest_now(self, final: bool) -> None:
         entries = [e for e in self.entries.values() if e["files"]]
         # During the build it is written after a briefing was built, so it changed.
         data, manifest = manifest_update(self.out, self.content, entries, self.now,

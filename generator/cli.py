@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from . import __version__
+from . import __version__, phases
 from .catalogue import catalogue
 from .content import Content, load_content
 from .dates import build_date
@@ -199,6 +199,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    phases.started()
     out, err = stdout or sys.stdout, stderr or sys.stderr
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -245,7 +246,8 @@ def _hint(exc: BriefingError) -> str:
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> Content:
-    content = load_content(args.content)
+    with phases.phase("load content"):
+        content = load_content(args.content)
     for warning in content.warnings:
         print(warning, file=err)
     return content
@@ -558,5 +560,12 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main_entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (and `python -m generator`): the
+    command, then, as the process is about to exit, its render workers'
+    forkserver stopped and waited for (see runners.local.stop)."""
+    code = main()
+    if "multiprocessing.forkserver" in sys.modules:
+        from .runners import local
+
+        local.stop()
+    sys.exit(code)

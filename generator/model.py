@@ -344,13 +344,22 @@ def fingerprint_data(node: Any) -> Any:
     """A JSON-ready view of a model node for hashing: everything a reader
     sees, nothing that only says where in content/ it came from (a passage
     moving down a file must not force a rebuild)."""
-    if is_dataclass(node) and not isinstance(node, type):
-        out: dict[str, Any] = {"_": type(node).__name__}
-        for f in fields(node):
-            if f.name in ("path", "line") or (f.name in ADDED_LATER and not getattr(node, f.name)):
-                continue
-            out[f.name] = fingerprint_data(getattr(node, f.name))
-        return out
-    if isinstance(node, (tuple, list)):
-        return [fingerprint_data(n) for n in node]
-    return node
+    names = _FINGERPRINTED.get(type(node))
+    if names is None:
+        if isinstance(node, (tuple, list)):
+            return [fingerprint_data(n) for n in node]
+        if not is_dataclass(node) or isinstance(node, type):
+            return node
+        names = _FINGERPRINTED[type(node)] = tuple(f.name for f in fields(node) if f.name not in ("path", "line"))
+    out: dict[str, Any] = {"_": type(node).__name__}
+    for name in names:
+        value = getattr(node, name)
+        if name in ADDED_LATER and not value:
+            continue
+        out[name] = fingerprint_data(value)
+    return out
+
+
+# Dataclass -> the names of its fields that are fingerprinted (planning
+# walks some 40,000 nodes per catalogue; fields() each time was a fifth of it).
+_FINGERPRINTED: dict[type, tuple[str, ...]] = {}

@@ -20,6 +20,7 @@ from .errors import BriefingError, OutputError
 from .formats import DEFAULT_FORMATS
 from .model import Briefing
 from .outputs import describe_os_error
+from .phases import phase
 from .writers import DEFAULT_PDF_VARIANT, get_writer
 
 # Templates of pages about briefings, not of briefings: changing them must
@@ -81,7 +82,8 @@ def render(task: Task) -> Rendering:
     try:
         outputs = []
         for fmt in task.formats:
-            result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
+            with phase(f"render {fmt}"):
+                result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
             outputs.append(Output(fmt, result.data, result.pages, result.beside))
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:

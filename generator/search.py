@@ -176,6 +176,7 @@ class Matcher:
                                                                                           t.stems),
                                                  tuple(f for t in words for f in t.folded)),),))
         self.query = query
+        self._where: dict[Term, dict[str, set[int]]] = {}  # term -> passage id -> sentences with its first word
         self._stems: dict[Term, tuple[set[str], ...]] = {
             t: tuple(self.index.expand(s, f) if not t.phrase else {s} for s, f in zip(t.stems, t.folded, strict=True))
             for t in (*query.terms, *query.excluded)}
@@ -207,19 +208,32 @@ class Matcher:
         n = len(wanted)
         return [i for i in range(len(stems) - n + 1) if all(stems[i + k] in wanted[k] for k in range(n))]
 
+    def _sentences(self, term: Term, passage_id: str, per: Sequence[Sequence[str]]) -> set[int]:
+        """The sentences of a passage (its stems `per`) that hold `term`:
+        only those the index lists under the term's first word are read."""
+        if passage_id not in self.index.sentences:  # not indexed: read every sentence
+            return {i for i, stems in enumerate(per) if self._in(term, stems)}
+        found = self._where.get(term)
+        if found is None:
+            found = self._where[term] = {}
+            for s in self._stems[term][0]:
+                for pid, i in self.index.where.get(s, ()):
+                    found.setdefault(pid, set()).add(i)
+        return {i for i in found.get(passage_id, ()) if i < len(per) and self._in(term, per[i])}
+
     def passage(self, passage: Passage) -> Match | None:
         """What the query finds in `passage`, or None when it is not a match."""
         texts = split_sentences(passage.text)
         per = self.index.sentences.get(passage.id) or [[s for _, _, s in tokens(t)] for t in texts]
         for term in self.query.excluded:
-            if any(self._in(term, stems) for stems in per):
+            if self._sentences(term, passage.id, per):
                 return None
         hit: set[int] = set()
         subjects: list[tuple[str, str]] = []
         for group in self.query.groups:
             matched = False
             for term in group:
-                found = {i for i, stems in enumerate(per) if self._in(term, stems)}
+                found = self._sentences(term, passage.id, per)
                 for kind, entry_id, names in self.named[term]:
                     if entry_id in passage.tags(kind):
                         naming = {i for i, text in enumerate(texts) if names.first_match(Words(text)) is not None}

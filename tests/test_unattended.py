@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 from conftest import ROOT, Cli
 
@@ -83,16 +84,15 @@ def wait_for_line(process: subprocess.Popen[str], pattern: str, timeout: float =
     raise AssertionError(f"no line matching {pattern!r}: {lines}")
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
+def descendants(pid: int) -> list[int]:
+    """Every process under `pid`: the render workers (forked by the
+    forkserver, itself a child of the build) and multiprocessing's helpers."""
+    return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+
+
+def render_workers(pid: int) -> list[int]:
+    """The build's processes that render: those the forkserver forked."""
+    return [p.pid for p in psutil.Process(pid).children(recursive=True) if p.ppid() != pid]
 
 
 def alive(pid: int) -> bool:
@@ -112,8 +112,8 @@ def test_killing_the_build_leaves_no_worker_and_no_lock(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build = start("build", "--all", "-j", "2", "--format", "pdf", "--out", str(out))
     wait_for_line(build, r"built \S+ \(pdf\)")
-    workers = children(build.pid)
-    assert len(workers) == 2
+    assert len(render_workers(build.pid)) == 2
+    workers = descendants(build.pid)
     build.kill()
     build.wait()
     deadline = time.monotonic() + 2
@@ -148,13 +148,17 @@ def test_an_interrupt_stops_within_two_seconds_and_keeps_what_was_finished(
     out = tmp_path / "out"
     build = start("build", "--all", "-j", "2", "--format", "pdf,docx", "--out", str(out))
     lines = wait_for_line(build, r"built \S+ \(pdf, docx\)")
-    workers = children(build.pid)
+    workers = descendants(build.pid)
+    assert len(render_workers(build.pid)) == 2
     sent = time.monotonic()
     build.send_signal(sig)
     stdout, rest = build.communicate(timeout=30)
     took = time.monotonic() - sent
     assert build.returncode == code
     assert took < 2, f"took {took:.1f}s to stop"
+    deadline = time.monotonic() + 1
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not any(alive(w) for w in workers)
     err = "".join(lines) + rest
     assert f"interrupted ({sig.name})" in err and "Traceback" not in err

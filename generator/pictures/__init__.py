@@ -39,6 +39,7 @@ from pathlib import Path
 from ..errors import OutputError
 from ..model import Drawing, fingerprint_data
 from ..outputs import TEMP_PREFIX, atomic_write
+from ..phases import phase
 from .base import FONT_DIR, FONTS, Format
 
 CACHE_SIZE = 64  # drawings kept per process; the catalogue has about forty distinct ones
@@ -69,7 +70,7 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
     if data is None:
         from . import draw  # matplotlib: only when a picture is drawn
 
-        with _drawing:  # matplotlib's fonts and renderer are not made for threads
+        with _drawing, phase("pictures"):  # matplotlib's fonts and renderer are not made for threads
             data = draw.render(drawing, fmt, templates)
         if kept is not None:
             _keep(kept, data)
@@ -90,9 +91,18 @@ def stored(drawing: Drawing, fmt: Format, templates: Path) -> bool:
     return _store is not None and (_store / f"{_stored_name(key, templates)}.{fmt}").is_file()
 
 
+def stored_any(folder: Path) -> bool:
+    """Whether the store `folder` holds any picture: when it holds none, a
+    build will draw (and so import matplotlib)."""
+    try:
+        return any(folder.iterdir())
+    except OSError:
+        return False
+
+
 def use_store(folder: Path | None) -> None:
     """Keep pictures in `folder` (made when the first is kept), or in
-    this process's memory only (None). Forked workers inherit the choice."""
+    this process's memory only (None). Workers are given it (`warm`)."""
     global _store
     _store = folder
 
@@ -157,9 +167,10 @@ def _keep(path: Path, data: bytes) -> None:
 def preload(templates: Path) -> None:
     """Import matplotlib and register the house fonts now (before a
     build forks its workers), so that each worker does not."""
-    from . import draw
+    with phase("import matplotlib"):
+        from . import draw
 
-    draw.setup(templates)
+        draw.setup(templates)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

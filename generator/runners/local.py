@@ -1,14 +1,23 @@
-"""Render workers forked from this process (a local build's pool), and
-their lifecycle: they ignore Ctrl-C (the coordinator decides), do not hold
-the output lock, die with the coordinator even when it is killed outright,
-and are ended at once when a build is stopped.
+"""Render workers of a local build, and their lifecycle: they ignore
+Ctrl-C (the coordinator decides), do not hold the output lock, die with the
+coordinator even when it is killed outright, and are ended at once when a
+build is stopped.
+
+Workers are forked from multiprocessing's forkserver, a fresh process
+that imports the writers (WeasyPrint, python-docx, matplotlib for the
+pictures) once. A cold build starts it before planning (`prepare`), so
+those imports, about 0.8 s, run while the coordinator plans instead of
+after it; every worker then starts warm. The forkserver holds none of the
+coordinator's descriptors (the output lock among them) and exits when the
+coordinator does, however it ends; its workers die with it (Linux
+PR_SET_PDEATHSIG) and with the coordinator (lifecycle.py).
 """
 
 from __future__ import annotations
 
 import concurrent.futures.process
-import gc
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import time
@@ -16,28 +25,60 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
+from .. import assets, formats, phases
 from ..compat.futures import worker_processes
 from ..lifecycle import die_with_parent
 from ..render import Rendering, Task, render, warm
 
 
-def _init_worker(parent: int, lock_fd: int) -> None:
+def _preload(wanted: set[str], pictures: bool) -> list[str]:
+    """The modules the forkserver imports for these formats."""
+    modules = ["generator.render", "generator.runners.local"]
+    modules += [f"generator.writers.{formats.get(f).writer.partition(':')[0]}" for f in sorted(wanted)]
+    return modules + (["generator.pictures.draw"] if pictures else [])
+
+
+def prepare(wanted: set[str], pictures: bool) -> None:
+    """Start the forkserver now, importing the writers for `wanted` (and
+    matplotlib when pictures will be drawn) while this process goes on.
+    Once per process: a forkserver already running is kept."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_preload(wanted, pictures))
+    multiprocessing.forkserver.ensure_running()
+
+
+def stop() -> None:
+    """Stop this process's forkserver, if one runs, and wait for it. The
+    `briefing` command does this as it exits: the workers' CPU time and
+    memory then count in its own resource usage (which is what a
+    benchmark or `time` reads), and no process is left to find out on its
+    own that the coordinator is gone. Only when every pool is closed: the
+    forkserver exits when the last worker it forked has. (multiprocessing
+    has no public call for it; its private one is used when present.)"""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    stopping = getattr(server, "_stop", None)
+    if stopping is not None:
+        with suppress(OSError, ChildProcessError):
+            stopping()
+
+
+def _init_worker(coordinator: int, templates: Path, wanted: set[str], pdf_variant: str, pictures: bool,
+                 picture_store: Path | None, shipped: dict[str, bytes]) -> None:
     """Runs first in every worker process.
 
     - Ctrl-C reaches the whole process group; the coordinator decides what
       happens, so workers ignore SIGINT and are stopped by it.
-    - A forked worker inherits the lock's descriptor; closing it here means
-      the lock dies with the coordinator, not with the last worker.
-    - If the coordinator is killed outright, the kernel kills the workers
-      (Linux PR_SET_PDEATHSIG); elsewhere a thread notices the new parent.
+    - If the forkserver or the coordinator goes, even killed outright, the
+      worker goes too (see lifecycle.py).
+    - It loads the writers, the pictures' store and the assets tasks refer
+      to (the map outlines), which a worker forked from the forkserver
+      does not inherit from the coordinator.
     """
+    phases.set_role("worker")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    if lock_fd >= 0:
-        with suppress(OSError):
-            os.close(lock_fd)
-    die_with_parent(parent)
+    die_with_parent(os.getppid(), also=coordinator)
+    warm(templates, wanted, pdf_variant, with_pictures=pictures, picture_store=picture_store, shipped=shipped)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -60,16 +101,17 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 class LocalRunner:
-    """Worker processes forked from this one. Writers are loaded here first,
-    so every worker starts with them imported and warm."""
+    """Worker processes forked from the forkserver (see `prepare`), each
+    warm before its first task."""
 
     lost: tuple[type[BaseException], ...] = (concurrent.futures.process.BrokenProcessPool,)
 
-    def __init__(self, workers: int, formats: set[str], templates: Path, pdf_variant: str, lock_fd: int,
-                 preload_pictures: bool = False) -> None:
-        warm(templates, formats, pdf_variant, with_pictures=preload_pictures)  # once, for all workers it forks
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_init_worker, initargs=(os.getpid(), lock_fd))
+    def __init__(self, workers: int, wanted: set[str], templates: Path, pdf_variant: str,
+                 picture_store: Path | None, pictures: bool = False) -> None:
+        prepare(wanted, pictures)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker,
+            initargs=(os.getpid(), templates, wanted, pdf_variant, pictures, picture_store, assets.snapshot()))
 
     def submit(self, task: Task) -> Future[Rendering]:
         return self.pool.submit(render, task)
@@ -82,6 +124,5 @@ class LocalRunner:
             self.pool.shutdown(wait=True)
         else:
             _stop_workers(self.pool)
-        gc.unfreeze()
 
 

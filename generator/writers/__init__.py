@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import formats
 from ..errors import UsageError
+from ..phases import phase
 from .base import DEFAULT_PDF_VARIANT, Rendered, Writer, unknown_variant
 
 __all__ = ["DEFAULT_PDF_VARIANT", "Rendered", "Writer", "check_pdf_variant", "get_writer", "unknown_variant"]
@@ -31,7 +32,8 @@ def get_writer(fmt: str, templates: Path, pdf_variant: str = DEFAULT_PDF_VARIANT
     options = {name: given[name] for name in entry.options}
     key = (fmt, templates.resolve(), tuple(options.values()))
     if key not in _cache:
-        writer: Writer = entry.writer_class()(templates, **options)
+        with phase(f"load {fmt} writer"):
+            writer: Writer = entry.writer_class()(templates, **options)
         _cache[key] = writer
     return _cache[key]
 

@@ -1,0 +1,99 @@
+"""Issue 26: the phase waterfall a build records for the benchmark, and
+imports that follow the formats asked for."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator import phases
+from generator.runners.local import _preload as local_preload
+
+sys.path.insert(0, str(ROOT / "bench"))
+from waterfall import summarise  # noqa: E402
+
+
+def test_a_nested_phase_is_not_counted_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "phases.jsonl"
+    monkeypatch.setenv(phases.ENV, str(log))
+
+    def spin(seconds: float) -> None:
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+
+    with phases.phase("outer"):
+        spin(0.05)
+        with phases.phase("inner"):
+            spin(0.05)
+    rows = {r["phase"]: r for r in map(json.loads, log.read_text().splitlines())}
+    assert set(rows) == {"outer", "inner"}
+    assert 0.04 <= rows["inner"]["cpu"] < 0.09
+    assert 0.04 <= rows["outer"]["cpu"] < 0.09  # its own time only
+    assert rows["outer"]["end"] - rows["outer"]["start"] >= 0.1  # wall includes the inner phase
+    assert rows["outer"]["role"] == "coordinator" and rows["outer"]["pid"] == os.getpid()
+
+
+def test_off_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(phases.ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with phases.phase("anything"):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+BUILD = """
+import sys
+from pathlib import Path
+from generator.build import Options, build_briefings
+from generator.compose import Edition
+from generator.content import load_content
+from generator.dates import build_date
+from generator.select import Selector
+content = load_content(Path("content"))
+wanted = [(Selector("region", "arctic"),), (Selector("region", "caucasus"),)]
+report = build_briefings(content, wanted, Path("templates"), Path(sys.argv[1]), Edition(date=build_date()),
+                         Options(formats=("html",), workers=2))
+assert report.built == 2, report.results
+print(sorted(m for m in ("weasyprint", "docx") if m in sys.modules))
+"""
+
+
+def test_a_build_on_workers_records_every_phase_and_imports_only_its_formats(tmp_path: Path) -> None:
+    """Two briefings as HTML on two workers: the coordinator's phases and
+    each worker's render, and WeasyPrint and python-docx imported nowhere:
+    not in the coordinator, not in the forkserver that starts the workers."""
+    log = tmp_path / "phases.jsonl"
+    env = {**os.environ, phases.ENV: str(log), phases.T0: str(time.time())}
+    run = subprocess.run([sys.executable, "-c", BUILD, str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                         text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    mine = [r["phase"] for r in rows if r["role"] == "coordinator"]
+    assert mine[:2] == ["plan", "verify output folder"]
+    assert {"write files", "write manifest, index, feed"} <= set(mine)
+    workers = {r["pid"] for r in rows if r["role"] == "worker"}
+    assert len(workers) >= 1 and all(r["phase"] != "load pdf writer" for r in rows)
+    summary = summarise(log, briefings=2)
+    assert summary["workers"]["render html"]["count"] == 2
+    assert 0 < summary["serial_fraction"] < 1
+    assert summary["coordinator_cpu_per_briefing"] > 0
+    assert local_preload({"html"}, pictures=True) == ["generator.render", "generator.runners.local",
+                                                      "generator.writers.html", "generator.pictures.draw"]
+
+
+def test_the_command_records_its_start_up(tmp_path: Path) -> None:
+    log = tmp_path / "phases.jsonl"
+    env = {**os.environ, phases.ENV: str(log), phases.T0: str(time.time())}
+    subprocess.run([sys.executable, "-m", "generator", "list"], cwd=ROOT, capture_output=True, env=env, check=True)
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["phase"] for r in rows] == ["start-up", "load content"]
+    assert rows[0]["end"] - rows[0]["start"] > 0 and rows[0]["cpu"] > 0
