@@ -53,9 +53,9 @@ from typing import Protocol
 
 from . import __version__, formats, pictures
 from .compose import Edition, compose
-from .content import Content
+from .content import Content, cache_folder
 from .dates import build_date
-from .errors import Interrupted, OutputError
+from .errors import BriefingError, Interrupted, OutputError
 from .formats import DEFAULT_FORMATS, FORMATS
 from .labels import load_labels
 from .manifest import (
@@ -141,32 +141,78 @@ class Options:
 
 
 @dataclass(frozen=True, slots=True)
+class Facts:
+    """What the manifest records of a planned briefing besides its files
+    and dates. Kept in the plan cache, so that a build whose inputs have
+    not changed composes nothing to know it has nothing to do."""
+
+    id: str
+    content_hash: str  # what the reader sees, apart from the date
+    title: str
+    passage_count: int
+    marking: str
+    passages: tuple[str, ...]  # the ids of the strategy's passages it prints (the feed's marks)
+
+    @classmethod
+    def of(cls, undated: Briefing, selection: Selection) -> Facts:
+        return cls(undated.id, _model_hash(undated), undated.cover.title, undated.passage_count,
+                   undated.cover.marking, tuple(p.id for p in selection.passages))
+
+
+class _Composed:
+    """A job's selection and undated model, made when first asked for."""
+
+    __slots__ = ("model", "selection")
+
+    def __init__(self, selection: Selection | None = None, model: Briefing | None = None) -> None:
+        self.selection, self.model = selection, model
+
+
+@dataclass(frozen=True, slots=True)
 class Job:
-    """One briefing: its model, and for each format the hash of everything
-    its file depends on. A pure function of these, so any process can run it.
+    """One briefing: what the manifest records of it (`facts`), and for
+    each format the hash of everything its file depends on. A pure function
+    of these, so any process can run it.
 
     `model` is the briefing composed with the placeholder date: everything
-    it shows but its date, which is all the manifest and the up-to-date check
-    need. `briefing()` composes it as printed, only for briefings that are
-    rendered (a no-op build composes each briefing once)."""
+    it shows but its date. The manifest and the up-to-date check need only
+    its facts, which a plan may take from the plan cache; `selection` and
+    `model` are then made when first asked for, and `briefing()` composes
+    the briefing as printed, only for briefings that are rendered."""
 
-    model: Briefing
+    facts: Facts
     selectors: tuple[Selector, ...]
     formats: tuple[str, ...]
     templates: Path
-    content_hash: str  # what the reader sees, apart from the date
     date: dt.date
     template_hash: str
     content: Content
-    selection: Selection
     edition: Edition  # with the date the briefing shows
     pdf_identity: tuple[str, ...] = ()  # Publishing.pdf_identity: the PDF's variant and signer
     # When what the briefing shows last changed: the date it shows unless
     # this run chose an edition date (--date), which later runs forget.
     content_date: dt.date | None = None
+    composed: _Composed = field(default_factory=_Composed, compare=False, repr=False)
+
+    @property
+    def selection(self) -> Selection:
+        if self.composed.selection is None:
+            self.composed.selection = select(self.content, self.selectors, self.edition.notes)
+        return self.composed.selection
+
+    @property
+    def model(self) -> Briefing:
+        if self.composed.model is None:
+            self.composed.model = compose(self.content, self.selection,
+                                          dataclasses.replace(self.edition, date=PLACEHOLDER_DATE))
+        return self.composed.model
 
     def briefing(self) -> Briefing:
         return compose(self.content, self.selection, self.edition)
+
+    @property
+    def content_hash(self) -> str:
+        return self.facts.content_hash
 
     def input_hash(self, fmt: str) -> str:
         extra = list(self.pdf_identity) if fmt == "pdf" else []
@@ -175,10 +221,10 @@ class Job:
 
     @property
     def id(self) -> str:
-        return self.model.id
+        return self.facts.id
 
     def file_name(self, fmt: str) -> str:
-        return self.model.id + formats.get(fmt).extension
+        return self.facts.id + formats.get(fmt).extension
 
 
 DateLookup = Callable[[str, str], "dt.date | None"]
@@ -186,24 +232,87 @@ DateLookup = Callable[[str, str], "dt.date | None"]
 
 
 def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Path, edition: Edition,
-         date_of: DateLookup, options: Options, template_hash: str | None = None) -> list[Job]:
+         date_of: DateLookup, options: Options, template_hash: str | None = None, keep: bool = True) -> list[Job]:
     """Select and compose every briefing before anything is written, so a
     selection error stops the build with nothing half-done. `edition.date`
     is today; see the module docstring for the date a briefing shows.
     `template_hash` may be given by a caller that already knows it (a
-    server whose templates do not change while it runs)."""
+    server whose templates do not change while it runs).
+
+    With `keep`, what a plan finds is kept in the plan cache (see
+    `_PlanCache`): the next plan of the same briefings from the same inputs
+    reads their facts instead of selecting and composing them again. (The
+    server, which plans one briefing at a time and keeps its plans in
+    memory, does not keep them.)"""
     template_hash = template_hash or templates_digest(templates)
+    kept = _PlanCache(content, template_hash, edition, wanted if keep else None)
     jobs = []
     for selectors in wanted:
-        selection = select(content, selectors, edition.notes)
-        undated = compose(content, selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
-        content_hash = _model_hash(undated)
-        content_date = date_of(selection.id, content_hash) or edition.date
+        composed = _Composed()
+        facts = kept.get(selectors)
+        if facts is None:
+            composed.selection = select(content, selectors, edition.notes)
+            composed.model = compose(content, composed.selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
+            facts = kept.put(selectors, Facts.of(composed.model, composed.selection))
+        content_date = date_of(facts.id, facts.content_hash) or edition.date
         date = options.date or content_date
-        jobs.append(Job(undated, tuple(selectors), options.formats, templates, content_hash, date, template_hash,
-                        content, selection, dataclasses.replace(edition, date=date),
-                        options.publishing.pdf_identity, content_date))
+        jobs.append(Job(facts, tuple(selectors), options.formats, templates, date, template_hash, content,
+                        dataclasses.replace(edition, date=date), options.publishing.pdf_identity, content_date,
+                        composed))
+    kept.save()
     return jobs
+
+
+class _PlanCache:
+    """Facts of planned briefings, in the content cache's folder (see
+    content.load_content), one file per set of inputs: the content's
+    digest (its files and the generator's code), the templates' digest,
+    the edition apart from its date, and the briefings asked for. A plan
+    with the ministry's notes is never kept: the cache lives outside every
+    output folder, unclassified."""
+
+    def __init__(self, content: Content, template_hash: str, edition: Edition,
+                 wanted: Sequence[tuple[Selector, ...]] | None) -> None:
+        self.facts: dict[str, Facts] = {}
+        self.changed = False
+        folder = cache_folder()
+        self.path: Path | None = None
+        if wanted is None or folder is None or not content.digest or edition.notes:
+            return
+        key = json.dumps([content.digest, template_hash, __version__, edition.marking, edition.organisation,
+                          edition.language, str(edition.templates), [self._key(s) for s in wanted]])
+        self.path = folder / f"plan-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.facts = {k: Facts(v["id"], v["content_hash"], v["title"], v["passage_count"], v["marking"],
+                                   tuple(v["passages"])) for k, v in data.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.facts = {}
+
+    @staticmethod
+    def _key(selectors: Sequence[Selector]) -> str:
+        return " ".join(f"{s.kind}:{s.id}" for s in selectors)
+
+    def get(self, selectors: Sequence[Selector]) -> Facts | None:
+        return self.facts.get(self._key(selectors))
+
+    def put(self, selectors: Sequence[Selector], facts: Facts) -> Facts:
+        self.facts[self._key(selectors)] = facts
+        self.changed = True
+        return facts
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        data = {k: dataclasses.asdict(f) for k, f in self.facts.items()}
+        try:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False).encode(), durable=False)
+            for old in self.path.parent.glob("plan-*.json"):  # plans of inputs long gone
+                if old != self.path and old.stat().st_mtime < time.time() - 7 * 86400:
+                    old.unlink(missing_ok=True)
+        except (OSError, BriefingError):
+            pass  # the next plan composes again, nothing else
 
 
 def manifest_dates(previous: dict[str, ManifestEntry]) -> DateLookup:
@@ -612,8 +721,9 @@ class _Build:
         paged = next((files[f] for f in FORMATS if f in files and formats.get(f).paged), None)
         # The feed's memory: what the briefing prints now, and when and how
         # its content last changed (kept while content_hash stays the same).
-        marks = passage_marks(job.selection.passages)
-        self.texts.update((text_key(p.text), p.text) for p in job.selection.passages)
+        printed = [self.content.by_id[pid] for pid in job.facts.passages]
+        marks = passage_marks(printed)
+        self.texts.update((text_key(p.text), p.text) for p in printed)
         if old is None or old.get("content_hash") != job.content_hash:
             changed_at, change = self.now, change_between(old.get("passage_hashes") if old else None, marks,
                                                           self.texts)
@@ -623,11 +733,11 @@ class _Build:
             changed_at, change = old.get("built_at", self.now), change_between(None, marks)
         entry: ManifestEntry = {
             "id": job.id,
-            "title": job.model.cover.title,
+            "title": job.facts.title,
             "selectors": [{"kind": s.kind, "id": s.id, "label": s.id if s.kind == QUERY
                            else self.content.taxonomies[s.kind][s.id].label_nl} for s in job.selectors],
-            "passages": job.model.passage_count,
-            "marking": job.model.cover.marking,
+            "passages": job.facts.passage_count,
+            "marking": job.facts.marking,
             "date": job.date.isoformat(),
             "content_date": (job.content_date or job.date).isoformat(),
             "content_hash": job.content_hash,

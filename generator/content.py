@@ -253,6 +253,9 @@ class Content:
     scale: Scale = field(default_factory=lambda: DEFAULT_SCALE)  # content/classification.yaml
     by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
     position: dict[str, int] = field(default_factory=dict, repr=False)  # a passage's index in `passages`
+    # The digest of what this content was loaded from (see load_content),
+    # "" when it was not loaded through the cache: what plans may be kept by.
+    digest: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.passages}
@@ -330,12 +333,12 @@ def load_content(root: Path, cache: bool = True) -> Content:
     digest of every file under `root`, of the generator's code and of the
     folder's path, so a fresh process reads unchanged content in a few
     milliseconds instead of parsing and validating it again (see
-    `_cache_folder`). The cache holds content only: never the ministry's
+    `cache_folder`). The cache holds content only: never the ministry's
     notes, which are loaded apart, per clearance."""
     root = Path(root)
     if not root.is_dir():
         raise ContentError([Problem(Location(root), "content folder not found")])
-    folder = _cache_folder() if cache else None
+    folder = cache_folder() if cache else None
     if folder is None:
         return _parse(root)
     key = _digest(root)
@@ -345,12 +348,13 @@ def load_content(root: Path, cache: bool = True) -> Content:
             found = pickle.load(f)
         # The country outlines are an asset a render gets by digest
         # (assets.py): loading content puts them there, so must this.
-        if isinstance(found, Content) and (found.geo is None or assets.put(found.geo.world.read_bytes())
+        if isinstance(found, Content) and found.digest == key and (found.geo is None or assets.put(found.geo.world.read_bytes())
                                            == found.geo.digest):
             return found
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         pass  # not there, or unreadable: parsed again, and written anew
     content = _parse(root)
+    content.digest = key
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         atomic_write(path, pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
@@ -362,7 +366,7 @@ def load_content(root: Path, cache: bool = True) -> Content:
     return content
 
 
-def _cache_folder() -> Path | None:
+def cache_folder() -> Path | None:
     """$BRIEFING_CACHE (off: no cache), else $XDG_CACHE_HOME/briefing, else
     ~/.cache/briefing: outside every output folder, the user's own."""
     configured = os.environ.get("BRIEFING_CACHE", "")

@@ -160,7 +160,7 @@ class BriefingService:
             raise BadRequest(str(exc)) from None
         try:
             (job,) = plan(self.content, [selectors], self.templates, edition, self._date_of, Options(),
-                          template_hash=self.template_hash)
+                          template_hash=self.template_hash, keep=False)
         except UsageError as exc:  # a marking below what the briefing holds
             raise BadRequest(str(exc)) from None
         held = max((n.level for n in job.selection.notes), default=scale.lowest)
