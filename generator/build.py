@@ -549,13 +549,11 @@ class _Build:
         self.beside: dict[str, set[str]] = {}  # see run
 
     def run(self) -> BuildReport:
-        by_id = {job.id: job for job in self.jobs}
         todo = {job.id: _todo(job, self.entries.get(job.id), self.options.force) for job in self.jobs}
-        variant = self.options.publishing.pdf_variant
-        tasks = [Task(job.briefing(), todo[job.id], self.templates, variant) for job in self.jobs if todo[job.id]]
+        rendered = self._longest_first([job for job in self.jobs if todo[job.id]])
         # Started (a cluster connected to) before anything is written or
         # removed, so a cluster that cannot be reached leaves the folder as it was.
-        runner = self._runner(tasks)
+        runner = self._runner(rendered, todo)
         # A record goes before its file changes: the files this build will
         # replace or remove leave manifest.json and SHA256SUMS first, so a
         # KILL at any moment leaves at worst a file unlisted (the next build
@@ -576,10 +574,10 @@ class _Build:
                 if not todo[job.id]:
                     self._finish(job, Rendering(job.id))
             if runner is None:
-                for task in tasks:
-                    self._finish(by_id[task.briefing.id], render(task))
+                for job in rendered:
+                    self._finish(job, render(self._task(job, todo[job.id])))
             else:
-                self._render(runner, tasks, by_id)
+                self._render(runner, rendered, todo)
             finished = True
         except KeyboardInterrupt as exc:
             self.report.interrupted = "SIGTERM" if isinstance(exc, Interrupted) else "SIGINT"
@@ -608,38 +606,52 @@ class _Build:
             with _signals_held():
                 self._write_manifest()
 
-    def _runner(self, tasks: list[Task]) -> Runner | None:
+    def _longest_first(self, jobs: list[Job]) -> list[Job]:
+        """The briefings to render, longest first, so that no worker is
+        left with a long one at the end: by the pages each printed at this
+        folder's last build, else by its passages (as pages, at the rate of
+        the briefings whose pages are known)."""
+        pages = {job.id: count for job in jobs
+                 if (entry := self.entries.get(job.id)) and (count := entry.get("pages"))}
+        known = [job for job in jobs if job.id in pages]
+        rate = (sum(pages[j.id] for j in known) / max(1, sum(j.facts.passage_count for j in known))) if known else 1.0
+        return sorted(jobs, key=lambda j: pages.get(j.id) or j.facts.passage_count * rate, reverse=True)
+
+    def _task(self, job: Job, formats: tuple[str, ...]) -> Task:
+        return Task(job.briefing(), formats, self.templates, self.options.publishing.pdf_variant)
+
+    def _runner(self, jobs: list[Job], todo: dict[str, tuple[str, ...]]) -> Runner | None:
         """Where the renders run: on a Dask cluster if one was named, in a
         pool of local worker processes, or (one worker, or one briefing) in
         this process."""
-        if not tasks:
+        if not jobs:
             return None
         if self.options.scheduler:
             from .runners.dask import ClusterRunner  # imports Dask only when asked for
             return ClusterRunner(self.options.scheduler, self.templates)
-        if self.options.workers <= 1 or len(tasks) <= 1:
+        if self.options.workers <= 1 or len(jobs) <= 1:
             return None
-        drawn = all(pictures.stored(p.drawing, formats.get(f).picture, self.templates)
-                    for t in tasks for p in t.briefing.pictures() for f in t.formats)
-        return LocalRunner(min(self.options.workers, len(tasks)), {f for t in tasks for f in t.formats},
+        # Whether workers will draw pictures (and so want matplotlib loaded):
+        # told by the store, before any briefing is composed for rendering.
+        return LocalRunner(min(self.options.workers, len(jobs)), {f for j in jobs for f in todo[j.id]},
                            self.templates, self.options.publishing.pdf_variant, self.out / PICTURE_STORE,
-                           pictures=not drawn)
+                           pictures=not pictures.stored_any(self.out / PICTURE_STORE))
 
-    def _render(self, runner: Runner, tasks: list[Task], by_id: dict[str, Job]) -> None:
-        # The largest briefings go first, so no worker is left with a long
-        # one at the end.
-        tasks.sort(key=lambda t: t.briefing.passage_count, reverse=True)
-        # Local workers are forked during submit: hold SIGINT back meanwhile
-        # so none is born before it ignores Ctrl-C.
-        with _signals_held():
-            futures: dict[Future[Rendering], Task] = {runner.submit(t): t for t in tasks}
+    def _render(self, runner: Runner, jobs: list[Job], todo: dict[str, tuple[str, ...]]) -> None:
+        """Compose each briefing as printed and hand it to the workers, in
+        turn: they start on the first while this process composes the rest."""
+        futures: dict[Future[Rendering], Job] = {}
+        for job in jobs:
+            task = self._task(job, todo[job.id])
+            with _signals_held():
+                futures[runner.submit(task)] = job
         for future in as_completed(futures):
-            task = futures[future]
+            job = futures[future]
             try:
                 rendering = future.result()
             except runner.lost as exc:
-                rendering = Rendering(task.briefing.id, error=runner.failure(exc))
-            self._finish(by_id[task.briefing.id], rendering)
+                rendering = Rendering(job.id, error=runner.failure(exc))
+            self._finish(job, rendering)
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
         with phase("sign"):

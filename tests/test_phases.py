@@ -11,10 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import EDITION, ROOT, TEMPLATES
 
 from generator import phases
+from generator.build import JobResult, Options, build_briefings
+from generator.content import Content
 from generator.runners.local import _preload as local_preload
+from generator.select import Selector
 
 sys.path.insert(0, str(ROOT / "bench"))
 from waterfall import summarise  # noqa: E402
@@ -97,3 +100,32 @@ def test_the_command_records_its_start_up(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in log.read_text().splitlines()]
     assert [r["phase"] for r in rows] == ["start-up", "load content"]
     assert rows[0]["end"] - rows[0]["start"] > 0 and rows[0]["cpu"] > 0
+
+
+class _Order:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def briefing(self, result: JobResult, done: int, total: int) -> None:
+        self.ids.append(result.id)
+
+    def note(self, message: str) -> None:
+        pass
+
+
+def test_the_longest_briefings_start_first_by_their_pages_at_the_last_build(
+        content: Content, tmp_path: Path) -> None:
+    wanted = [(Selector("region", r),) for r in ("arctic", "caucasus", "sahel")]
+    out = tmp_path / "out"
+    first = _Order()
+    build_briefings(content, wanted, TEMPLATES, out, EDITION, Options(formats=("html",), force=True), first)
+    assert first.ids[0] == "region-sahel"  # by passages, the most first
+    # The pages the last build printed decide, once known (HTML has none; PDF's are recorded).
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry, pages in zip(manifest["briefings"], (9, 1, 5), strict=True):
+        entry["pages"] = pages
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    again = _Order()
+    build_briefings(content, wanted, TEMPLATES, out, EDITION, Options(formats=("html",), force=True), again)
+    order = {e["id"]: p for e, p in zip(manifest["briefings"], (9, 1, 5), strict=True)}
+    assert again.ids == sorted(order, key=lambda i: -order[i])
