@@ -4,11 +4,13 @@ library moves on, these fail — not a build in production."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 import warnings
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -22,9 +24,8 @@ def test_each_library_is_at_a_version_its_entry_was_written_for() -> None:
     import generator.compat.uvicorn
     import generator.compat.weasyprint  # noqa: F401
     from generator.compat import futures
-    from generator.compat import zipfile as zip_compat
 
-    assert futures.written_for_this_python() and zip_compat.written_for_this_python(), sys.version_info
+    assert futures.written_for_this_python(), sys.version_info
     with pytest.warns(CompatWarning, match="written for 1 to 2"):
         written_for("weasyprint", "1", "2")  # the check itself warns outside its range
 
@@ -86,14 +87,38 @@ def test_python_docx_still_keeps_its_elements_and_blobs() -> None:
     assert table.blob == b"<fonts/>"
 
 
-def test_zipfile_still_knows_where_its_central_directory_starts() -> None:
-    from generator.compat.zipfile import central_directory
+def test_python_docx_still_lists_a_package_as_save_writes_it(sahel: Any) -> None:
+    """package_entries gives the files `Document.save` writes, same names,
+    same order, same bytes (the writer zips them itself)."""
+    import docx
 
-    data = io.BytesIO()
-    with zipfile.ZipFile(data, "w") as package:
-        package.writestr("a.txt", "hello")
-    with zipfile.ZipFile(io.BytesIO(data.getvalue())) as package:
-        assert data.getvalue()[central_directory(package):][:4] == b"PK\x01\x02"
+    from generator.compat.docx import package_entries
+
+    document = docx.Document(io.BytesIO(sahel.docx))
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as package:
+        written = [(info.filename, package.read(info)) for info in package.infolist()]
+    assert package_entries(docx.Document(io.BytesIO(sahel.docx))) == written
+
+
+def test_the_word_package_is_the_zip_that_zipfile_writes_but_for_its_times(sahel: Any) -> None:
+    """Our ZIP writer against zipfile's, entry by entry and byte by byte,
+    with one fixed time stamped into zipfile's output."""
+    from generator.writers.docx import _Package
+
+    with zipfile.ZipFile(io.BytesIO(sahel.docx)) as package:
+        entries = [(info.filename, package.read(info)) for info in package.infolist()]
+    when = dt.datetime(2026, 11, 27, 10, 30, 4)
+    reference = io.BytesIO()
+    with zipfile.ZipFile(reference, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        for name, data in entries:  # as writestr(name, data) makes it (python-docx's call), but for the time
+            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            package.writestr(info, data)
+    ours = _Package()
+    assert ours.write(entries, when) == reference.getvalue()
+    assert ours.write(entries, when) == reference.getvalue()  # again, from the kept compressed parts
 
 
 def test_no_compat_warning_on_import() -> None:

@@ -38,6 +38,7 @@ import struct
 import threading
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -54,8 +55,7 @@ from lxml import etree
 
 from .. import pictures
 from ..compat.docx import element as xml_of
-from ..compat.docx import set_blob
-from ..compat.zipfile import central_directory
+from ..compat.docx import package_entries, set_blob
 from ..errors import TemplateError
 from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Picture, Section, Table
 from .base import Rendered
@@ -205,6 +205,7 @@ class DocxWriter:
                 self.fonts[element] = _obfuscate(font_path.read_bytes())
             except OSError:
                 raise TemplateError(f"{font_path}: font to embed in Word documents not found") from None
+        self.package = _Package()
         section = doc.sections[0]
         self.text_width = int(section.page_width or 0) - int(section.left_margin or 0) - \
             int(section.right_margin or 0)
@@ -223,6 +224,7 @@ class _Document:
 
     def __init__(self, writer: DocxWriter) -> None:
         self.reference, self.style_ids, self.fonts = writer.reference, writer.style_ids, writer.fonts
+        self.package = writer.package
         self.text_width, self.suffix, self.templates = writer.text_width, writer.suffix, writer.templates
         self.pictures = 0  # pictures so far: each needs a document-wide id
         self.bookmarks: dict[str, tuple[int, str]] = {}
@@ -271,9 +273,7 @@ class _Document:
         self.properties(doc, briefing)
         self.embed_fonts(doc)
         _drop_template_leftovers(doc)
-        out = io.BytesIO()
-        doc.save(out)
-        return Rendered(_normalise_zip(out.getvalue(), _created(briefing)))
+        return Rendered(self.package.write(package_entries(doc), _created(briefing)))
 
     def cover(self, body: Children, briefing: Briefing) -> None:
         cover = briefing.cover
@@ -576,29 +576,53 @@ def _created(briefing: Briefing) -> dt.datetime:
     return dt.datetime.fromisoformat(briefing.metadata.created).replace(tzinfo=None)
 
 
-def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Give every entry of the package the same fixed time (zip stamps the
-    clock, which would make two builds differ). The DOS time and date sit at
-    fixed offsets of each local header and central directory record (ZIP
-    specification, 4.3.7 and 4.3.12), so they are patched in place: nothing
-    is decompressed or compressed again."""
-    moment = max(when, dt.datetime(1980, 1, 1))
-    dos_time = moment.hour << 11 | moment.minute << 5 | moment.second // 2
-    dos_date = (moment.year - 1980) << 9 | moment.month << 5 | moment.day
-    stamp = struct.pack("<HH", dos_time, dos_date)
-    out = bytearray(data)
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        entries = package.infolist()
-        directory = central_directory(package)
-    for info in entries:
-        if out[info.header_offset:info.header_offset + 4] != b"PK\x03\x04":
-            raise TemplateError(f"Word package: no local header for {info.filename}")
-        out[info.header_offset + 10:info.header_offset + 14] = stamp
-    at = directory
-    for _ in entries:
-        if out[at:at + 4] != b"PK\x01\x02":
-            raise TemplateError("Word package: malformed central directory")
-        out[at + 12:at + 16] = stamp
-        name, extra, comment = struct.unpack("<HHH", out[at + 28:at + 34])
-        at += 46 + name + extra + comment
-    return bytes(out)
+class _Package:
+    """Writes a Word package as a ZIP file, byte for byte as python-docx's
+    `save` (through zipfile) would, with two differences: every entry has
+    the same fixed time (zipfile stamps the clock, which would make two
+    builds differ), and a part whose bytes are the same as in the last
+    document this writer wrote (the embedded fonts, styles, theme,
+    numbering: three quarters of the bytes) is not compressed again: its
+    deflated bytes and CRC are kept. The layout is the ZIP specification's
+    (4.3.7 local header, 4.3.12 central directory, 4.3.16 end record), with
+    the values zipfile writes for an ASCII name deflated at the default
+    level: version 2.0, made on Unix, mode 0600."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[bytes, int, bytes]] = {}  # name -> (bytes, CRC-32, deflated)
+        self._lock = threading.Lock()
+
+    def _deflated(self, name: str, data: bytes) -> tuple[int, bytes]:
+        with self._lock:
+            kept = self._kept.get(name)
+        if kept is not None and kept[0] == data:
+            return kept[1], kept[2]
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        deflated = packer.compress(data) + packer.flush()
+        crc = zlib.crc32(data)
+        with self._lock:
+            self._kept[name] = (data, crc, deflated)
+        return crc, deflated
+
+    def write(self, entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
+        moment = max(when, dt.datetime(1980, 1, 1))
+        dos_time = moment.hour << 11 | moment.minute << 5 | moment.second // 2
+        dos_date = (moment.year - 1980) << 9 | moment.month << 5 | moment.day
+        out = bytearray()
+        directory = bytearray()
+        for name, data in entries:
+            encoded = name.encode("ascii")
+            crc, deflated = self._deflated(name, data)
+            offset = len(out)
+            out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, zipfile.ZIP_DEFLATED, dos_time, dos_date,
+                               crc, len(deflated), len(data), len(encoded), 0)
+            out += encoded
+            out += deflated
+            directory += struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, zipfile.ZIP_DEFLATED,
+                                     dos_time, dos_date, crc, len(deflated), len(data), len(encoded), 0, 0, 0, 0,
+                                     0o600 << 16, offset)
+            directory += encoded
+        start = len(out)
+        out += directory
+        out += struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start, 0)
+        return bytes(out)
