@@ -52,6 +52,9 @@ from generator.serve.service import name_of  # noqa: E402
 from generator.writers import get_writer  # noqa: E402
 from generator.writers.html import HtmlWriter  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from waterfall import summarise, table  # noqa: E402
+
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
 TEMPLATES = ROOT / "templates"
@@ -61,8 +64,10 @@ BRIEFING = [str(BIN / "briefing")]
 # Runs a command in a fresh wrapper so that RUSAGE_CHILDREN covers the
 # command and every worker it starts (ru_maxrss: the largest of them).
 MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 start = time.perf_counter()
+if os.environ.get("BRIEFING_PHASES"):
+    os.environ["BRIEFING_PHASES_T0"] = repr(time.time())
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -71,11 +76,21 @@ print(json.dumps({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_s
 """
 
 
-def measure(argv: list[str]) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, check=True)
-    result: dict[str, float] = json.loads(done.stdout)
+def measure(argv: list[str], phases: Path | None = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run `argv` in a fresh wrapper: wall, CPU and peak RSS of it and its
+    workers; with `phases`, its phase waterfall is written there (see
+    bench/waterfall.py)."""
+    environment = {**os.environ, **(env or {})}
+    if phases is not None:
+        phases.unlink(missing_ok=True)
+        environment["BRIEFING_PHASES"] = str(phases)
+    done = subprocess.run([sys.executable, "-c", MEASURE, *argv], capture_output=True, text=True, check=True,
+                          env=environment)
+    result: dict[str, Any] = json.loads(done.stdout)
     if result["code"] != 0:
         raise SystemExit(f"benchmark command failed: {' '.join(argv)}")
+    if phases is not None:
+        result["phases"] = str(phases)
     return result
 
 
@@ -186,12 +201,12 @@ def main() -> None:
     # floor are measured in alternation, and the best of each is kept.
     cold_j2, cold_j1, totals, bare_j2, bare_totals = [], [], [], [], []
     with_notes: dict[str, list[dict[str, float]]] = {"openbaar": [], "stg-g": []}
-    for _ in range(1 if args.quick else 3):
+    for run in range(1 if args.quick else 3):
         for clearance, runs in with_notes.items():
             empty_out()
             runs.append(measure([*notes_cmd, "--clearance", clearance]))
         empty_out()
-        cold_j2.append(measure([*build_cmd, "-j", str(cores)]))
+        cold_j2.append(measure([*build_cmd, "-j", str(cores)], phases=work / f"phases-catalogue-{run}.jsonl"))
         totals.append(floor_once(sources))
         empty_out()
         cold_j1.append(measure([*build_cmd, "-j", "1"]))
@@ -199,6 +214,13 @@ def main() -> None:
         bare_j2.append(measure([*bare_cmd, "-j", str(cores)]))
         bare_totals.append(floor_once(bare_sources))
     results["cold_j2"] = min(cold_j2, key=lambda r: r["wall"])
+    # The same build with the content and plan caches off (BRIEFING_CACHE=off):
+    # what a first build on a machine pays; the runs above find them warm.
+    empty_out()
+    results["cold_j2_no_cache"] = measure([*build_cmd, "-j", str(cores)], phases=work / "phases-no-cache.jsonl",
+                                          env={"BRIEFING_CACHE": "off"})
+    results["waterfall_catalogue"] = summarise(Path(results["cold_j2"]["phases"]), len(briefings))
+    results["waterfall_catalogue_no_cache"] = summarise(work / "phases-no-cache.jsonl", len(briefings))
     results["notes"] = {"count": NOTES, **{clearance: min(runs, key=lambda r: r["wall"])
                                            for clearance, runs in with_notes.items()}}
     results["cold_j2_without_pictures"] = min(bare_j2, key=lambda r: r["wall"])
@@ -209,7 +231,9 @@ def main() -> None:
 
     sahel_cmd = [*BRIEFING, "build", "--region", "sahel", "--format", "pdf,docx", "--out", str(work / "one"),
                  "--force", "--quiet", "-j", "1"]
-    results["on_demand_fresh"] = best_of(3, sahel_cmd)
+    fresh = [measure(sahel_cmd, phases=work / f"phases-on-demand-{run}.jsonl") for run in range(3)]
+    results["on_demand_fresh"] = min(fresh, key=lambda r: r["wall"])
+    results["waterfall_on_demand"] = summarise(Path(results["on_demand_fresh"]["phases"]), 1)
     # Commands that only read content (issue 26: start-up), fresh processes
     # with the loaded-content cache warm, as a user's second call finds it.
     results["list"] = best_of(5, [*BRIEFING, "list"])
@@ -279,16 +303,19 @@ def main() -> None:
     }
     targets = {
         "catalogue_vs_floor": ("<=", 1.15),
+        "catalogue_cpu_vs_floor_cpu": ("<=", 1.15),
         "j1_vs_j2_speedup": (">=", 1.7),
-        "noop_seconds": ("<=", 0.5),
-        "peak_rss_mb": ("<=", 400),
+        "noop_seconds": ("<=", 0.3),
+        "peak_rss_mb": ("<=", 170),
+        "serial_fraction": ("<=", 0.05),
+        "coordinator_ms_per_briefing": ("<=", 11),
         "on_demand_warm_vs_floor": ("<=", 1.2),
         "on_demand_fresh_vs_pandoc": ("<", 1.0),
         "serve_hit_p50_ms": ("<=", 10),
         "serve_hit_p95_ms": ("<=", 30),
         "serve_uncached_vs_floor": ("<=", 1.15),
         "serve_throughput_vs_floor": (">=", 0.85),
-        "serve_peak_rss_mb": ("<=", 600),
+        "serve_peak_rss_mb": ("<=", 450),
         "cluster_vs_local_pool": ("<=", 1.10),
         "catalogue_with_1000_notes_public_vs_without": ("<=", 1.10),
         "search_p50_ms": ("<=", 5),
@@ -304,8 +331,11 @@ def main() -> None:
               "list_seconds": results["list"]["wall"], "explain_seconds": results["explain"]["wall"],
               "query_vs_subject_render_per_page": results["query_render"]["query_vs_subject"],
               "cluster_vs_local_pool": results["cluster"]["cluster_vs_local"],
-              "peak_rss_mb": max(results["cold_j2"]["max_rss_mb"], results["cold_j1"]["max_rss_mb"])}
+              "peak_rss_mb": max(results["cold_j2"]["max_rss_mb"], results["cold_j1"]["max_rss_mb"]),
+              "serial_fraction": results["waterfall_catalogue"]["serial_fraction"],
+              "coordinator_ms_per_briefing": 1000 * results["waterfall_catalogue"]["coordinator_cpu_per_briefing"]}
     results["ratios"] = ratios
+    results["amdahl_2000"] = amdahl(results["waterfall_catalogue"], len(briefings), cores)
     results["targets"] = {k: {"value": values[k], "target": f"{op} {t}",
                               "met": values[k] <= t if op == "<=" else values[k] >= t if op == ">=" else values[k] < t}
                           for k, (op, t) in targets.items()}
@@ -314,6 +344,7 @@ def main() -> None:
     print(f"{len(briefings)} briefing(s), {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print(f"{'measurement':<44}{'wall s':>9}{'cpu s':>9}{'max RSS MB':>12}")
     for key, label in (("cold_j2", "cold catalogue build, -j 2"), ("cold_j1", "cold catalogue build, -j 1"),
+                       ("cold_j2_no_cache", "the same, content and plan caches off"),
                        ("cold_j2_without_pictures", "cold catalogue build without pictures, -j 2"),
                        ("noop", "no-op rebuild"), ("on_demand_fresh", "on demand, fresh process (pdf+docx)"),
                        ("on_demand_warm", "on demand, warm library call (pdf+docx)"),
@@ -325,6 +356,14 @@ def main() -> None:
         cpu = f"{r['cpu']:.2f}" if "cpu" in r else ""
         rss = f"{r['max_rss_mb']:.0f}" if "max_rss_mb" in r else ""
         print(f"{label:<44}{r['wall']:>9.2f}{cpu:>9}{rss:>12}")
+    for key, label in (("waterfall_catalogue", "cold catalogue build, -j 2 (best run)"),
+                       ("waterfall_catalogue_no_cache", "the same, caches off"),
+                       ("waterfall_on_demand", "on demand, fresh process")):
+        print(f"\nwaterfall: {label}\n{table(results[key])}")
+    am = results["amdahl_2000"]
+    print(f"Amdahl, 2,000 briefings on N machines of {cores} cores: fixed serial {am['fixed_s']:.2f} s, coordinator "
+          f"{am['coordinator_ms']:.1f} ms and workers {am['worker_cpu_s']:.2f} CPU s per briefing: "
+          + ", ".join(f"{n}: {t / 60:.1f} min" for n, t in am["minutes_by_machines"].items()))
     pc = results["pictures"]
     print(f"\npictures: {pc['distinct']} distinct in {pc['briefings_with']} briefings; drawn cold in one process "
           f"{pc['draw_s']:.2f} s (SVG {pc['svg_s']:.2f} s, PNG {pc['png_s']:.2f} s), "
@@ -361,6 +400,22 @@ def main() -> None:
 
 
 NOTES = 1000
+
+
+def amdahl(waterfall: dict[str, Any], briefings: int, cores: int, total: int = 2000) -> dict[str, Any]:
+    """Wall time of `total` briefings on N machines of `cores` cores, from
+    one build's waterfall: its fixed serial part (start-up until the first
+    render, and after the last) does not shrink with more workers; the
+    workers' CPU per briefing divides among N × cores; the coordinator's
+    own work per briefing (planning, writing, the manifest) is serial and
+    bounds the rate at which briefings can be finished, whatever N."""
+    fixed = waterfall["serial"]
+    worker = waterfall["worker_cpu"] / briefings
+    coordinator = waterfall["coordinator_cpu_per_briefing"]
+    by_machines = {n: fixed + max(total * worker / (n * cores), total * coordinator) for n in (1, 2, 4, 8, 16, 32, 64)}
+    return {"fixed_s": fixed, "worker_cpu_s": worker, "coordinator_ms": 1000 * coordinator,
+            "minutes_by_machines": by_machines,
+            "machines_until_coordinator_bound": worker / (cores * coordinator) if coordinator else None}
 
 
 def make_notes(folder: Path, content: Any, count: int) -> Path:

@@ -13,15 +13,12 @@ import json
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict, cast
 
-import jinja2
-
 from . import __version__
 from .content import Content
 from .errors import OutputError, TemplateError
 from .formats import REGISTRY
 from .labels import load_labels
 from .publish.feed import Change, PassageMark, summary
-from .writers.html import environment, house_fonts_css
 
 MANIFEST = "manifest.json"
 # The manifest's format. A build or server meeting an older one migrates it
@@ -188,6 +185,10 @@ GROUPS = ("region", "theme", "ministry", "query", "combination")
 
 
 def render_index(manifest: dict[str, Any], content: Content, templates: Path) -> str:
+    import jinja2  # here: a build with nothing to do writes no index and needs no Jinja
+
+    from .writers.html import environment, house_fonts_css
+
     env = environment(templates)
     words = load_labels(content.document.language, templates)
 

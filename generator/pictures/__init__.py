@@ -33,7 +33,6 @@ import threading
 import time
 from collections import OrderedDict
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 from ..errors import OutputError
@@ -131,6 +130,8 @@ def trim_store(folder: Path, keep: int = STORE_SIZE) -> None:
 def _recipe(templates: Path) -> str:
     """What a picture's bytes depend on besides its drawing: the code that
     draws (this package), the house fonts and the libraries that draw."""
+    from importlib.metadata import version  # 15 ms to import: only when a picture is looked for
+
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for part in sorted(here.glob("*.py")) + [templates / FONT_DIR / name for name in FONTS]:
