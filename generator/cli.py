@@ -19,6 +19,7 @@ import json
 import os
 import signal
 import sys
+import textwrap
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
@@ -509,10 +510,18 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     if args.notes:  # their problems, and the notes that expired
         _admitted(args, content, err)
+    if args.strict:  # drafts are not errors; --strict lists them, for whoever reviews translations
+        for translation in content.translations.values():
+            drafts = translation.drafts()
+            if drafts:
+                print(textwrap.fill(f"{translation.name}: {len(drafts)} of {len(translation.passages)} passage "
+                                    f"translations are drafts, not yet checked by a bilingual reader: "
+                                    f"{', '.join(drafts)}", width=100, break_on_hyphens=False), file=out)
     if args.strict and content.warnings:
         print(f"{len(content.warnings)} warning(s), treated as errors (--strict)", file=err)
         return 1
-    print(f"{args.content}: {len(content.passages)} passages, {len(content.figures)} figures, "
+    translated = "".join(f", {t.name} translations of {len(t.passages)}" for t in content.translations.values())
+    print(f"{args.content}: {len(content.passages)} passages{translated}, {len(content.figures)} figures, "
           f"{len(content.commitments)} commitments, {len(content.key_messages)} key messages; "
           f"{len(content.warnings)} warning(s), no errors", file=out)
     return 0

@@ -41,6 +41,7 @@ from .query import QUERY, check_text
 from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
+from .translations import Translation, load_translations
 from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
 
 PASSAGE_KINDS = (
@@ -253,6 +254,7 @@ class Content:
     scale: Scale = field(default_factory=lambda: DEFAULT_SCALE)  # content/classification.yaml
     by_id: dict[str, Passage] = field(default_factory=dict, repr=False)
     position: dict[str, int] = field(default_factory=dict, repr=False)  # a passage's index in `passages`
+    translations: dict[str, Translation] = field(default_factory=dict, repr=False)  # by language: translations.py
     # The digest of what this content was loaded from (see load_content),
     # "" when it was not loaded through the cache: what plans may be kept by.
     digest: str = field(default="", repr=False)
@@ -406,6 +408,7 @@ def _parse(root: Path) -> Content:
     charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
     geo = load_geo(root, taxonomies["region"], problems)
     scale = load_scale(root, problems)
+    translations = load_translations(root, passages, problems)
 
     unreadable = [p for p in problems if p.message.startswith(YAML_SYNTAX)]
     if unreadable:
@@ -430,6 +433,7 @@ def _parse(root: Path) -> Content:
         charts=tuple(charts),
         geo=geo,
         scale=scale,
+        translations=translations,
     )
 
 

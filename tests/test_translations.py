@@ -1,0 +1,91 @@
+"""Issue 27, in part: translations as content (content/translations/en/),
+checked like content — every passage translated, none stale, the glossary
+kept, every entry well-formed — and the drafts listed by `check --strict`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Cli
+
+from generator.content import Content, load_content
+from generator.errors import ContentError
+from generator.translations import text_hash
+
+PASSAGES = Path("translations") / "en" / "passages"
+
+
+def test_every_passage_has_a_current_english_translation_that_keeps_the_glossary(content: Content) -> None:
+    english = content.translations["en"]
+    assert set(english.passages) == {p.id for p in content.passages}
+    assert all(english.current(p) is not None for p in content.passages)
+    assert not [w for w in content.warnings if "translation" in w.message]
+    assert len(english.glossary) >= 30
+    # Spot checks that the glossary means what it says.
+    armed = next(t for t in english.glossary if t.nl == "krijgsmacht*")
+    assert armed.in_dutch("De Nederlandse krijgsmachten") and not armed.in_dutch("krijgsmachtig"[:4])
+    assert armed.in_translation("The Dutch Armed Forces")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_change_to_the_dutch_makes_its_translation_stale(content_copy: Path, cli: Cli) -> None:
+    dutch = content_copy / "passages" / "04-omgevingsanalyse.yaml"
+    _edit(dutch, "relatief overzichtelijk", "tamelijk overzichtelijk")
+    loaded = load_content(content_copy, cache=False)
+    changed = loaded.by_id["omgeving-03"]
+    (stale,) = [w for w in loaded.warnings if "stale" in w.message]
+    assert str(stale).startswith(f"{content_copy / PASSAGES / '04-omgevingsanalyse.yaml'}:37: warning: the English "
+                                 "translation of 'omgeving-03' is stale")
+    assert f'set \'source\' to "{text_hash(changed.text)}"' in stale.message
+    assert loaded.translations["en"].current(changed) is None
+    run = cli("check", "--strict", "--content", str(content_copy))
+    assert run.code == 1 and "stale" in run.err and "Traceback" not in run.err
+
+
+def test_a_passage_without_translation_and_a_lost_glossary_term_are_found(content_copy: Path, cli: Cli) -> None:
+    english = content_copy / PASSAGES / "06-beleidsimplicaties-a.yaml"
+    text = english.read_text(encoding="utf-8")
+    first = text.index("- id: beleid-01")
+    second = text.index("- id: beleid-02")
+    english.write_text(text[:first] + text[second:], encoding="utf-8")
+    _edit(english, "armed forces", "military")
+    loaded = load_content(content_copy, cache=False)
+    messages = [str(w) for w in loaded.warnings]
+    assert any(re.search(r"06-beleidsimplicaties\.yaml:\d+: warning: passage 'beleid-01' has no English translation",
+                         m) for m in messages), messages
+    assert any("does not use the glossary's 'armed forces' for 'krijgsmacht*'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("- id: omgeving-03", "- id: omgevng-03",
+     "translation of unknown passage 'omgevng-03' — did you mean 'omgeving-03'?"),
+    ("  source: 32b62db2aeba", "  source: 123456789012",
+     "'source' must be written in quotes (\"0123456789ab\"): YAML reads digits as a number"),
+    ("  source: 32b62db2aeba\n  status: draft", "  source: 32b62db2aeba\n  status: reviewed",
+     "translation of 'omgeving-03' is reviewed: say by whom and when (reviewed_by, reviewed_on)"),
+    ("  source: 32b62db2aeba\n  status: draft", "  source: 32b62db2aeba\n  status: checked",
+     "unknown status 'checked'"),
+])
+def test_a_malformed_translation_is_an_error_at_its_line(content_copy: Path, cli: Cli, old: str, new: str,
+                                                        message: str) -> None:
+    _edit(content_copy / PASSAGES / "04-omgevingsanalyse.yaml", old, new)
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy, cache=False)
+    found = [str(p) for p in caught.value.problems if message in p.message]
+    assert found and re.search(r"04-omgevingsanalyse\.yaml:\d+: ", found[0]), caught.value.problems
+    run = cli("check", "--content", str(content_copy))
+    assert run.code == 1 and message in run.err and "Traceback" not in run.err
+
+
+def test_check_strict_lists_the_drafts_and_does_not_fail_on_them(cli: Cli) -> None:
+    run = cli("check", "--strict")
+    assert run.code == 0, run.err
+    assert re.search(r"English: \d+ of 159 passage translations are drafts", run.out)
+    assert "conclusie-10" in run.out and "English translations of 159" in run.out
