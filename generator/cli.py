@@ -22,6 +22,7 @@ import sys
 import textwrap
 import threading
 import traceback
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -517,6 +518,11 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(textwrap.fill(f"{translation.name}: {len(drafts)} of {len(translation.passages)} passage "
                                     f"translations are drafts, not yet checked by a bilingual reader: "
                                     f"{', '.join(drafts)}", width=100, break_on_hyphens=False), file=out)
+            others = Counter(key.split("/")[0] for key in translation.record_drafts())
+            if others:
+                print(f"{translation.name}: drafts besides: " + ", ".join(f"{n} in {name}.yaml"
+                                                                       for name, n in sorted(others.items())),
+                      file=out)
     if args.strict and content.warnings:
         print(f"{len(content.warnings)} warning(s), treated as errors (--strict)", file=err)
         return 1

@@ -41,7 +41,7 @@ from .query import QUERY, check_text
 from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Taxonomy, Words, did_you_mean, reference_problem, slugify
-from .translations import Translation, load_translations
+from .translations import Original, Translation, load_translations
 from .yamlio import YAML_SYNTAX, LocatedDict, read_yaml
 
 PASSAGE_KINDS = (
@@ -408,7 +408,8 @@ def _parse(root: Path) -> Content:
     charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
     geo = load_geo(root, taxonomies["region"], problems)
     scale = load_scale(root, problems)
-    translations = load_translations(root, passages, problems)
+    translations = load_translations(root, passages, _originals(taxonomies, key_messages, commitments, figures, charts),
+                                     problems)
 
     unreadable = [p for p in problems if p.message.startswith(YAML_SYNTAX)]
     if unreadable:
@@ -435,6 +436,31 @@ def _parse(root: Path) -> Content:
         scale=scale,
         translations=translations,
     )
+
+
+def _originals(taxonomies: dict[str, Taxonomy], key_messages: list[KeyMessage], commitments: list[Commitment],
+               figures: list[Figure], charts: list[Chart]) -> dict[str, list[Original]]:
+    """The Dutch records each translation file translates (translations.py),
+    keyed as that file lays them out."""
+    messages: list[Original] = []
+    position: dict[tuple[str, str], int] = {}
+    for m in key_messages:
+        n = position[(m.kind, m.subject)] = position.get((m.kind, m.subject), -1) + 1
+        messages.append(Original(f"key-messages/{TAG_FIELDS[m.kind]}/{m.subject}/{n}", (m.text,), ("text",),
+                                 m.location, m.text))
+    described = [Original(f"taxonomy/{TAG_FIELDS[kind]}/{e.id}", (e.description, *([e.in_text] if e.in_text else [])),
+                          ("description", *(["in_text"] if e.in_text else [])), e.location, e.description)
+                 for kind in TAG_FIELDS for e in taxonomies[kind].entries]
+    return {
+        "key-messages": messages,
+        "taxonomy": described,
+        "commitments": [Original(f"commitments/{c.id}", (c.what, c.who, c.when, c.where), ("what", "who", "when", "where"),
+                                 c.location, c.what) for c in commitments],
+        "figures": [Original(f"figures/{f.id}", (f.value, f.unit, f.label), ("value", "unit", "label"), f.location,
+                             f.label) for f in figures],
+        "charts": [Original(f"charts/{c.id}", (c.title, *(b.label for b in c.bars)), ("title", "bars"), c.location,
+                            c.title) for c in charts],
+    }
 
 
 def _load_strategy(path: Path, problems: list[Problem]) -> tuple[Document | None, list[Chapter]]:

@@ -89,3 +89,31 @@ def test_check_strict_lists_the_drafts_and_does_not_fail_on_them(cli: Cli) -> No
     assert run.code == 0, run.err
     assert re.search(r"English: \d+ of 159 passage translations are drafts", run.out)
     assert "conclusie-10" in run.out and "English translations of 159" in run.out
+
+
+def test_what_the_project_writes_is_translated_too_and_checked_the_same_way(content: Content) -> None:
+    records = content.translations["en"].records
+    kinds = {key.split("/")[0] for key in records}
+    assert kinds == {"key-messages", "taxonomy", "commitments", "figures", "charts"}
+    assert sum(1 for k in records if k.startswith("key-messages/")) == len(content.key_messages)
+    assert records["charts/fosfaat-voorraad"].values["bars"] == ("Morocco", "China")
+    assert records["taxonomy/regions/sahel"].values["description"].startswith("The Sahel")
+
+
+def test_a_changed_key_message_makes_its_translation_stale_and_a_skeleton_is_not_a_translation(
+        content_copy: Path) -> None:
+    _edit(content_copy / "key-messages.yaml", "de relatieve invloed van Europa af", "de invloed van Europa af")
+    _edit(content_copy / "translations" / "en" / "charts.yaml", "title: Share", "title: TODO\n  x: Share")
+    _edit(content_copy / "translations" / "en" / "figures.yaml", "  status: draft", "  status: draft\n  colour: red")
+    commitments = content_copy / "translations" / "en" / "commitments.yaml"
+    commitments.write_text(re.sub(r"(?m)^  what: Contribution to the NATO missile shield.*$", "  what: TODO",
+                                  commitments.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content_copy, cache=False)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(re.search(r"key-messages\.yaml:\d+: warning: the English translation of "
+                         r"'regions/europe-transatlantic/0' is stale", m) for m in messages), messages
+    assert any("figures.yaml" in m and "unknown field 'colour'" in m for m in messages), messages
+    assert any("charts.yaml" in m and "unknown field 'x'" in m for m in messages), messages
+    assert any(re.search(r"commitments\.yaml:\d+: warning: 'navo-raketschild' is not translated yet \(TODO\)", m)
+               for m in messages), messages
