@@ -23,9 +23,9 @@ def test_each_library_is_at_a_version_its_entry_was_written_for() -> None:
     import generator.compat.pyhanko
     import generator.compat.uvicorn
     import generator.compat.weasyprint  # noqa: F401
-    from generator.compat import futures
+    from generator.compat import forkserver, futures
 
-    assert futures.written_for_this_python(), sys.version_info
+    assert futures.written_for_this_python() and forkserver.written_for_this_python(), sys.version_info
     with pytest.warns(CompatWarning, match="written for 1 to 2"):
         written_for("weasyprint", "1", "2")  # the check itself warns outside its range
 
@@ -186,3 +186,27 @@ def test_uvicorns_protocol_still_takes_our_header_timeout_and_connection_cap() -
     with warnings.catch_warnings():
         warnings.simplefilter("error", CompatWarning)
         asyncio.run(scenario())
+
+
+STOP = """
+import multiprocessing, multiprocessing.forkserver as f, os
+from generator.compat import forkserver
+assert forkserver.stop()  # none running: nothing to do
+multiprocessing.get_context("forkserver").set_forkserver_preload([])
+f.ensure_running()
+pid = f._forkserver._forkserver_pid
+assert forkserver.stop(timeout=5)
+try:
+    os.kill(pid, 0)
+    print("still there")
+except ProcessLookupError:
+    print("gone")
+"""
+
+
+def test_the_forkserver_can_still_be_stopped_and_waited_for() -> None:
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", STOP], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "gone"

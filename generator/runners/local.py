@@ -22,10 +22,10 @@ import os
 import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import suppress
 from pathlib import Path
 
 from .. import assets, formats, phases
+from ..compat import forkserver
 from ..compat.futures import worker_processes
 from ..lifecycle import die_with_parent
 from ..render import Rendering, Task, render, warm
@@ -47,18 +47,13 @@ def prepare(wanted: set[str], pictures: bool) -> None:
 
 
 def stop() -> None:
-    """Stop this process's forkserver, if one runs, and wait for it. The
-    `briefing` command does this as it exits: the workers' CPU time and
-    memory then count in its own resource usage (which is what a
-    benchmark or `time` reads), and no process is left to find out on its
-    own that the coordinator is gone. Only when every pool is closed: the
-    forkserver exits when the last worker it forked has. (multiprocessing
-    has no public call for it; its private one is used when present.)"""
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    stopping = getattr(server, "_stop", None)
-    if stopping is not None:
-        with suppress(OSError, ChildProcessError):
-            stopping()
+    """Stop this process's forkserver, if one runs, and wait for it (at
+    most a few seconds). The `briefing` command does this as it exits: the
+    workers' CPU time and memory then count in its own resource usage
+    (which is what a benchmark or `time` reads), and no process is left to
+    find out on its own that the coordinator is gone. Only once every pool
+    is closed: the forkserver exits when the last worker it forked has."""
+    forkserver.stop()
 
 
 def _init_worker(coordinator: int, templates: Path, wanted: set[str], pdf_variant: str, pictures: bool,
