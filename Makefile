@@ -53,10 +53,15 @@ golden: $(VENV)/.installed
 bench: $(VENV)/.installed deps-test
 	$(BIN)/python bench/run.py
 
+# The package's bytecode is compiled at install, as pip does for an installed
+# package: an editable install compiles on first import, which
+# PYTHONDONTWRITEBYTECODE (set on some machines) prevents, and every command
+# would compile the package again (0.05 s of each start-up).
 $(VENV)/.installed: pyproject.toml | deps-runtime
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,serve,cluster,publish]'
+	$(BIN)/python -m compileall -q generator
 	touch $@
 
 deps-runtime:
