@@ -363,7 +363,7 @@ def main() -> None:
     am = results["amdahl_2000"]
     print(f"Amdahl, 2,000 briefings on N machines of {cores} cores: fixed serial {am['fixed_s']:.2f} s, coordinator "
           f"{am['coordinator_ms']:.1f} ms and workers {am['worker_cpu_s']:.2f} CPU s per briefing: "
-          + ", ".join(f"{n}: {t / 60:.1f} min" for n, t in am["minutes_by_machines"].items()))
+          + ", ".join(f"{n}: {t / 60:.1f} min" for n, t in am["seconds_by_machines"].items()))
     pc = results["pictures"]
     print(f"\npictures: {pc['distinct']} distinct in {pc['briefings_with']} briefings; drawn cold in one process "
           f"{pc['draw_s']:.2f} s (SVG {pc['svg_s']:.2f} s, PNG {pc['png_s']:.2f} s), "
@@ -414,7 +414,7 @@ def amdahl(waterfall: dict[str, Any], briefings: int, cores: int, total: int = 2
     coordinator = waterfall["coordinator_cpu_per_briefing"]
     by_machines = {n: fixed + max(total * worker / (n * cores), total * coordinator) for n in (1, 2, 4, 8, 16, 32, 64)}
     return {"fixed_s": fixed, "worker_cpu_s": worker, "coordinator_ms": 1000 * coordinator,
-            "minutes_by_machines": by_machines,
+            "seconds_by_machines": by_machines,
             "machines_until_coordinator_bound": worker / (cores * coordinator) if coordinator else None}
 
 
