@@ -38,17 +38,28 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .errors import Location, Problem, suggest
 from .schema import Choice, Date, Field, Invalid, Raw, Record, Text, items
 from .yamlio import LocatedDict, read_yaml
 
-if TYPE_CHECKING:
-    from .content import Passage
+
+class Passage(Protocol):
+    """What a translation is checked against: a passage of content.py (not
+    imported here: content.py imports this module)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def location(self) -> Location: ...
 
 LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French"}
 DRAFT, REVIEWED = "draft", "reviewed"
@@ -175,7 +186,7 @@ class Translation:
         return found if found is not None and found.source == text_hash(passage.text) else None
 
 
-def load_translations(root: Path, passages: list[Passage], originals: dict[str, list[Original]],
+def load_translations(root: Path, passages: Sequence[Passage], originals: dict[str, list[Original]],
                       problems: list[Problem]) -> dict[str, Translation]:
     """Every language under root/translations/, checked against `passages`
     and, per translation file (its name without .yaml), the Dutch records
@@ -193,7 +204,7 @@ def load_translations(root: Path, passages: list[Passage], originals: dict[str, 
     return found
 
 
-def _load_language(folder: Path, passages: list[Passage], originals: dict[str, list[Original]],
+def _load_language(folder: Path, passages: Sequence[Passage], originals: dict[str, list[Original]],
                    problems: list[Problem]) -> Translation:
     language = folder.name
     by_id = {p.id: p for p in passages}
@@ -339,7 +350,7 @@ def _load_glossary(path: Path, problems: list[Problem]) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _check(translation: Translation, passages: list[Passage], problems: list[Problem]) -> None:
+def _check(translation: Translation, passages: Sequence[Passage], problems: list[Problem]) -> None:
     name = translation.name
     for passage in passages:
         entry = translation.passages.get(passage.id)
