@@ -244,7 +244,7 @@ def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Pa
     reads their facts instead of selecting and composing them again. (The
     server, which plans one briefing at a time and keeps its plans in
     memory, does not keep them.)"""
-    template_hash = template_hash or templates_digest(templates)
+    template_hash = template_hash or templates_digest(templates, language=edition.language or content.document.language)
     kept = _PlanCache(content, template_hash, edition, wanted if keep else None)
     jobs = []
     for selectors in wanted:

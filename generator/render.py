@@ -39,10 +39,15 @@ def template_files(templates: Path) -> dict[str, bytes]:
         raise describe_os_error(templates, exc, "read templates") from None
 
 
-def templates_digest(templates: Path, files: dict[str, bytes] | None = None) -> str:
-    """Hash of the template files (read now unless given)."""
+def templates_digest(templates: Path, files: dict[str, bytes] | None = None, language: str | None = None) -> str:
+    """Hash of the template files (read now unless given). With `language`,
+    of those a briefing in that language reads: the label catalogues of
+    other languages (labels/en.yaml for a Dutch briefing) are left out, so
+    that adding or changing one rebuilds only its own edition."""
     sha = hashlib.sha256()
     for name, data in (files if files is not None else template_files(templates)).items():
+        if language is not None and name.startswith("labels/") and name != f"labels/{language}.yaml":
+            continue
         sha.update(name.encode() + b"\0" + data)
     return sha.hexdigest()
 

@@ -117,3 +117,21 @@ def test_a_changed_key_message_makes_its_translation_stale_and_a_skeleton_is_not
     assert any("charts.yaml" in m and "unknown field 'x'" in m for m in messages), messages
     assert any(re.search(r"commitments\.yaml:\d+: warning: 'navo-raketschild' is not translated yet \(TODO\)", m)
                for m in messages), messages
+
+
+def test_another_language_s_labels_do_not_rebuild_the_dutch_edition(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import TEMPLATES
+
+    from generator.render import templates_digest
+
+    copy = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, copy)
+    dutch = templates_digest(copy, language="nl")
+    (copy / "labels" / "en.yaml").write_text("language: en\n", encoding="utf-8")
+    assert templates_digest(copy, language="nl") == dutch
+    assert templates_digest(copy, language="en") != templates_digest(TEMPLATES, language="en")
+    labels = copy / "labels" / "nl.yaml"
+    labels.write_text(labels.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert templates_digest(copy, language="nl") != dutch

@@ -112,7 +112,8 @@ class BriefingService:
                  notes: tuple[Note, ...] = ()) -> None:
         self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
         self.notes = notes
-        self.template_hash = templates_digest(templates)  # templates do not change while serving
+        # Templates do not change while serving.
+        self.template_hash = templates_digest(templates, language=content.document.language)
         self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date, str], Planned] = OrderedDict()
         self._failed: OrderedDict[str, str] = OrderedDict()  # input hash -> the renderer's error
         self._swept: dt.date | None = None
