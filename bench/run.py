@@ -168,6 +168,8 @@ def main() -> None:
     shutil.copytree(ROOT / "content", bare)
     shutil.rmtree(bare / "geo")
     (bare / "charts.yaml").unlink()
+    for translated in bare.glob("translations/*/charts.yaml"):  # the charts' translations go with them
+        translated.unlink()
     bare_cmd = [*build_cmd, "--content", str(bare)]
 
     # The floor: plain WeasyPrint on the catalogue's own print HTML, warm.
