@@ -34,10 +34,6 @@ _role = "coordinator"
 _nested: list[float] = []  # per open phase: the CPU time of the phases nested in it
 
 
-def enabled() -> bool:
-    return bool(os.environ.get(ENV))
-
-
 def set_role(role: str) -> None:
     """Name this process in the lines it writes ("worker" in a render worker)."""
     global _role

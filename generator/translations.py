@@ -61,7 +61,7 @@ class Passage(Protocol):
     @property
     def location(self) -> Location: ...
 
-LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French"}
+LANGUAGE_NAMES = {"en": "English"}  # for messages; another language is named by its code
 DRAFT, REVIEWED = "draft", "reviewed"
 TODO = "TODO"  # what a skeleton holds where the translation goes
 HASH_RE = re.compile(r"^[0-9a-f]{12}$")

@@ -80,16 +80,6 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
     return data
 
 
-def stored(drawing: Drawing, fmt: Format, templates: Path) -> bool:
-    """Whether the picture is in memory or in the store already (then
-    drawing it needs no matplotlib)."""
-    key = drawing_key(drawing)
-    with _lock:
-        if (key, fmt, str(templates)) in _cache:
-            return True
-    return _store is not None and (_store / f"{_stored_name(key, templates)}.{fmt}").is_file()
-
-
 def stored_any(folder: Path) -> bool:
     """Whether the store `folder` holds any picture: when it holds none, a
     build will draw (and so import matplotlib)."""
