@@ -134,7 +134,11 @@ class Edition:
 
 
 def format_date(date: dt.date, words: Labels) -> str:
-    return words.text("date", day=date.day, month=words.list("months")[date.month - 1], year=date.year)
+    """'27 november 2026', '27 November 2026': the long form of the
+    catalogue's language_tag, from the Unicode CLDR through Babel."""
+    from babel.dates import format_date as long_date  # ~15 ms: only where a briefing is composed
+
+    return long_date(date, "long", locale=words.text("language_tag").replace("-", "_"))
 
 
 @cache

@@ -28,7 +28,7 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Every text key the generator asks for, with the placeholders it fills in.
 # A catalogue must have each key; its value may use only these names.
 TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
-    "language": "", "language_tag": "", "and": "", "or": "", "in": "", "date": "day month year",
+    "language": "", "language_tag": "", "and": "", "or": "", "in": "",
     "subjects.ministry_field": "label", "subjects.ministry_in_title": "label",
     "cover.kicker": "document", "cover.title": "subjects", "cover.subtitle_union": "subject which",
     "cover.subtitle_intersection": "subject which", "cover.which.two": "", "cover.which.many": "",
@@ -82,7 +82,7 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
 }.items()} | {f"{fmt.label}.{key}": frozenset() for fmt in REGISTRY.values() for key in ("name", "action")}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {
-    "months": 12, "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 7,
+    "numbers": 1, "commitments.columns": 5, "figures.columns": 3, "index.columns": 7,
     "pictures.where.classes": 4,
 }
 # Mappings from kind to word, with the kinds they must cover.

@@ -45,7 +45,7 @@ def _english(tmp_path: Path) -> Path:
 
     english = {k: translate(v) for k, v in data.items() if k not in ("language", "language_tag", "foreign_terms")}
     english.update(language="en", language_tag="en-GB", foreign_terms={},
-                   footer="page {page} of {pages}", months=[f"M{i}" for i in range(1, 13)])
+                   footer="page {page} of {pages}")
     (templates / "labels" / "en.yaml").write_text(yaml.safe_dump(english, allow_unicode=True), encoding="utf-8")
     return templates
 
