@@ -408,8 +408,8 @@ def _parse(root: Path) -> Content:
     charts = _load_charts(root / "charts.yaml", {f.id: f for f in figures}, problems)
     geo = load_geo(root, taxonomies["region"], problems)
     scale = load_scale(root, problems)
-    translations = load_translations(root, passages, _originals(taxonomies, key_messages, commitments, figures, charts),
-                                     problems)
+    translations = load_translations(root, passages, _originals(taxonomies, key_messages, commitments, figures, charts,
+                                                                chapters, passages), problems)
 
     unreadable = [p for p in problems if p.message.startswith(YAML_SYNTAX)]
     if unreadable:
@@ -439,7 +439,8 @@ def _parse(root: Path) -> Content:
 
 
 def _originals(taxonomies: dict[str, Taxonomy], key_messages: list[KeyMessage], commitments: list[Commitment],
-               figures: list[Figure], charts: list[Chart]) -> dict[str, list[Original]]:
+               figures: list[Figure], charts: list[Chart], chapters: list[Chapter],
+               passages: list[Passage]) -> dict[str, list[Original]]:
     """The Dutch records each translation file translates (translations.py),
     keyed as that file lays them out."""
     messages: list[Original] = []
@@ -451,7 +452,15 @@ def _originals(taxonomies: dict[str, Taxonomy], key_messages: list[KeyMessage], 
     described = [Original(f"taxonomy/{TAG_FIELDS[kind]}/{e.id}", (e.description, *([e.in_text] if e.in_text else [])),
                           ("description", *(["in_text"] if e.in_text else [])), e.location, e.description)
                  for kind in TAG_FIELDS for e in taxonomies[kind].entries]
+    # A heading within a chapter is named by the passages under it: the first one's place stands for it.
+    sections: dict[str, Original] = {}
+    for p in passages:
+        for name in p.section:
+            sections.setdefault(name, Original(f"headings/sections/{slugify(name)}", (name,), ("title",), p.location,
+                                               name))
     return {
+        "headings": [*(Original(f"headings/chapters/{c.id}", (c.title,), ("title",), c.location, c.title)
+                       for c in chapters), *sections.values()],
         "key-messages": messages,
         "taxonomy": described,
         "commitments": [Original(f"commitments/{c.id}", (c.what, c.who, c.when, c.where), ("what", "who", "when", "where"),

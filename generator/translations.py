@@ -9,9 +9,10 @@ versioned, checked.
       glossary.yaml            the strategy's terms, each always translated the same way
       key-messages.yaml        what the project writes about the strategy, in the layout of the
       taxonomy.yaml            Dutch file it translates (key messages by subject and position;
-      commitments.yaml         descriptions by kind and id; commitments, figures and charts by id),
-      figures.yaml             each entry with `source` and `status` as below
-      charts.yaml
+      commitments.yaml         descriptions by kind and id; commitments, figures and charts by id;
+      figures.yaml             headings by chapter id and by the slug of the Dutch heading),
+      charts.yaml              each entry with `source` and `status` as below
+      headings.yaml
       passages/*.yaml          one entry per passage of content/passages/, by id:
 
     - id: omgeving-03
@@ -29,7 +30,8 @@ What `check` finds (README, "Editions and languages"):
   source that is not 12 hex digits;
 - warnings (errors under `check --strict`): a passage or record without a
   translation; a stale one (the Dutch changed since: its hash is no longer
-  `source`); a translation that does not use the glossary's term where the
+  `source`); a passage's translation with another number of sentences
+  than its Dutch (an excerpt prints the same sentences of both); a translation that does not use the glossary's term where the
   Dutch uses the glossary's word;
 - drafts: listed by `check --strict`, which does not fail on them.
 """
@@ -45,6 +47,7 @@ from typing import Any, Protocol
 
 from .errors import Location, Problem, suggest
 from .schema import Choice, Date, Field, Invalid, Raw, Record, Text, items
+from .sentences import split as split_sentences
 from .yamlio import LocatedDict, read_yaml
 
 
@@ -365,6 +368,13 @@ def _check(translation: Translation, passages: Sequence[Passage], problems: list
                                                     f"and set 'source' to \"{text_hash(passage.text)}\"",
                                     severity="warning"))
             continue
+        dutch, english = len(split_sentences(passage.text)), len(split_sentences(entry.text))
+        if dutch != english:
+            # An excerpt prints chosen sentences of a passage, and the same sentences of its translation.
+            problems.append(Problem(entry.location, f"the {name} translation of '{passage.id}' has {english} "
+                                                    f"sentence(s) where the Dutch has {dutch}: translate sentence by "
+                                                    "sentence, so that an excerpt's translation is the same "
+                                                    "sentences", severity="warning"))
         for term in translation.glossary:
             if term.in_dutch(passage.text) and not term.in_translation(entry.text):
                 wanted = " or ".join(f"'{e}'" for e in term.en)

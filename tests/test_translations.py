@@ -94,7 +94,9 @@ def test_check_strict_lists_the_drafts_and_does_not_fail_on_them(cli: Cli) -> No
 def test_what_the_project_writes_is_translated_too_and_checked_the_same_way(content: Content) -> None:
     records = content.translations["en"].records
     kinds = {key.split("/")[0] for key in records}
-    assert kinds == {"key-messages", "taxonomy", "commitments", "figures", "charts"}
+    assert kinds == {"key-messages", "taxonomy", "commitments", "figures", "charts", "headings"}
+    assert records["headings/chapters/beleidsimplicaties"].values["title"] == "Policy implications"
+    assert records["headings/sections/beleidsaccent-3-preventie"].values["title"] == "Policy accent 3: Prevention"
     assert sum(1 for k in records if k.startswith("key-messages/")) == len(content.key_messages)
     assert records["charts/fosfaat-voorraad"].values["bars"] == ("Morocco", "China")
     assert records["taxonomy/regions/sahel"].values["description"].startswith("The Sahel")
@@ -117,6 +119,20 @@ def test_a_changed_key_message_makes_its_translation_stale_and_a_skeleton_is_not
     assert any("charts.yaml" in m and "unknown field 'x'" in m for m in messages), messages
     assert any(re.search(r"commitments\.yaml:\d+: warning: 'navo-raketschild' is not translated yet \(TODO\)", m)
                for m in messages), messages
+
+
+def test_a_translation_keeps_its_passage_s_sentences_and_a_changed_heading_is_stale(content_copy: Path) -> None:
+    # Excerpts print chosen sentences of a passage and the same sentences of its translation.
+    _edit(content_copy / PASSAGES / "04-omgevingsanalyse.yaml", "Just under thirty years ago the world was",
+          "Just under thirty years ago. The world was")
+    _edit(content_copy / "passages" / "06-beleidsimplicaties.yaml", "Beleidsaccent 3: Preventie",
+          "Beleidsaccent 3: preventie")
+    loaded = load_content(content_copy, cache=False)
+    messages = [str(w) for w in loaded.warnings]
+    assert any(re.search(r"04-omgevingsanalyse\.yaml:\d+: warning: the English translation of 'omgeving-03' has "
+                         r"\d+ sentence\(s\) where the Dutch has \d+", m) for m in messages), messages
+    # The heading's slug is unchanged, so its translation is found, and known to translate other words.
+    assert any("headings.yaml" in m and "'sections/beleidsaccent-3-preventie' is stale" in m for m in messages), messages
 
 
 def test_another_language_s_labels_do_not_rebuild_the_dutch_edition(tmp_path: Path) -> None:
