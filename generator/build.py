@@ -138,6 +138,9 @@ class Options:
     scheduler: str | None = None  # a Dask scheduler's address: render on that cluster
     publishing: Publishing = Publishing()
     clearance: str = ""  # the level id up to which notes are admitted ("": the scale's lowest)
+    # The editions' languages: each briefing is built in each ("region-sahel",
+    # "region-sahel.en"); () is the edition's own language only.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,14 +437,14 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
                           f"'{clearance}': give each clearance its own --out folder")
     if options.dry_run:
         previous = _verified(read_manifest(out), out)
-        jobs = plan(content, wanted, templates, edition, manifest_dates(previous), options)
+        jobs = _plan_editions(content, wanted, templates, edition, manifest_dates(previous), options)
         return _dry_run(jobs, previous, out, options)
     seen = read_manifest(out)
     if options.workers > 1 and len(wanted) > 1 and not options.scheduler and (options.force or not seen):
         # Everything will be rendered, by workers: their imports run while we plan.
         local.prepare(set(options.formats), pictures=not pictures.stored_any(out / PICTURE_STORE))
     with phase("plan"):
-        jobs = plan(content, wanted, templates, edition, manifest_dates(seen), options)
+        jobs = _plan_editions(content, wanted, templates, edition, manifest_dates(seen), options)
     lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
     store = out / PICTURE_STORE
     pictures.use_store(store)  # for this process and the workers it forks
@@ -453,7 +456,7 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         # planned (then the dates it recorded count).
         current = read_manifest(out)
         if current != seen and options.date is None:
-            jobs = plan(content, wanted, templates, edition, manifest_dates(current), options)
+            jobs = _plan_editions(content, wanted, templates, edition, manifest_dates(current), options)
         with phase("verify output folder"):
             previous = _verified(current, out)
         return _Build(content, jobs, previous, out, templates, options, reporter).run()
@@ -461,6 +464,15 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         pictures.use_store(None)
         pictures.trim_store(store)
         lock.release()
+
+
+def _plan_editions(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Path, edition: Edition,
+                   date_of: DateLookup, options: Options) -> list[Job]:
+    """The plan of every language asked for, one edition after the other."""
+    languages = options.languages or (edition.language,)
+    return [job for language in languages
+            for job in plan(content, wanted, templates, dataclasses.replace(edition, language=language), date_of,
+                            options)]
 
 
 def _verified(entries: dict[str, ManifestEntry], out: Path) -> dict[str, ManifestEntry]:
@@ -746,6 +758,7 @@ class _Build:
         entry: ManifestEntry = {
             "id": job.id,
             "title": job.facts.title,
+            "language": job.edition.language or self.content.document.language,
             "selectors": [{"kind": s.kind, "id": s.id, "label": s.id if s.kind == QUERY
                            else self.content.taxonomies[s.kind][s.id].label_nl} for s in job.selectors],
             "passages": job.facts.passage_count,

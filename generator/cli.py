@@ -33,7 +33,7 @@ from . import __version__, phases
 from .catalogue import catalogue
 from .content import Content, load_content
 from .dates import build_date
-from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject
+from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject, suggest
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
 from .notes import Note, check_clearance, load_notes, subject_of
 from .query import QUERY
@@ -121,6 +121,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="raise every briefing's marking to this level (default: the highest level of what each "
                         "holds; never lower)")
     notes(b)
+    b.add_argument("--lang", metavar="LANG[,LANG]", default="",
+                   help="the edition's language: 'en' prints each passage in the Dutch original with an unofficial "
+                        "English translation, in files named region-sahel.en.pdf; 'nl,en' builds both (default: the "
+                        "strategy's own, Dutch)")
     b.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                    help="edition date every briefing shows (default: the date each briefing's content last "
                         "changed)")
@@ -305,16 +309,40 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     content = _load(args, err)
     clearance, admitted = _admitted(args, content, err)
-    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted)
+    languages = _languages(args.lang, content, args.templates)
+    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted,
+                      language=languages[0])
     wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
     options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
                       dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date,
-                      scheduler=args.scheduler, publishing=publishing, clearance=clearance.id)
+                      scheduler=args.scheduler, publishing=publishing, clearance=clearance.id,
+                      languages=languages)
     reporter = _Reporter(err, quiet=args.quiet)
     with _sigterm_interrupts():
         report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)
     reporter.finish()
     return _summarise(report, args, out, err, reporter)
+
+
+def _languages(given: str, content: Content, templates: Path) -> tuple[str, ...]:
+    """The languages of --lang, each with its label catalogue and, unless
+    it is the strategy's own, its translation of the strategy."""
+    from .labels import LABELS_DIR
+
+    own = content.document.language
+    asked = [part.strip() for part in given.split(",") if part.strip()] or [own]
+    if len(set(asked)) != len(asked):
+        raise _Usage(f"briefing build: --lang names a language twice: '{given}'")
+    for language in asked:
+        if not (templates / LABELS_DIR / f"{language}.yaml").is_file():
+            available = sorted(p.stem for p in (templates / LABELS_DIR).glob("*.yaml"))
+            raise _Usage(f"briefing build: --lang '{language}': there is no label catalogue "
+                         f"{templates / LABELS_DIR / (language + '.yaml')}{suggest(language, available)} "
+                         f"(available: {', '.join(available)})")
+        if language != own and language not in content.translations:
+            raise _Usage(f"briefing build: --lang '{language}': the content has no translation into it "
+                         f"({content.root / 'translations' / language}/)")
+    return tuple(asked)
 
 
 def _summarise(report: BuildReport, args: argparse.Namespace, out: TextIO, err: TextIO,

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from . import __version__
 from .classification import Level
-from .content import Content, Passage
+from .content import Chapter, Content, KeyMessage, Passage
 from .errors import UsageError
 from .geo import Geo, Place, PlaceName, View
 from .labels import DEFAULT_TEMPLATES, Labels, load_labels
@@ -49,12 +50,13 @@ from .model import (
     SourceRef,
     Span,
     Table,
+    Translation,
 )
 from .notes import Note
 from .search import disjoint, matcher
 from .select import Excerpt, PageRange, Selection, excerpt_pages
 from .sentences import split as split_sentences
-from .taxonomy import SELECTOR_KINDS, Entry, Words, slugify
+from .taxonomy import SELECTOR_KINDS, TAG_FIELDS, Entry, Words, slugify
 
 # Words that date a row to the strategy's own "now".
 RELATIVE_TIME = ("momenteel", "nu ", "huidige", "thans", "recent", "inmiddels", "op dit moment")
@@ -154,11 +156,131 @@ def _foreign_pattern(terms: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), language
 
 
-def foreign_spans(text: str, words: Labels) -> tuple[Span, ...]:
-    """Where `text` uses a term of another language from the catalogue."""
-    pattern, language = _foreign_pattern(tuple(sorted(words.foreign_terms().items())))
+def foreign_spans(text: str, words: Labels, own: str = "") -> tuple[Span, ...]:
+    """Where `text` (in the language `own`, default the catalogue's) uses a
+    term of another language from the catalogue."""
+    own = own or words.text("language")
+    terms = tuple(sorted((lang, items) for lang, items in words.foreign_terms().items() if lang != own))
+    pattern, language = _foreign_pattern(terms)
     return tuple(Span(m.start(), m.end(), language[" ".join(m.group(0).lower().split())])
                  for m in pattern.finditer(text))
+
+
+class Local:
+    """What content holds in the strategy's language, in the edition's: a
+    subject's name, phrase and description, a key message, a commitment, a
+    figure, a chart, a heading, and each passage's translation
+    (content/translations/). In an edition of the strategy's own language
+    everything is as content has it, and passages have no translation.
+    A record without a current translation keeps its Dutch (`check`
+    reports it); a passage without one is printed with a heading that
+    says so."""
+
+    def __init__(self, content: Content, words: Labels) -> None:
+        self.content, self.words = content, words
+        self.language = words.text("language")
+        self.original = content.document.language
+        self.translation = content.translations.get(self.language) if self.language != self.original else None
+        self._positions: dict[KeyMessage, int] = {}
+
+    @property
+    def translated(self) -> bool:
+        """Whether this edition prints the strategy's text with translations."""
+        return self.language != self.original
+
+    def _record(self, key: str, *dutch: str) -> dict[str, object]:
+        found = self.translation.record(key, *dutch) if self.translation is not None else None
+        return found.values if found is not None else {}
+
+    def name(self, entry: Entry) -> str:
+        return entry.label_en if self.language == "en" else entry.label_nl
+
+    def phrase(self, entry: Entry) -> str:
+        """The name inside a sentence: 'de Sahel', 'the Sahel', 'terrorism'."""
+        if not self.translated:
+            return entry.phrase
+        given = self._subject(entry).get("in_text")
+        if isinstance(given, str) and given:
+            return given
+        label = self.name(entry)  # "Terrorism", "A well-functioning …": lower case inside a sentence
+        if entry.kind in ("theme", "interest", "accent") and len(label) > 1 and (label[1].islower() or label[1] == " "):
+            return label[0].lower() + label[1:]
+        return label
+
+    def description(self, entry: Entry) -> str:
+        if not self.translated:
+            return entry.description
+        return str(self._subject(entry).get("description") or entry.description)
+
+    def _subject(self, entry: Entry) -> dict[str, object]:
+        return self._record(f"taxonomy/{TAG_FIELDS[entry.kind]}/{entry.id}", entry.description,
+                            *([entry.in_text] if entry.in_text else []))
+
+    def message(self, message: KeyMessage) -> str:
+        if not self.translated:
+            return message.text
+        if not self._positions:
+            seen: Counter[tuple[str, str]] = Counter()
+            for m in self.content.key_messages:
+                self._positions[m] = seen[(m.kind, m.subject)]
+                seen[(m.kind, m.subject)] += 1
+        key = f"key-messages/{TAG_FIELDS[message.kind]}/{message.subject}/{self._positions[message]}"
+        return str(self._record(key, message.text).get("text") or message.text)
+
+    def fields(self, key: str, dutch: dict[str, str]) -> dict[str, str]:
+        """A commitment's, figure's or chart title's fields (`dutch`, in the
+        order the translation hashes them) in the edition's language."""
+        if not self.translated:
+            return dutch
+        found = self._record(key, *dutch.values())
+        return {name: str(found.get(name) or value) for name, value in dutch.items()}
+
+    def chart(self, key: str, title: str, labels: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+        """A chart's title and its bars' labels."""
+        found = self._record(key, title, *labels) if self.translated else {}
+        bars = found.get("bars")
+        return (str(found.get("title") or title),
+                tuple(str(b) for b in bars) if isinstance(bars, tuple) else labels)
+
+    def heading(self, text: str, key: str) -> str:
+        if not self.translated:
+            return text
+        return str(self._record(key, text).get("title") or text)
+
+    def chapter(self, chapter: Chapter) -> tuple[str, str]:
+        """(heading as printed, the original heading beside it or "")."""
+        if not self.translated:
+            return chapter.heading, ""
+        title = self.heading(chapter.title, f"headings/chapters/{chapter.id}")
+        return f"{chapter.number} {title}".strip(), chapter.heading
+
+    def section(self, name: str) -> str:
+        return self.heading(name, f"headings/sections/{slugify(name)}")
+
+    def of(self, passage: Passage, sentences: Sequence[int] | None = None) -> Translation | None:
+        """The translation of `passage` (of its `sentences` only, for an
+        excerpt) under its heading, or None in an edition that prints none."""
+        return self.joined([(passage, sentences)])
+
+    def joined(self, parts: Sequence[tuple[Passage, Sequence[int] | None]], gaps: Sequence[int] = ()
+               ) -> Translation | None:
+        """The translations of several passages' sentences read as one
+        (an excerpt after its context), `[…]` after the parts in `gaps`."""
+        if self.translation is None:
+            return None
+        texts: list[str] = []
+        draft = False
+        for n, (passage, sentences) in enumerate(parts):
+            found = self.translation.current(passage)
+            if found is None:
+                return Translation(self.words.text("translation.missing"), "", self.language)
+            draft = draft or found.draft
+            texts.append(found.text if sentences is None else
+                         _pick(split_sentences(found.text), sentences, self.words))
+            if n in gaps:
+                texts.append(self.words.text("excerpt.left_out"))
+        heading = self.words.text("translation.draft" if draft else "translation.heading")
+        return Translation(heading, " ".join(texts), self.language)
 
 
 def _ref(passage: Passage, words: Labels, pages: PageRange | None = None, also: Iterable[PageRange] = (),
@@ -189,19 +311,20 @@ def _name(entry: Entry, words: Labels) -> str:
     return entry.label_en if words.text("language") == "en" else entry.label_nl
 
 
-def describe(subjects: Sequence[Entry], words: Labels) -> tuple[str, str]:
+def describe(subjects: Sequence[Entry], words: Labels, local: Local) -> tuple[str, str]:
     """(title, phrase in a sentence) for the subjects of a briefing.
     Subjects of one kind unite ('de Sahel of de Hoorn van Afrika'); kinds
     intersect: a theme 'in' a region, 'en' a ministry ('terrorisme in de
     Sahel', 'cyberveiligheid en het ministerie van Veiligheid en Justitie')."""
     union, both = words.text("or"), words.text("and")
+    phrase_of = local.phrase
     if len(subjects) == 1:
         only = subjects[0]
         if only.kind == "ministry":  # passages concern a ministry's field, not the ministry
             return _name(only, words), words.text("subjects.ministry_field", label=_name(only, words))
-        return _name(only, words), only.phrase
-    regions = [e.phrase for e in subjects if e.kind == "region"]
-    themes = [e.phrase for e in subjects if e.kind == "theme"]
+        return _name(only, words), phrase_of(only)
+    regions = [phrase_of(e) for e in subjects if e.kind == "region"]
+    themes = [phrase_of(e) for e in subjects if e.kind == "theme"]
     ministries = [_name(e, words) for e in subjects if e.kind == "ministry"]
     if themes and ministries:
         ministries = [words.text("subjects.ministry_in_title", label=m) for m in ministries]
@@ -221,9 +344,10 @@ def _quoted(selection: Selection, words: Labels) -> str:
 def compose(content: Content, selection: Selection, edition: Edition) -> Briefing:
     anchors = _Anchors()
     words = edition.labels(content)
+    local = Local(content, words)
     subjects = selection.subjects
     names = [_name(e, words) for e in subjects]
-    title_part, phrase = describe(subjects, words) if subjects else ("", "")
+    title_part, phrase = describe(subjects, words, local) if subjects else ("", "")
     title = words.text("cover.title", subjects=title_part)
     kinds = [k for k in SELECTOR_KINDS if any(e.kind == k for e in subjects)]
     parts = [words.text("key_messages.subject", kind=words.kind(k) if i == 0 else words.kind(k, "kinds_in_text"),
@@ -245,29 +369,33 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
     if selection.queries:
         subtitle = words.text("cover.subtitle_query", subject=phrase)
     elif len(subjects) == 1:
-        subtitle = subjects[0].description
+        subtitle = local.description(subjects[0])
     elif len(kinds) == 1:
         subtitle = words.text("cover.subtitle_union", subject=phrase,
                               which=words.text("cover.which.two" if len(subjects) == 2 else "cover.which.many"))
     else:
         subtitle = words.text("cover.subtitle_intersection", subject=phrase,
                               which=words.text("cover.which.two" if len(kinds) == 2 else "cover.which.three"))
+    document = (doc.title_en or doc.title) if local.translated and local.language == "en" else doc.title
+    facts = [Fact(words.text("cover.selection"), selection_line),
+             Fact(words.text("cover.text"), format_date(dt.date.fromisoformat(doc.date), words)),
+             Fact(words.text("cover.date"), date),
+             Fact(words.text("cover.marking"), marking)]
+    if local.translated:  # the strategy's words stay in the original: the cover says so
+        facts.insert(2, Fact(words.text("cover.language"), words.text("cover.languages")))
     cover = Cover(
-        kicker=words.text("cover.kicker", document=doc.title),
+        kicker=words.text("cover.kicker", document=document),
         title=title,
         subtitle=subtitle,
         date=date,
-        facts=(Fact(words.text("cover.selection"), selection_line),
-               Fact(words.text("cover.text"), format_date(dt.date.fromisoformat(doc.date), words)),
-               Fact(words.text("cover.date"), date),
-               Fact(words.text("cover.marking"), marking)),
+        facts=tuple(facts),
         marking=marking,
         source_line=words.text("cover.source", citation=tie(doc.citation)),
         disclaimer=words.text("disclaimer"),
     )
     sections = [
-        _key_messages(content, selection, anchors, words),
-        _in_brief(content, selection, anchors, words),
+        _key_messages(content, selection, anchors, words, local),
+        _in_brief(content, selection, anchors, words, local),
     ]
     where = _where(content, selection, anchors, words)
     if where is not None:
@@ -275,21 +403,21 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
     if selection.notes:
         sections.append(_notes(content, selection, anchors, words))
     if selection.full:
-        sections.append(_strategy_text(content, selection, anchors, words, phrase))
+        sections.append(_strategy_text(content, selection, anchors, local, phrase))
     if selection.excerpted:
-        sections.append(_also_named(content, selection, anchors, words, phrase))
+        sections.append(_also_named(content, selection, anchors, local, phrase))
     if selection.commitments:
-        sections.append(_commitments(content, selection, anchors, words))
+        sections.append(_commitments(content, selection, anchors, words, local))
     if selection.figures:
-        sections.append(_figures(content, selection, anchors, words))
-    related = _related(content, selection, anchors, words)
+        sections.append(_figures(content, selection, anchors, words, local))
+    related = _related(content, selection, anchors, words, local)
     if related is not None:
         sections.append(related)
-    sections.append(_colophon(content, selection, edition, anchors, words))
+    sections.append(_colophon(content, selection, edition, anchors, local))
     metadata = Metadata(
         title=title,
         author=organisation,
-        subject=words.text("metadata.subject", document=doc.title, kamerstuk=doc.kamerstuk, subjects=phrase),
+        subject=words.text("metadata.subject", document=document, kamerstuk=doc.kamerstuk, subjects=phrase),
         # Labels often coincide across languages ("Sahel"): each keyword once.
         keywords=tuple(dict.fromkeys((*names, *(e.label_en for e in subjects), *(e.label_nl for e in subjects),
                                       doc.title, words.text("metadata.keyword")))),
@@ -305,7 +433,10 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         sections = [_marked(section, content, selection) for section in sections]
         metadata = dataclasses.replace(metadata, keywords=(*selection.queries, *metadata.keywords))
     estimate = sum(len(text) for text in _texts(sections)) / CHARS_PER_PAGE + 1  # + cover
-    return Briefing(id=selection.id, cover=cover, metadata=metadata, furniture=furniture,
+    # An edition in another language is a file of its own beside the
+    # original's: "region-sahel.en.pdf".
+    ident = f"{selection.id}.{local.language}" if local.translated else selection.id
+    return Briefing(id=ident, cover=cover, metadata=metadata, furniture=furniture,
                     sections=tuple(sections), passage_count=len(selection.passages),
                     contents=estimate >= CONTENTS_MIN_PAGES)
 
@@ -393,18 +524,19 @@ def _cite(passage: str, pages: str, path: str, line: int, words: Labels, reworde
     return SourceRef(passage, pages, path, line, citation=tie(citation), reworded=reworded)
 
 
-def _key_messages(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+def _key_messages(content: Content, selection: Selection, anchors: _Anchors, words: Labels, local: Local) -> Section:
     title = words.text("key_messages.title")
     anchor = anchors(title)
 
     def messages_of(entry: Entry) -> list[Paragraph]:
-        return [Paragraph(m.text, _cite(",".join(m.sources), _pages_of(content, selection, m.sources), str(m.location.path),
-                                        m.location.line, words), foreign=foreign_spans(m.text, words))
-                for m in selection.key_messages if m.kind == entry.kind and m.subject == entry.id]
+        return [Paragraph(text, _cite(",".join(m.sources), _pages_of(content, selection, m.sources), str(m.location.path),
+                                      m.location.line, words), foreign=foreign_spans(text, words))
+                for m in selection.key_messages if m.kind == entry.kind and m.subject == entry.id
+                for text in (local.message(m),)]
 
     intro = Paragraph(words.text("key_messages.intro"), style="intro")
     # A briefing about a region shows where it lies, beside what matters there.
-    locator = _locator(content, selection, words)
+    locator = _locator(content, selection, local)
     maps: tuple[Block, ...] = (locator,) if locator is not None else ()
     # A query's messages are those of the subjects it names ("Rusland").
     entries = [*selection.subjects, *dict.fromkeys(
@@ -432,7 +564,7 @@ def _key_messages(content: Content, selection: Selection, anchors: _Anchors, wor
     return Section(title, anchor, 1, blocks=(intro, *maps), children=children, role="key-messages")
 
 
-def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: Labels, local: Local) -> Section:
     """The strategy's frame in two sentences, then where this briefing sits
     in it: the same for every briefing, with a count for every item named."""
     title = words.text("in_brief.title")
@@ -444,11 +576,11 @@ def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: 
     accents = content.taxonomies["accent"].entries
     frame = words.text("in_brief.frame", n_interests=words.number(len(interests)),
                        n_accents=words.number(len(accents)),
-                       interests=_join([e.phrase for e in interests], words.text("and")),
-                       accents="; ".join(e.phrase for e in accents))
+                       interests=_join([local.phrase(e) for e in interests], words.text("and")),
+                       accents="; ".join(local.phrase(e) for e in accents))
     named = sorted((e for e in (*interests, *accents) if counts[e.id]), key=lambda e: -counts[e.id])
     here = (words.text("in_brief.here", items="; ".join(
-        words.count("in_brief.item", counts[e.id], phrase=e.phrase) for e in named))
+        words.count("in_brief.item", counts[e.id], phrase=local.phrase(e)) for e in named))
         if named else words.text("in_brief.none"))
     return Section(title, anchors(title), 1, blocks=(Paragraph(frame, foreign=foreign_spans(frame, words)),
                                                      Paragraph(here)), role="in-brief")
@@ -456,10 +588,14 @@ def _in_brief(content: Content, selection: Selection, anchors: _Anchors, words: 
 
 def _excerpt_text(excerpt: Excerpt, words: Labels) -> str:
     """The chosen sentences, with '[…]' wherever text is left out."""
-    sentences = split_sentences(excerpt.passage.text)
+    return _pick(split_sentences(excerpt.passage.text), excerpt.sentences, words)
+
+
+def _pick(sentences: Sequence[str], chosen: Iterable[int], words: Labels) -> str:
+    """`chosen` of `sentences`, with '[…]' wherever text is left out."""
     parts: list[str] = []
     previous = -1
-    for i in excerpt.sentences:
+    for i in chosen:
         if i != previous + 1:
             parts.append(words.text("excerpt.left_out"))
         parts.append(sentences[i])
@@ -469,16 +605,30 @@ def _excerpt_text(excerpt: Excerpt, words: Labels) -> str:
     return " ".join(parts)
 
 
-def _context(excerpt: Excerpt, words: Labels) -> Paragraph:
+def _context(excerpt: Excerpt, local: Local) -> Paragraph:
     # A bullet brought as context keeps its bullet, so it reads as one.
+    words = local.words
     bullet = "• " if excerpt.passage.list_item else ""
     text = bullet + _excerpt_text(excerpt, words)
-    return Paragraph(text, _ref(excerpt.passage, words, excerpt_pages(excerpt)), style="context",
-                     foreign=foreign_spans(text, words))
+    return _original(Paragraph(text, _ref(excerpt.passage, words, excerpt_pages(excerpt)), style="context"),
+                     local, local.of(excerpt.passage, excerpt.sentences))
+
+
+_Text = TypeVar("_Text", Paragraph, Footnote)
+
+
+def _original(block: _Text, local: Local, translation: Translation | None) -> _Text:
+    """A block of the strategy's text as the model holds it: with its terms
+    of another language, and in an edition of another language with its
+    own language and its translation."""
+    if not local.translated:
+        return dataclasses.replace(block, foreign=foreign_spans(block.text, local.words))
+    return dataclasses.replace(block, foreign=foreign_spans(block.text, local.words, own=local.original),
+                               language=local.original, translation=translation)
 
 
 def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
-            words: Labels) -> tuple[Block, ...]:
+            local: Local) -> tuple[Block, ...]:
     """Full passages in order, with consecutive list items as one list, the
     parts of one box as one box, and before each the context it needs."""
     blocks: list[Block] = []
@@ -488,7 +638,7 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
         for ctx in selection.depths[p.id].context:
             if ctx.passage.id not in shown:
                 shown.add(ctx.passage.id)
-                blocks.append(_context(ctx, words))
+                blocks.append(_context(ctx, local))
 
     i = 0
     while i < len(passages):
@@ -499,7 +649,7 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
             while i + 1 < len(passages) and passages[i + 1].box == p.box:
                 i += 1
                 parts.append(passages[i])
-            blocks.append(Box(words.text("box"), tuple(_paragraph(q, content, selection, words) for q in parts)))
+            blocks.append(Box(local.words.text("box"), tuple(_paragraph(q, content, selection, local) for q in parts)))
         elif p.list_item:
             # One list holds the bullets of one lead-in: two lists of the
             # strategy that happen to meet here stay two, each after its own.
@@ -508,24 +658,24 @@ def _blocks(passages: Sequence[Passage], content: Content, selection: Selection,
                    and _adjacent(content, items[-1], passages[i + 1])):
                 i += 1
                 items.append(passages[i])
-            blocks.append(BulletList(_list_items(items, content, selection, words)))
+            blocks.append(BulletList(_list_items(items, content, selection, local)))
         else:
-            blocks.append(_paragraph(p, content, selection, words))
+            blocks.append(_paragraph(p, content, selection, local))
         i += 1
     return tuple(blocks)
 
 
 def _list_items(items: Sequence[Passage], content: Content, selection: Selection,
-                words: Labels) -> tuple[Paragraph, ...]:
+                local: Local) -> tuple[Paragraph, ...]:
     """The bullets of one list, with "[…]" where the strategy's list has
     items this briefing leaves out."""
-    gap = Paragraph(words.text("excerpt.left_out"))
+    gap = Paragraph(local.words.text("excerpt.left_out"))
     out: list[Paragraph] = []
     for item in items:
         depth = selection.depths[item.id]
         if depth.gap_before and (not out or out[-1] != gap):
             out.append(gap)
-        out.append(_paragraph(item, content, selection, words))
+        out.append(_paragraph(item, content, selection, local))
         if depth.gap_after:
             out.append(gap)
     return tuple(out)
@@ -537,23 +687,25 @@ def _adjacent(content: Content, a: Passage, b: Passage) -> bool:
     return all(p.list_item or p.kind == "footnote" for p in between)
 
 
-def _footnote(content: Content, ref: str, words: Labels) -> Footnote:
+def _footnote(content: Content, ref: str, local: Local) -> Footnote:
     note = content.by_id[ref]
-    return Footnote(marker=ref.rsplit("-", 1)[-1], text=note.text, source=_ref(note, words),
-                    foreign=foreign_spans(note.text, words))
+    return _original(Footnote(marker=ref.rsplit("-", 1)[-1], text=note.text, source=_ref(note, local.words)),
+                     local, local.of(note))
 
 
-def _paragraph(p: Passage, content: Content, selection: Selection, words: Labels) -> Paragraph:
+def _paragraph(p: Passage, content: Content, selection: Selection, local: Local) -> Paragraph:
     depth = selection.depths.get(p.id)
+    words = local.words
     # A repeated passage, printed once, cites its repeats too: as the same
     # words where they are, as other words where they are not.
     ref = _ref(p, words, depth.pages, depth.also, depth.reworded) if depth is not None else _ref(p, words)
-    return Paragraph(p.text, ref, footnotes=tuple(_footnote(content, f, words) for f in p.footnotes),
-                     style="signature" if p.kind == "signature" else "", foreign=foreign_spans(p.text, words))
+    return _original(Paragraph(p.text, ref, footnotes=tuple(_footnote(content, f, local) for f in p.footnotes),
+                               style="signature" if p.kind == "signature" else ""), local, local.of(p))
 
 
-def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, words: Labels,
+def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, local: Local,
                    subject: str) -> Section:
+    words = local.words
     title = words.text("strategy_text.title")
     full = selection.full
     intro_text = words.count("strategy_text.intro", len(full), count=words.number(len(full)), subject=subject,
@@ -561,6 +713,8 @@ def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, wo
     if any(selection.depths[p.id].context for p in full):
         intro_text += " " + words.text("strategy_text.context_note")
     intro = Paragraph(intro_text, style="intro")
+    separator = words.text("strategy_text.heading_separator")
+    original = local.original if local.translated else ""
     chapters: list[Section] = []
     for chapter in content.chapters:
         in_chapter = [p for p in full if p.chapter == chapter.id]
@@ -573,21 +727,25 @@ def _strategy_text(content: Content, selection: Selection, anchors: _Anchors, wo
             if p.section and p.section not in order:
                 order.append(p.section)
         for path in order:
-            subsections.append(Section(words.text("strategy_text.heading_separator").join(path), anchors(path[-1]),
+            subsections.append(Section(separator.join(local.section(name) for name in path), anchors(path[-1]),
                                        3, blocks=_blocks([p for p in in_chapter if p.section == path], content,
-                                                         selection, words),
-                                       in_contents=False))
+                                                         selection, local),
+                                       in_contents=False, original=separator.join(path) if original else "",
+                                       original_language=original))
+        heading, heading_original = local.chapter(chapter)
         chapters.append(Section(
-            chapter.heading, anchors(chapter.title), 2, blocks=_blocks(direct, content, selection, words),
+            heading, anchors(chapter.title), 2, blocks=_blocks(direct, content, selection, local),
             children=tuple(subsections),
-            footnotes=tuple(_footnote(content, f, words) for f in chapter.footnotes)))
+            footnotes=tuple(_footnote(content, f, local) for f in chapter.footnotes),
+            original=heading_original, original_language=original))
     return Section(title, anchors(title), 1, blocks=(intro,), children=tuple(chapters), role="strategy-text")
 
 
-def _also_named(content: Content, selection: Selection, anchors: _Anchors, words: Labels,
+def _also_named(content: Content, selection: Selection, anchors: _Anchors, local: Local,
                 subject: str) -> Section:
     """Passages that only name the subject: the sentences naming it, each
     after the context it needs, with the pages they stand on."""
+    words = local.words
     items: list[Paragraph] = []
     gap = words.text("excerpt.left_out")
     for p in selection.excerpted:
@@ -596,20 +754,26 @@ def _also_named(content: Content, selection: Selection, anchors: _Anchors, words
         # Each piece of strategy text carries its own citation: a lead-in
         # may stand on another page than the sentence it introduces.
         text, cites = "", []
+        parts: list[tuple[Passage, Sequence[int] | None]] = []
+        gaps: list[int] = []
         for ctx in depth.context:
             text += _excerpt_text(ctx, words)
             cites.append((len(text), _ref(ctx.passage, words, excerpt_pages(ctx))))
+            parts.append((ctx.passage, ctx.sentences))
             text += " "
         if depth.gap_before and depth.context:
             text += gap + " "
+            gaps.append(len(parts) - 1)
         text += _excerpt_text(depth.excerpt, words)
+        parts.append((depth.excerpt.passage, depth.excerpt.sentences))
         if depth.gap_after and depth.context and not text.endswith(gap):
             text += " " + gap
-        items.append(Paragraph(text, _ref(p, words, depth.pages, depth.also, depth.reworded), style="excerpt",
-                               foreign=foreign_spans(text, words), cites=tuple(cites)))
+            gaps.append(len(parts) - 1)
+        items.append(_original(Paragraph(text, _ref(p, words, depth.pages, depth.also, depth.reworded),
+                                         style="excerpt", cites=tuple(cites)), local, local.joined(parts, gaps)))
     title = words.text("also_named.title")
     # Each excerpt names one subject or another, also in an intersection.
-    asked = [*([_quoted(selection, words)] if selection.queries else []), *(e.phrase for e in selection.subjects)]
+    asked = [*([_quoted(selection, words)] if selection.queries else []), *(local.phrase(e) for e in selection.subjects)]
     named = _join(asked, words.text("or"))
     intro = words.count("also_named.intro", len(asked), subject=subject, named=named)
     return Section(title, anchors(title), 1, blocks=(Paragraph(intro, style="intro"), BulletList(tuple(items))),
@@ -656,36 +820,40 @@ def _dates_now(rows: Iterable[Sequence[str]]) -> bool:
     return any(word in text for word in RELATIVE_TIME)
 
 
-def _commitments(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+def _commitments(content: Content, selection: Selection, anchors: _Anchors, words: Labels, local: Local) -> Section:
     title = words.text("commitments.title")
     # "Nederland" is the actor unless the text names a more specific one;
     # a column saying only that is dropped.
     only_nl = all(c.who == "Nederland" for c in selection.commitments)
-    rows = [(c.what, "" if only_nl else c.who, c.when, c.where,
-             _quote_citation(content, c.passage, c.quote, words)) for c in selection.commitments]
+    rows = [(f["what"], "" if only_nl else f["who"], f["when"], f["where"],
+             _quote_citation(content, c.passage, c.quote, words)) for c in selection.commitments
+            for f in (local.fields(f"commitments/{c.id}", {"what": c.what, "who": c.who, "when": c.when,
+                                                             "where": c.where}),)]
     quotes = [c.quote for c in selection.commitments]
     blocks: list[Block] = [
         Paragraph(words.text("commitments.intro"), style="intro"),
         _table(words.text("commitments.caption"), words.list("commitments.columns"), rows,
                empty=words.text("commitments.empty")),
     ]
-    if _dates_now([*rows, *((q,) for q in quotes)]):
+    # Whether a row speaks of "now" is read in the strategy's own words.
+    if _dates_now([*((c.what, c.when) for c in selection.commitments), *((q,) for q in quotes)]):
         blocks.append(Paragraph(words.text("tables.now_note"), style="note"))
     return Section(title, anchors(title), 1, blocks=tuple(blocks), role="commitments")
 
 
-def _figures(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+def _figures(content: Content, selection: Selection, anchors: _Anchors, words: Labels, local: Local) -> Section:
     title = words.text("figures.title")
-    rows = [(f"{f.value} {f.unit}".strip(), f.label, _quote_citation(content, f.passage, f.quote, words))
-            for f in selection.figures]
+    rows = [(f"{t['value']} {t['unit']}".strip(), t["label"], _quote_citation(content, f.passage, f.quote, words))
+            for f in selection.figures
+            for t in (local.fields(f"figures/{f.id}", {"value": f.value, "unit": f.unit, "label": f.label}),)]
     blocks: list[Block] = [_table(words.text("figures.caption"), words.list("figures.columns"), rows)]
-    if _dates_now([*rows, *((f.quote,) for f in selection.figures)]):
+    if _dates_now([*((f.value, f.unit, f.label) for f in selection.figures), *((f.quote,) for f in selection.figures)]):
         blocks.append(Paragraph(words.text("tables.now_note"), style="note"))
-    blocks.extend(_charts(content, selection, words))
+    blocks.extend(_charts(content, selection, words, local))
     return Section(title, anchors(title), 1, blocks=tuple(blocks), role="figures")
 
 
-def _charts(content: Content, selection: Selection, words: Labels) -> list[Picture]:
+def _charts(content: Content, selection: Selection, words: Labels, local: Local) -> list[Picture]:
     """A chart for each set of comparable figures (content/charts.yaml) of
     which this briefing holds at least MIN_CHART_BARS; fewer stay rows of
     the table."""
@@ -695,13 +863,17 @@ def _charts(content: Content, selection: Selection, words: Labels) -> list[Pictu
         bars = [(bar, held[bar.figure]) for bar in chart.bars if bar.figure in held]
         if len(bars) < MIN_CHART_BARS:
             continue
-        drawn = tuple(ChartBar(bar.label, bar.value, figure.value) for bar, figure in bars)
+        chart_title, translated = local.chart(f"charts/{chart.id}", chart.title, tuple(b.label for b in chart.bars))
+        labels = dict(zip(chart.bars, translated, strict=True))
+        values = {f.id: local.fields(f"figures/{f.id}", {"value": f.value, "unit": f.unit, "label": f.label})["value"]
+                  for _, f in bars}
+        drawn = tuple(ChartBar(labels[bar], bar.value, values[figure.id]) for bar, figure in bars)
         passages = list(dict.fromkeys(figure.passage for _, figure in bars))
         pages = _ranges(content.by_id[figure.passage].quote_pages(figure.quote) for _, figure in bars)
         source = _cite(",".join(passages), pages, str(chart.location.path), chart.location.line, words)
         pictures.append(Picture(
-            ChartDrawing(drawn), caption=words.text("pictures.chart.caption", title=chart.title),
-            alt=words.text("pictures.chart.alt", title=chart.title, bars=", ".join(
+            ChartDrawing(drawn), caption=words.text("pictures.chart.caption", title=chart_title),
+            alt=words.text("pictures.chart.alt", title=chart_title, bars=", ".join(
                 words.text("pictures.chart.bar", label=b.label, value=b.text) for b in drawn)),
             source=source))
     return pictures
@@ -793,10 +965,11 @@ def _view_name(view: View, words: Labels) -> str:
     return view.label_en if words.text("language") == "en" else view.label_nl
 
 
-def _locator(content: Content, selection: Selection, words: Labels) -> Picture | None:
+def _locator(content: Content, selection: Selection, local: Local) -> Picture | None:
     """The briefing's regions highlighted in the house colour, in the
     context their view shows."""
     geo = content.geo
+    words = local.words
     regions = [e for e in selection.subjects if e.kind == "region"]
     if geo is None or not regions:
         return None
@@ -807,12 +980,15 @@ def _locator(content: Content, selection: Selection, words: Labels) -> Picture |
     # The alternative text names every country, however many.
     named = _country_names(geo, codes, words, every=True) if codes else ""
     if north_of is not None:
-        area = words.text("pictures.locator.north_of", latitude=f"{north_of:g}".replace(".", ","))
+        from babel.numbers import format_decimal  # as format_date
+
+        area = words.text("pictures.locator.north_of",
+                          latitude=format_decimal(north_of, locale=words.text("language_tag").replace("-", "_")))
         countries = _join([countries, area] if countries else [area], words.text("and"))
         named = _join([named, area] if named else [area], words.text("and"))
     view = _view_for(geo, places)
     name = _join([_name(e, words) for e in regions], words.text("and"))
-    phrase = _join([e.phrase for e in regions], words.text("and"))
+    phrase = _join([local.phrase(e) for e in regions], words.text("and"))
     return Picture(
         _map(geo, view, (Shade(0, codes, north_of=north_of),), words,
              labels=_locator_labels(content, geo, regions, view, words)),
@@ -925,7 +1101,8 @@ def _where(content: Content, selection: Selection, anchors: _Anchors, words: Lab
                                                      picture), role="where")
 
 
-def _related(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section | None:
+def _related(content: Content, selection: Selection, anchors: _Anchors, words: Labels, local: Local
+             ) -> Section | None:
     """The few subjects the passages of this briefing most often also
     concern, relative to their size; linked to their own briefings."""
     chosen = {(s.kind, s.id) for s in selection.selectors}
@@ -950,7 +1127,8 @@ def _related(content: Content, selection: Selection, anchors: _Anchors, words: L
         entry = content.taxonomies[kind][entry_id]
         text = words.count("related.item", shared[(kind, entry_id)], label=_name(entry, words),
                            kind=words.kind(kind, "kinds_in_text"))
-        items.append(Paragraph(text, link=f"{kind}-{entry.id}"))
+        # In another language's edition, to that edition's file of it.
+        items.append(Paragraph(text, link=f"{kind}-{entry.id}" + (f".{local.language}" if local.translated else "")))
     title = words.text("related.title")
     return Section(title, anchors(title), 1, blocks=(
         Paragraph(words.text("related.intro"), style="intro"), BulletList(tuple(items))), role="related")
@@ -983,22 +1161,25 @@ def _notes(content: Content, selection: Selection, anchors: _Anchors, words: Lab
         Paragraph(words.count("notes.intro", len(selection.notes)), style="intro"), *boxes), role="notes")
 
 
-def _numbering(content: Content, selection: Selection, words: Labels) -> tuple[Paragraph, ...]:
+def _numbering(content: Content, selection: Selection, local: Local) -> tuple[Paragraph, ...]:
     """A word on chapters the source numbers alike ("III" twice), when the
     briefing prints more than one of them: the reader sees it in the
     contents and should not take it for an error of the briefing."""
+    words = local.words
     printed = {p.chapter for p in selection.full}
     by_number: dict[str, list[str]] = {}
     for chapter in content.chapters:
         if chapter.id in printed and chapter.number.strip(". "):
-            by_number.setdefault(chapter.number.strip(". "), []).append(f"«{chapter.title}»")
+            title = local.heading(chapter.title, f"headings/chapters/{chapter.id}")
+            by_number.setdefault(chapter.number.strip(". "), []).append(words.text("colophon.chapter", title=title))
     return tuple(Paragraph(words.text("colophon.numbering", chapters=_join(titles, words.text("and")), number=number),
                            lead=words.text("colophon.numbering_lead"))
                  for number, titles in by_number.items() if len(titles) > 1)
 
 
 def _colophon(content: Content, selection: Selection, edition: Edition, anchors: _Anchors,
-              words: Labels) -> Section:
+              local: Local) -> Section:
+    words = local.words
     title = words.text("colophon.title")
     doc = content.document
     # For a reader, not a command line: "Regio Sahel en thema Terrorisme".
@@ -1012,11 +1193,16 @@ def _colophon(content: Content, selection: Selection, edition: Edition, anchors:
     if selection.queries:  # how a query matches: stems, compounds, named subjects
         counted += " " + words.text("query.method")
     lines = (
-        Paragraph(words.text("colophon.source", citation=tie(doc.citation), sender=doc.sender,
+        Paragraph(words.text("colophon.source", citation=tie(doc.citation),
+                             sender=(doc.sender_en or doc.sender) if local.translated and local.language == "en"
+                             else doc.sender,
                              date=format_date(dt.date.fromisoformat(doc.date), words)),
                   lead=words.text("colophon.source_lead")),
         Paragraph(counted + " " + words.text("colophon.method"), lead=words.text("colophon.selection_lead")),
-        *_numbering(content, selection, words),
+        # Whose words the translations are, and where the official ones stand.
+        *([Paragraph(words.text("colophon.translation", official=doc.subtitle_en, year=doc.date[:4]),
+                     lead=words.text("colophon.translation_lead"))] if local.translated else []),
+        *_numbering(content, selection, local),
         # Only what this briefing shows: a digest of all content or the build
         # clock here would make every change, and every day, rebuild all.
         Paragraph(words.text("colophon.version", generator=__version__, date=format_date(edition.date, words)),

@@ -232,6 +232,11 @@ class Document:
     sender: str
     language: str
     content_version: str
+    # The English edition's: the title of the official English version,
+    # and the sender as an English sentence names him.
+    title_en: str = ""
+    subtitle_en: str = ""
+    sender_en: str = ""
 
 
 @dataclass
@@ -276,8 +281,9 @@ SUBJECT_TAGS = {TAG_FIELDS[kind]: Strings() for kind in SELECTOR_KINDS}
 STRATEGY = Record("strategy.yaml", {"document": Nested(), "chapters": Raw()})
 DOCUMENT = Record("document", {
     "title": Text(), "subtitle": Text(), "kamerstuk": Text(), "citation": Text(), "date": Date(), "sender": Text(),
-    "language": Text(), "content_version": Text(),
-}, extra=("title_en", "subtitle_en"))
+    "language": Text(), "content_version": Text(), "title_en": Text(required=False),
+    "subtitle_en": Text(required=False), "sender_en": Text(required=False),
+})
 CHAPTER = Record("chapter", {
     "id": Ident(), "number": Text(empty_ok=True), "title": Text(), "printed_title": Text(empty_ok=True),
     "footnotes": Strings(required=False),

@@ -79,6 +79,9 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "cover.title_query": "query", "cover.title_query_within": "subjects", "cover.subtitle_query": "subject",
     "query.quoted": "query", "query.within": "subject", "query.selection": "query",
     "query.selection_first": "query", "query.no_key_messages": "", "query.method": "",
+    "translation.heading": "", "translation.draft": "", "translation.missing": "", "cover.language": "",
+    "cover.languages": "", "colophon.translation_lead": "", "colophon.translation": "official year",
+    "colophon.chapter": "title",
 }.items()} | {f"{fmt.label}.{key}": frozenset() for fmt in REGISTRY.values() for key in ("name", "action")}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {

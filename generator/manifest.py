@@ -66,6 +66,7 @@ class ManifestSelector(TypedDict):
 class ManifestEntry(TypedDict):
     id: str
     title: str
+    language: str  # of the edition: "nl", or "en" for the Dutch original with an English translation
     selectors: list[ManifestSelector]
     passages: int
     marking: str
@@ -207,7 +208,8 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
             size=sum(f["bytes"] for f in entry["files"].values()),
             changed_at=entry.get("changed_at") or entry["built_at"],
             change=summary(change, words) if change else "",
-            search=" ".join([entry["title"], entry["marking"], words.kind(key), *labels]).lower()))
+            search=" ".join([entry["title"], entry["marking"], words.kind(key), entry.get("language", ""),
+                             *labels]).lower()))
     groups = [IndexGroup(id=k, title=words.kind(k, "kinds_plural"), count=sum(1 for r in rows if r["group"] == k))
               for k in GROUPS if any(r["group"] == k for r in rows)]
     try:

@@ -40,6 +40,18 @@ def segments(text: str, spans: tuple[Span, ...]) -> tuple[tuple[str, str], ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class Translation:
+    """An unofficial translation of a block of strategy text, printed right
+    after the original under its own heading ("Unofficial translation
+    (draft)"). Its text is empty where no current translation exists:
+    the heading then says so."""
+
+    heading: str
+    text: str
+    language: str  # "en"
+
+
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a block came from: the passage, the pages of the Kamerstuk on
     which its printed words stand and the content file and line (for
@@ -77,6 +89,10 @@ class Paragraph:
     # Words a query asked for (start, end), in order, not overlapping: shown
     # marked, never changed.
     marks: tuple[tuple[int, int], ...] = ()
+    # The language of `text` when it is not the document's: the Dutch
+    # original in an English edition ("nl"); its translation follows it.
+    language: str = ""
+    translation: Translation | None = None
 
     @property
     def linked(self) -> tuple[tuple[str, str], ...]:
@@ -136,6 +152,8 @@ class Footnote:
     text: str
     source: SourceRef
     foreign: tuple[Span, ...] = ()
+    language: str = ""  # as Paragraph's
+    translation: Translation | None = None
 
     @property
     def segments(self) -> tuple[tuple[str, str], ...]:
@@ -258,6 +276,11 @@ class Section:
     in_contents: bool = True
     footnotes: tuple[Footnote, ...] = ()  # footnote on the heading itself
     role: Role = ""
+    # A heading of the strategy in an edition of another language: `title`
+    # is its translation, `original` the strategy's own words, in
+    # `original_language`, printed beside it.
+    original: str = ""
+    original_language: str = ""
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -337,7 +360,7 @@ class Briefing:
 
 # Fields added to the model after briefings were built: left out of the
 # fingerprint while empty, so that adding them forces no rebuild.
-ADDED_LATER = frozenset({"marks"})
+ADDED_LATER = frozenset({"marks", "language", "translation", "original", "original_language"})
 
 
 def fingerprint_data(node: Any) -> Any:

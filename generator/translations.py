@@ -183,6 +183,12 @@ class Translation:
     def record_drafts(self) -> list[str]:
         return [r.key for r in self.records.values() if r.draft]
 
+    def record(self, key: str, *dutch: str) -> Fields | None:
+        """The translation of a record (`key` as in `Fields`) if it translates
+        the record's Dutch fields as they are now."""
+        found = self.records.get(key)
+        return found if found is not None and found.source == fields_hash(*dutch) else None
+
     def current(self, passage: Passage) -> Translated | None:
         """The passage's translation if it translates the passage's text as it is now."""
         found = self.passages.get(passage.id)

@@ -96,7 +96,7 @@ def test_what_the_project_writes_is_translated_too_and_checked_the_same_way(cont
     kinds = {key.split("/")[0] for key in records}
     assert kinds == {"key-messages", "taxonomy", "commitments", "figures", "charts", "headings"}
     assert records["headings/chapters/beleidsimplicaties"].values["title"] == "Policy implications"
-    assert records["headings/sections/beleidsaccent-3-preventie"].values["title"] == "Policy accent 3: Prevention"
+    assert records["headings/sections/beleidsaccent-3-preventie"].values["title"] == "Policy emphasis 3: Prevention"
     assert sum(1 for k in records if k.startswith("key-messages/")) == len(content.key_messages)
     assert records["charts/fosfaat-voorraad"].values["bars"] == ("Morocco", "China")
     assert records["taxonomy/regions/sahel"].values["description"].startswith("The Sahel")

@@ -371,6 +371,29 @@ def build(path: Path) -> None:
     foreign_lang = OxmlElement("w:lang")
     foreign_lang.set(qn("w:val"), "en-GB")
     foreign.element.get_or_add_rPr().append(foreign_lang)
+    # An edition in another language than the strategy's: the strategy's
+    # Dutch words proofed as Dutch, each block followed by its unofficial
+    # translation under a small label, set off by a rule; the strategy's
+    # own heading under its translation.
+    dutch = styles.add_style("Dutch Text", WD_STYLE_TYPE.CHARACTER)
+    dutch_lang = OxmlElement("w:lang")
+    dutch_lang.set(qn("w:val"), "nl-NL")
+    dutch.element.get_or_add_rPr().append(dutch_lang)
+    label = styles.add_style("Translation Label", WD_STYLE_TYPE.CHARACTER)
+    label.font.bold = True
+    label.font.size = Pt(7)
+    label.font.all_caps = True
+    label.font.color.rgb = MUTED
+    translation = _paragraph_style(doc, "Translation")
+    translation.paragraph_format.space_after = Pt(8)
+    _indent(translation, COLUMN + 3)
+    _border(translation, "left", "A9BCD4", size="8", space="6")
+    original = _paragraph_style(doc, "Original Heading")
+    original.font.size = Pt(9)
+    original.font.color.rgb = MUTED
+    original.paragraph_format.space_after = Pt(4)
+    original.paragraph_format.keep_with_next = True
+    _indent(original, 0)
 
     _table_style(doc)
     _band_style(doc)

@@ -180,7 +180,9 @@ def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url
     for entry in entries:
         item = el(feed, "entry")
         el(item, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, language + '/' + entry['id'])}")
-        el(item, "title", entry["title"])
+        # An edition in another language: its title and files say so.
+        other = {"xml:lang": entry["language"]} if entry.get("language", language) != language else {}
+        el(item, "title", entry["title"], **other)
         el(item, "updated", _changed_at(entry))
         change = entry.get("last_change")
         if change:
@@ -193,9 +195,11 @@ def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url
         files = entry["files"]
         for fmt, info in files.items():  # a web page is the entry's alternate view
             if media_type(fmt) == "text/html":
-                el(item, "link", rel="alternate", type="text/html", href=href(info["name"]))
+                el(item, "link", rel="alternate", type="text/html", href=href(info["name"]),
+                   **({"hreflang": entry["language"]} if other else {}))
         for fmt, info in sorted(files.items()):
-            el(item, "link", rel="enclosure", type=media_type(fmt), length=str(info["bytes"]), href=href(info["name"]))
+            el(item, "link", rel="enclosure", type=media_type(fmt), length=str(info["bytes"]), href=href(info["name"]),
+               **({"hreflang": entry["language"]} if other else {}))
     ET.indent(feed)
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

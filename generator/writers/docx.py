@@ -67,6 +67,7 @@ REQUIRED_STYLES = (
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
     "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table", "Foreign Term",
     "Cover Band", "Cover Marking", "Cover Foot", "Colophon", "Figure", "Figure Caption",
+    "Dutch Text", "Translation", "Translation Label", "Original Heading",
 )
 FONT_NAME = "Noto Sans"  # the family the reference document's styles name
 FONT_FACES = {"embedRegular": "Regular", "embedBold": "Bold", "embedItalic": "Italic",
@@ -78,7 +79,9 @@ CT_OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFo
 # in a briefing.
 DROPPED_PARTS = (RT.THUMBNAIL, RT.CUSTOM_XML,
                  "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
-FOREIGN_STYLES = {"en": "Foreign Term"}  # language -> character style with that w:lang
+# Language -> the character style that carries it as w:lang: English terms
+# in the Dutch text, and the Dutch text itself in an English edition.
+FOREIGN_STYLES = {"en": "Foreign Term", "nl": "Dutch Text"}
 PARAGRAPH_STYLES = {"": "Normal", "intro": "Intro", "note": "Note", "signature": "Signature", "context": "Intro"}
 PICTURE_WIDTH_EMU = 132 * 36000  # the text column, as in the PDF
 PICTURE_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
@@ -236,10 +239,20 @@ class _Document:
         props = w.rPr(w.rStyle(val=self.style_ids[style])) if style else None
         return w.r(props, _text(text))
 
-    def pieces(self, segments: tuple[tuple[str, str], ...]) -> Children:
+    def pieces(self, segments: tuple[tuple[str, str], ...], language: str = "") -> Children:
         """Text with its stretches in another language in the character
-        style that carries that language (no Dutch hyphenation there)."""
-        return [self.run(text, FOREIGN_STYLES.get(lang)) for text, lang in segments]
+        style that carries that language (no Dutch hyphenation there);
+        `language` is the text's own when it is not the document's."""
+        return [self.run(text, FOREIGN_STYLES.get(lang or language)) for text, lang in segments]
+
+    def translation(self, node: Paragraph) -> Children:
+        """The unofficial translation after a block of the strategy's text,
+        its label and text in one paragraph, so they never part."""
+        t = node.translation
+        if t is None:
+            return []
+        return [self.para("Translation", self.run(t.heading, "Translation Label"),
+                          *([w.r(w.br()), self.run(t.text)] if t.text else []))]
 
     def para(self, style: str, *content: Element | Children, properties: Children | None = None) -> Element:
         style_element = None if style == "Normal" else w.pStyle(val=self.style_ids[style])
@@ -310,6 +323,9 @@ class _Document:
         number, bookmark = self.bookmarks[section.anchor]
         body.append(self.para(f"Heading {min(section.level, 3)}", w.bookmarkStart(id=number, name=bookmark),
                               self.run(section.title), w.bookmarkEnd(id=number), self.footnote_calls(section.footnotes)))
+        if section.original:  # the strategy's own heading, under its translation
+            body.append(self.para("Original Heading", self.run(section.original,
+                                                               FOREIGN_STYLES.get(section.original_language))))
         # The colophon is short and kept on one page, as in the PDF: its
         # style keeps each paragraph with the next.
         style = "Colophon" if section.role == "colophon" else None
@@ -337,7 +353,7 @@ class _Document:
         content: Children = [self.run(node.lead + ".", "Lead"), self.run(" ")] if node.lead else []
         text: Children = []
         for node_text, lang, ref in node.runs:
-            text.extend([self.run(node_text, FOREIGN_STYLES.get(lang))] if ref is None
+            text.extend([self.run(node_text, FOREIGN_STYLES.get(lang or node.language))] if ref is None
                         else [self.run(" "), self.run(ref.citation, "Source Reference")])
         if node.link:
             # Relative to the document, so it opens the briefing's Word file
@@ -351,7 +367,7 @@ class _Document:
         content += text + self.footnote_calls(node.footnotes)
         if node.source is not None:
             content += [self.run(" "), self.run(node.source.citation, "Source Reference")]
-        return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content)]
+        return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content), *self.translation(node)]
 
     def bullet_list(self, node: BulletList) -> Children:
         return [p for item in node.items for p in self.paragraph(item, "List Bullet")]
@@ -412,7 +428,10 @@ class _Document:
         for note in notes:
             self.notes.append(self.para(
                 "Footnote Text", w.r(w.rPr(w.rStyle(val=ref)), _text(note.marker)), self.run(" "),
-                self.pieces(note.segments), self.run(" "), self.run(note.source.citation, "Source Reference")))
+                self.pieces(note.segments, note.language), self.run(" "),
+                self.run(note.source.citation, "Source Reference"),
+                *([self.run(" "), self.run(note.translation.heading + ":", "Translation Label"), self.run(" "),
+                   self.run(note.translation.text)] if note.translation is not None else [])))
             number = len(self.notes)
             calls.append(w.r(w.rPr(w.rStyle(val=ref)), w.footnoteReference(customMarkFollows=1, id=number),
                              _text(note.marker)))

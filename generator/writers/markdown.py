@@ -125,11 +125,15 @@ class _Document:
 
     def section(self, section: Section) -> None:
         self.blocks.append(f"{'#' * (section.level + 1)} {escape(section.title)}{self.calls(section.footnotes)}")
+        if section.original:  # the strategy's own heading, under its translation
+            self.blocks.append(f"*{escape(section.original)}*")
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 self.blocks.append(self.paragraph(block))
             elif isinstance(block, BulletList):
-                self.blocks.append("\n".join(f"- {self.paragraph(item)}" for item in block.items))
+                # An item's translation stays inside the item, indented under it.
+                self.blocks.append("\n".join("- " + self.paragraph(item).replace("\n", "\n  ").replace("\n  \n", "\n\n")
+                                             for item in block.items))
             elif isinstance(block, Box):
                 self.blocks.append(self.box(block))
             elif isinstance(block, Table):
@@ -149,7 +153,19 @@ class _Document:
         else:
             text = "".join(escape(piece, n == 0) if ref is None else citation(ref)
                            for n, (piece, _, ref) in enumerate(node.runs))
-        return lead + text + self.calls(node.footnotes) + citation(node.source)
+        return lead + text + self.calls(node.footnotes) + citation(node.source) + self.translation(node)
+
+    @staticmethod
+    def translation(node: Paragraph | Footnote) -> str:
+        """The unofficial translation after a block of the strategy's text:
+        a quotation under its label (in a footnote, after a dash)."""
+        t = node.translation
+        if t is None:
+            return ""
+        label = f"*{escape(t.heading)}*"
+        if isinstance(node, Footnote):
+            return f" — {label}: {escape(t.text)}" if t.text else f" — {label}"
+        return f"\n\n> {label}" + (f"  \n> {escape(' '.join(t.text.split(chr(10))))}" if t.text else "")
 
     def box(self, node: Box) -> str:
         parts = [f"**{escape(node.label)}**", *(self.paragraph(p) for p in node.blocks)]
@@ -173,7 +189,8 @@ class _Document:
         out = []
         for note in notes:
             # "2\. …": the strategy's number, not an ordered list starting at 2
-            definition = f"{escape(note.marker + '. ')}{escape(' '.join(note.text.split(chr(10))))}{citation(note.source)}"
+            definition = (f"{escape(note.marker + '. ')}{escape(' '.join(note.text.split(chr(10))))}"
+                          f"{citation(note.source)}{self.translation(note)}")
             label, n = f"fn-{_label(note.marker)}", 1
             while label in self.notes and self.notes[label] != f"[^{label}]: {definition}":
                 n += 1
