@@ -5,6 +5,11 @@
   per PDF (a ResourceWarning, and a server running out of descriptors).
   The profile is read whole when it is made, so the file is closed right
   after. No upstream issue yet (to report with a reproduction).
+- `install_language_tags`: WeasyPrint 70 tags a PDF's structure (PDF/UA)
+  but gives only the catalog a /Lang, from the root's `lang`: a Dutch
+  passage in an English edition would be read out as English. Each
+  structure element of an element with its own `lang` gets /Lang here
+  (ISO 32000-1, 14.9.2), as the structure tree is built.
 - `page_box`: the laid-out page's box tree, for footnotes pushed off their
   page (writers/pdf.py) and the typographic facts of the tests. WeasyPrint
   has no public API for a laid-out page's boxes.
@@ -14,7 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydyf
 import weasyprint.pdf
+import weasyprint.pdf.tags
 from weasyprint.css import ColorProfile
 
 from . import written_for
@@ -33,6 +40,25 @@ class _ClosingColorProfile(ColorProfile):  # type: ignore[misc]
 def install_closing_color_profile() -> None:
     """Only where the PDF stage makes the output intent's profile."""
     weasyprint.pdf.ColorProfile = _ClosingColorProfile
+
+
+_build_box_tree = weasyprint.pdf.tags._build_box_tree
+
+
+def _with_language(box: Any, *args: Any) -> Any:
+    """`_build_box_tree`, whose recursion comes back here: the element a
+    box yields is its own, unless the box is the html or body element
+    (whose children's elements pass through)."""
+    element = getattr(box, "element", None)
+    lang = element.get("lang") if element is not None and box.element_tag not in ("html", "body") else None
+    for struct in _build_box_tree(box, *args):
+        if lang and "Lang" not in struct:
+            struct["Lang"] = pydyf.String(lang)
+        yield struct
+
+
+def install_language_tags() -> None:
+    weasyprint.pdf.tags._build_box_tree = _with_language
 
 
 def page_box(page: Any) -> Any:

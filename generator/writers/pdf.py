@@ -32,7 +32,7 @@ from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from ..compat.weasyprint import install_closing_color_profile, page_box
+from ..compat.weasyprint import install_closing_color_profile, install_language_tags, page_box
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
 from .base import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
@@ -99,6 +99,7 @@ logging.getLogger("weasyprint").addHandler(_ROUTER)
 
 
 install_closing_color_profile()
+install_language_tags()
 
 
 MAX_REFLOWS = 4
