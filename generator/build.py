@@ -64,6 +64,7 @@ from .manifest import (
     BesideFile,
     ManifestEntry,
     ManifestFile,
+    document_title,
     folder_clearance,
     index_update,
     manifest_update,
@@ -823,11 +824,15 @@ class _Build:
         # Listed in SHA256SUMS as they stand; index.html and feed.xml change only at the end.
         own: dict[str, bytes | None] = {MANIFEST: data, INDEX: None, FEED: None}
         if final:
+            # In the build's first language: an English-only folder speaks English.
+            language = (self.options.languages or (self.content.document.language,))[0] or \
+                self.content.document.language
             own[INDEX] = index_update(self.out, self.content, self.templates, manifest,
-                                      only_if_missing=not (data or self.dirty or self.report.removed))
-            words = load_labels(self.content.document.language, self.templates)
-            own[FEED] = render_feed(manifest, words, words.text("index.title", document=self.content.document.title),
-                                    self.options.publishing.base_url)
+                                      only_if_missing=not (data or self.dirty or self.report.removed),
+                                      language=language)
+            words = load_labels(language, self.templates)
+            own[FEED] = render_feed(manifest, words, words.text("index.title", document=document_title(
+                self.content, language)), self.options.publishing.base_url)
         write_published(self.out, manifest, self.options.publishing, own, final)
         if final:
             # Only the texts the manifest now lists: what the next change is diffed against.

@@ -175,23 +175,32 @@ def manifest_update(out: Path, content: Content, entries: list[ManifestEntry], b
 
 
 def index_update(out: Path, content: Content, templates: Path, manifest: dict[str, Any],
-                 only_if_missing: bool = False) -> bytes | None:
+                 only_if_missing: bool = False, language: str = "") -> bytes | None:
     """index.html's bytes, or None to leave it (`only_if_missing` and it is there)."""
     if only_if_missing and (out / INDEX).is_file():
         return None
-    return render_index(manifest, content, templates).encode("utf-8")
+    return render_index(manifest, content, templates, language).encode("utf-8")
+
+
+def document_title(content: Content, language: str) -> str:
+    """The strategy's title as a page in `language` names it: the official
+    English version's in English."""
+    document = content.document
+    return document.title_en if language == "en" and document.title_en else document.title
 
 
 GROUPS = ("region", "theme", "ministry", "query", "combination")
 
 
-def render_index(manifest: dict[str, Any], content: Content, templates: Path) -> str:
+def render_index(manifest: dict[str, Any], content: Content, templates: Path, language: str = "") -> str:
+    """The folder's page, in `language` (default: the strategy's): the
+    first edition language of the build."""
     import jinja2  # here: a build with nothing to do writes no index and needs no Jinja
 
     from .writers.html import environment, house_fonts_css
 
     env = environment(templates)
-    words = load_labels(content.document.language, templates)
+    words = load_labels(language or content.document.language, templates)
 
     def group(entry: dict[str, Any]) -> str:
         kinds = {s["kind"] for s in entry["selectors"]}
@@ -215,6 +224,7 @@ def render_index(manifest: dict[str, Any], content: Content, templates: Path) ->
     try:
         return env.get_template(INDEX_TEMPLATE).render(
             manifest=manifest, rows=rows, groups=groups, document=content.document, words=words,
+            document_title=document_title(content, words.text("language")),
             fonts_css=house_fonts_css(templates),
             formats=[{"id": f.id, "name": words.text(f"{f.label}.name"), "media_type": f.media_type.split(";")[0]}
                      for f in REGISTRY.values()])

@@ -26,6 +26,7 @@ CONTENT = ROOT / "content"
 TEMPLATES = ROOT / "templates"
 SOURCE = ROOT / "source" / "ivs-2013.txt"  # the strategy as published, kept in the repository
 EDITION = Edition(date=dt.date(2026, 11, 27))
+ENGLISH = Edition(date=dt.date(2026, 11, 27), language="en")  # the Dutch original with an English translation
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,9 +56,9 @@ class Rendered:
     md_beside: tuple[tuple[str, bytes], ...]  # the Markdown file's pictures, by name
 
 
-def render_all(content: Content, pair: tuple[str, str]) -> Rendered:
+def render_all(content: Content, pair: tuple[str, str], edition: Edition = EDITION) -> Rendered:
     """One briefing in every format."""
-    briefing = make_briefing(content, pair)
+    briefing = make_briefing(content, pair, edition=edition)
     pdf = get_writer("pdf", TEMPLATES).render(briefing)
     md = get_writer("md", TEMPLATES).render(briefing)
     return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
@@ -73,6 +74,16 @@ def sahel(content: Content) -> Rendered:
 def defence(content: Content) -> Rendered:
     """A long briefing: contents page, chapter footnotes."""
     return render_all(content, ("ministry", "defence"))
+
+
+@pytest.fixture(scope="session")
+def sahel_en(content: Content) -> Rendered:
+    return render_all(content, ("region", "sahel"), ENGLISH)
+
+
+@pytest.fixture(scope="session")
+def defence_en(content: Content) -> Rendered:
+    return render_all(content, ("ministry", "defence"), ENGLISH)
 
 
 def pdf_fonts(reader: Any) -> dict[str, bool]:

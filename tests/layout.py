@@ -16,7 +16,7 @@ from weasyprint.formatting_structure import boxes
 from generator.compat.weasyprint import page_box
 
 HYPHEN = "\u2010"  # what WeasyPrint inserts when it hyphenates
-KEEP_WITH_NEXT = ("heading", "intro", "caption", "label")
+KEEP_WITH_NEXT = ("heading", "intro", "caption", "label", "translation")
 
 
 @dataclass
@@ -88,6 +88,16 @@ class Facts:
                     out.append(last)
         return out
 
+    def parted_translations(self) -> list[str]:
+        """Translations that begin a page: their original ended on the page
+        before, and the reader turns over to a translation of nothing."""
+        out = []
+        for page in range(1, self.pages):
+            flow = [line for line in self.lines if line.page == page and line.kind not in ("other",)]
+            if flow and min(flow, key=lambda line: line.y).kind == "translation":
+                out.append(f"page {page + 1}")
+        return out
+
     def lone_words(self) -> list[str]:
         """Lines inside a paragraph (not its last) that hold one word."""
         body = self.body
@@ -138,8 +148,10 @@ def _walk(box: Any, kind: str, block: int = 0) -> Iterator[tuple[Any, str, int]]
             kind = "heading"
         elif tag == "caption":
             kind = "caption"
-        elif "box-label" in classes:
+        elif "box-label" in classes or "original-heading" in classes:
             kind = "label"
+        elif "translation-heading" in classes:
+            kind = "translation"  # the label over a passage's translation
         elif "intro" in classes:
             kind = "intro"
         elif tag in ("td", "th"):

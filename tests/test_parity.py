@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import docx
+import pytest
 from conftest import Rendered
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -38,8 +39,13 @@ def model_paragraphs(briefing: Briefing) -> list[str]:
         for block in section.blocks:
             items = block.items if isinstance(block, BulletList) else block.blocks if isinstance(block, Box) \
                 else (block,)
-            # words between citations: each piece of a paragraph is followed by its own
-            out += [piece for i in items if isinstance(i, Paragraph) for piece in pieces(i)]
+            # words between citations: each piece of a paragraph is followed by its own,
+            # then (in an edition of another language) its translation
+            for i in items:
+                if isinstance(i, Paragraph):
+                    out += pieces(i)
+                    if i.translation is not None:
+                        out += [i.translation.heading, i.translation.text]
     return out
 
 
@@ -68,7 +74,8 @@ def pdf_body(data: bytes, briefing: Briefing) -> str:
                 else (block,)
             notes += [n for i in items if isinstance(i, Paragraph) for n in i.footnotes]
         for note in notes:
-            rendered = words(f"{note.marker}. {note.text} {note.source.citation}")
+            translated = f" {note.translation.heading}: {note.translation.text}" if note.translation else ""
+            rendered = words(f"{note.marker}. {note.text} {note.source.citation}{translated}")
             assert rendered in body, f"footnote {note.marker} not rendered"
             body = body.replace(rendered, "", 1)
     return body
@@ -94,7 +101,9 @@ def markdown_body(data: bytes) -> str:
     return words(markdown_text(data))
 
 
-def test_same_words_same_order(sahel: Rendered) -> None:
+@pytest.mark.parametrize("name", ["sahel", "sahel_en"])
+def test_same_words_same_order(name: str, request: pytest.FixtureRequest) -> None:
+    sahel: Rendered = request.getfixturevalue(name)
     pdf, word, md = pdf_body(sahel.pdf, sahel.briefing), docx_body(sahel.docx), markdown_body(sahel.md)
     for name, body in (("pdf", pdf), ("docx", word), ("md", md)):
         position = 0

@@ -41,7 +41,7 @@ REPRESENTATIVE = [
 ]
 
 
-def problems(name: str, f: Facts) -> list[str]:
+def problems(name: str, f: Facts, measure: tuple[int, int] = MEASURE) -> list[str]:
     """Every goal the laid-out briefing misses, as readable lines."""
     out = [f"{name}: {note}" for note in f.notes_away_from_calls()]
     out += [f"{name}: page {line.page + 1} ends with {line.kind} '{line.text[:50]}'" for line in f.stranded()]
@@ -51,11 +51,12 @@ def problems(name: str, f: Facts) -> list[str]:
         out.append(f"{name}: {f.hyphen_share():.1%} of body lines end in a hyphen")
     if f.mean_length() > MAX_MEAN_LINE:
         out.append(f"{name}: body lines average {f.mean_length():.1f} characters")
-    if not MEASURE[0] <= f.measure() <= MEASURE[1]:
-        out.append(f"{name}: full lines average {f.measure():.1f} characters, not {MEASURE[0]}-{MEASURE[1]}")
+    if not measure[0] <= f.measure() <= measure[1]:
+        out.append(f"{name}: full lines average {f.measure():.1f} characters, not {measure[0]}-{measure[1]}")
     out += [f"{name}: hyphenation leaves fewer than 3 letters in '{word}'" for word in f.short_leftovers()]
     out += [f"{name}: a line of one word inside a paragraph: {line}" for line in f.lone_words()]
     out += [f"{name}: a reference broken over two lines: {ref}" for ref in f.broken_references()]
+    out += [f"{name}: a translation begins {page}, apart from its original" for page in f.parted_translations()]
     for number, (top, bottom) in enumerate(f.markings[1:], start=2):  # the cover carries its own
         if not top.strip() or not bottom.strip():
             out.append(f"{name}: page {number} lacks the marking at its {'top' if not top.strip() else 'foot'}")
