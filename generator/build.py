@@ -201,7 +201,7 @@ class Job:
     @property
     def selection(self) -> Selection:
         if self.composed.selection is None:
-            self.composed.selection = select(self.content, self.selectors, self.edition.notes)
+            self.composed.selection = select(self.content, self.selectors, self.edition.notes, self.edition.language)
         return self.composed.selection
 
     @property
@@ -255,7 +255,7 @@ def plan(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Pa
         composed = _Composed()
         facts = kept.get(selectors)
         if facts is None:
-            composed.selection = select(content, selectors, edition.notes)
+            composed.selection = select(content, selectors, edition.notes, edition.language)
             composed.model = compose(content, composed.selection, dataclasses.replace(edition, date=PLACEHOLDER_DATE))
             facts = kept.put(selectors, Facts.of(composed.model, composed.selection))
         content_date = date_of(facts.id, facts.content_hash) or edition.date

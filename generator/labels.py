@@ -82,6 +82,18 @@ TEXTS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "translation.heading": "", "translation.draft": "", "translation.missing": "", "cover.language": "",
     "cover.languages": "", "colophon.translation_lead": "", "colophon.translation": "official year",
     "colophon.chapter": "title",
+    "errors.unknown_subject": "kind name", "errors.nothing_together_subjects": "", "errors.language": "languages",
+    "page.language_name": "", "page.languages": "", "page.title": "", "page.intro": "document kamerstuk",
+    "page.search_label": "", "page.search_button": "", "page.search_help": "",
+    "page.found": "sentences passages query", "page.first": "n", "page.make_briefing": "",
+    "page.original": "", "page.subject_search": "", "page.entry_aliases": "names", "page.formats": "",
+    "page.marking": "", "page.marking_or_higher": "", "page.show": "", "page.login": "",
+    "page.classification_is": "", "page.stable_link": "", "page.failed": "", "page.nothing_found": "",
+    "page.type_a_word": "", "page.did_you_mean": "", "page.footer": "", "page.login_for_notes": "",
+    "page.anonymous": "", "page.logged_in": "", "page.clearance": "", "page.logout": "",
+    # with `one` and `other` forms
+    "page.sentences": "n", "page.passages": "n", "page.entry_passages": "n", "page.entry_notes": "n",
+    "page.result_notes": "n",
 }.items()} | {f"{fmt.label}.{key}": frozenset() for fmt in REGISTRY.values() for key in ("name", "action")}
 # Lists, with the number of items the generator needs.
 LISTS: dict[str, int] = {

@@ -291,6 +291,82 @@ def matcher(text: str, content: Content) -> Matcher:
     return found
 
 
+# The Snowball stemmer of each language the strategy is translated into.
+STEMMERS = {"en": "english"}
+
+
+class TranslationMatcher:
+    """A query against the translations of the strategy into one language
+    (content/translations/): its words by that language's Snowball
+    stemmer, a quoted phrase as words in a row, groups and exclusions as
+    for the Dutch. A hit is a sentence of a passage's current translation;
+    its index is the Dutch sentence's, since translations keep their
+    passage's sentences one for one (`check` holds them to it)."""
+
+    def __init__(self, query: Query, content: Content, language: str) -> None:
+        import snowballstemmer  # as query._stemmer
+
+        self.content, self.query = content, query
+        self.translation = content.translations[language]
+        self._stemmer = snowballstemmer.stemmer(STEMMERS.get(language, "porter"))
+        self._lock = threading.Lock()  # a Snowball stemmer keeps state between calls
+        self._terms = {t: tuple(self._stem(f) for f in t.folded) for t in (*query.terms, *query.excluded)}
+        self._sentences: dict[str, list[list[str]]] = {}
+
+    def _stem(self, folded: str) -> str:
+        with self._lock:
+            return str(self._stemmer.stemWord(folded))
+
+    def _words(self, text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), self._stem(fold(m.group()))) for m in TOKEN.finditer(text)]
+
+    def _in(self, term: Term, stems: Sequence[str]) -> list[int]:
+        wanted = self._terms[term]
+        n = len(wanted)
+        return [i for i in range(len(stems) - n + 1) if tuple(stems[i:i + n]) == wanted]
+
+    def passage(self, passage: Passage) -> Match | None:
+        found = self.translation.current(passage)
+        if found is None:
+            return None
+        per = self._sentences.get(passage.id)
+        if per is None:
+            per = self._sentences[passage.id] = [[s for _, _, s in self._words(t)]
+                                                 for t in split_sentences(found.text)]
+        if any(self._in(term, stems) for term in self.query.excluded for stems in per):
+            return None
+        hit: set[int] = set()
+        for group in self.query.groups:
+            here = {i for term in group for i, stems in enumerate(per) if self._in(term, stems)}
+            if not here:
+                return None
+            hit |= here
+        return Match(frozenset(hit), (), len(per))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        words = self._words(text)
+        stems = [s for _, _, s in words]
+        return disjoint((words[i][0], words[i + len(self._terms[t]) - 1][1])
+                        for t in self.query.terms for i in self._in(t, stems))
+
+
+_TRANSLATION_MATCHERS: dict[tuple[int, str, str], TranslationMatcher] = {}
+
+
+def translation_matcher(text: str, content: Content, language: str) -> TranslationMatcher | None:
+    """The (remembered) matcher of a query over the translations into
+    `language`, or None when the content has none."""
+    if language not in content.translations:
+        return None
+    key = (id(content), text, language)
+    found = _TRANSLATION_MATCHERS.get(key)
+    if found is None or found.content is not content:
+        if len(_TRANSLATION_MATCHERS) > 1024:
+            _TRANSLATION_MATCHERS.clear()
+        found = _TRANSLATION_MATCHERS[key] = TranslationMatcher(parse(text), content, language)
+    return found
+
+
 class NoMatch(SelectionError):
     """Queries that find nothing: which word the strategy does not use
     (`missing`, or "" when each occurs but no passage holds them all),
@@ -314,4 +390,5 @@ def no_match(texts: Iterable[str], content: Content) -> NoMatch:
     return NoMatch(missing[0] if missing else "", [w for m in missing for w in index.suggest(m)][:3])
 
 
-__all__ = ["Index", "Match", "Matcher", "NoMatch", "disjoint", "index_of", "matcher", "no_match"]
+__all__ = ["Index", "Match", "Matcher", "NoMatch", "TranslationMatcher", "disjoint", "index_of", "matcher",
+           "no_match", "translation_matcher"]

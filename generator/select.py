@@ -29,7 +29,7 @@ from .limits import MAX_SUBJECTS
 from .notes import Note, notes_of
 from .query import QUERY, check_text
 from .query import slug as query_slug
-from .search import Match, matcher, no_match
+from .search import Match, matcher, no_match, translation_matcher
 from .sentences import refers_back
 from .sentences import split as split_sentences
 from .taxonomy import SELECTOR_KINDS, Entry, Words
@@ -186,20 +186,26 @@ class Selection:
         return pages
 
 
-def _query_match(content: Content, passage: Passage, selectors: Sequence[Selector]) -> Match | None:
+def _query_match(content: Content, passage: Passage, selectors: Sequence[Selector], language: str = "") -> Match | None:
     """What the queries among `selectors` find in `passage` (several unite),
-    or None when they find nothing there."""
-    found = [m for m in (matcher(s.id, content).passage(passage) for s in selectors if s.kind == QUERY) if m]
+    or None when they find nothing there. In an edition of another
+    `language`, also what they find in the passage's translation into it:
+    the same sentences, since a translation keeps them one for one."""
+    queries = [s.id for s in selectors if s.kind == QUERY]
+    found = [m for m in (matcher(q, content).passage(passage) for q in queries) if m]
+    translated = [translation_matcher(q, content, language) for q in queries] if language else []
+    found += [m for m in (t.passage(passage) for t in translated if t is not None) if m]
     if not found:
         return None
     return Match(frozenset().union(*(m.sentences for m in found)),
                  tuple(dict.fromkeys(k for m in found for k in m.subjects)), found[0].of)
 
 
-def _matches(passage: Passage, selectors: Sequence[Selector], content: Content) -> tuple[Reason, ...] | None:
+def _matches(passage: Passage, selectors: Sequence[Selector], content: Content,
+             language: str = "") -> tuple[Reason, ...] | None:
     reasons: list[Reason] = []
     if any(s.kind == QUERY for s in selectors):
-        found = _query_match(content, passage, selectors)
+        found = _query_match(content, passage, selectors, language)
         if found is None:
             return None
         queries = " or ".join(f"'{s.id}'" for s in selectors if s.kind == QUERY)
@@ -234,7 +240,7 @@ class _Decision:
     about_one: bool = False  # about some chosen subject, though not about every kind
 
 
-def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content) -> _Decision:
+def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content, language: str = "") -> _Decision:
     """Full when, for every kind selected, the passage is about one of the
     chosen subjects. Otherwise an excerpt: the sentences naming any of the
     chosen subjects. In an intersection a passage about terrorism that
@@ -242,7 +248,7 @@ def _depth_of(passage: Passage, selectors: Sequence[Selector], content: Content)
     not its other sentences."""
     about: list[str] = []
     mentioned: list[str] = []
-    query = _query_match(content, passage, selectors) if any(s.kind == QUERY for s in selectors) else None
+    query = _query_match(content, passage, selectors, language) if any(s.kind == QUERY for s in selectors) else None
     if query is not None:  # a query: in full where most sentences match; else those sentences
         (about if query.most else mentioned).append(f"query ({len(query.sentences)} of {query.of} sentences)")
     for kind in SELECTOR_KINDS:
@@ -346,6 +352,7 @@ class _State:
 
     content: Content
     selectors: tuple[Selector, ...]
+    language: str = ""  # an edition of another language: queries also match its translations
     reasons: dict[str, tuple[Reason, ...]] = field(default_factory=dict)
     decisions: dict[str, _Decision] = field(default_factory=dict)
     repeated: dict[str, str] = field(default_factory=dict)  # repeat id -> the passage printed for it
@@ -360,7 +367,7 @@ def _tagged_passages(state: _State) -> None:
     intersect); none is an error."""
     for passage in state.content.passages:
         if passage.kind != "footnote":
-            found = _matches(passage, state.selectors, state.content)
+            found = _matches(passage, state.selectors, state.content, state.language)
             if found:
                 state.reasons[passage.id] = found
     if not state.reasons:
@@ -374,7 +381,7 @@ def _tagged_passages(state: _State) -> None:
 def _decide_depths(state: _State) -> None:
     """In full or as an excerpt, per passage (see _depth_of)."""
     for pid in state.reasons:
-        state.decisions[pid] = _depth_of(state.content.by_id[pid], state.selectors, state.content)
+        state.decisions[pid] = _depth_of(state.content.by_id[pid], state.selectors, state.content, state.language)
 
 
 def _whole_boxes(state: _State) -> None:
@@ -471,12 +478,14 @@ PHASES: tuple[Callable[[_State], None], ...] = (
     _tagged_passages, _decide_depths, _whole_boxes, _merge_repeats, _printed_depths, _list_gaps, _footnotes)
 
 
-def select(content: Content, selectors: Sequence[Selector], notes: tuple[Note, ...] = ()) -> Selection:
+def select(content: Content, selectors: Sequence[Selector], notes: tuple[Note, ...] = (),
+           language: str = "") -> Selection:
     """The part of the strategy a briefing for `selectors` holds: the
     phases in PHASES, then what the passages it prints bring along, and
     the ministry's `notes` (already admitted at the build's clearance)
-    about its subjects or about passages it prints."""
-    state = _State(content, tuple(selectors))
+    about its subjects or about passages it prints. For an edition in
+    another `language`, a query also finds words of the translations."""
+    state = _State(content, tuple(selectors), "" if language == content.document.language else language)
     for phase in PHASES:
         phase(state)
     selection = _selection(state)

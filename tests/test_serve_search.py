@@ -78,3 +78,53 @@ def test_a_query_travels_as_q_and_the_file_name_carries_its_slug(client: TestCli
     alias = client.get("/briefings/region-hoorn-van-afrika.html?q=piraterij", follow_redirects=False)
     assert alias.status_code == 308
     assert alias.headers["location"] == "/briefings/region-horn-of-africa.html?q=piraterij"
+
+
+# -- the English page (issue 27) -------------------------------------------
+
+
+def test_the_english_page_speaks_english_and_offers_the_english_edition(client: TestClient) -> None:
+    page = client.get("/?region=sahel&lang=en", headers=HTML)
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.text and "Briefings on demand" in page.text
+    for dutch in ("Briefing op maat", "Zoek in de tekst", "Toon briefing", "Formaten", "Rubricering"):
+        assert dutch not in page.text, dutch
+    # The toggle keeps the choice; the forms keep the language.
+    assert 'href="/?region=sahel" lang="nl" hreflang="nl">Nederlands</a>' in page.text
+    assert page.text.count('<input type="hidden" name="lang" value="en">') == 2
+    assert 'href="/briefings/region-sahel.pdf?lang=en"' in page.text and "Briefing: Sahel" in page.text
+    dutch_page = client.get("/?region=sahel", headers=HTML)
+    assert 'href="/?region=sahel&amp;lang=en" lang="en" hreflang="en">English</a>' in dutch_page.text
+    preview = client.get("/api/preview", params={"region": "sahel", "lang": "en"}).json()
+    assert preview["id"] == "region-sahel.en" and preview["language"] == "en" and preview["marking"] == "Public"
+    html = client.get(preview["files"]["html"]["url"])
+    assert html.status_code == 200 and '<html lang="en">' in html.text
+    assert 'filename="region-sahel.en.html"' in html.headers["content-disposition"]
+
+
+def test_the_english_page_finds_words_of_the_translations_with_the_dutch_they_translate(
+        client: TestClient) -> None:
+    found = client.get("/api/search", params={"q": '"armed forces"', "lang": "en"}).json()
+    assert found["count"] > 0
+    for hit in found["results"]:
+        assert hit["language"] == "en" and hit["original_language"] == "nl"
+        assert [hit["text"][a:b].lower() for a, b in hit["marks"]] == ["armed forces"] * len(hit["marks"])
+        assert hit["marks"] and hit["page"] >= 1
+        # The page is the Dutch sentence's: the original it points to.
+        assert "krijgsmacht" in hit["original"].lower()
+    # The Dutch page does not search the translations.
+    assert client.get("/api/search", params={"q": '"armed forces"'}).status_code == 404
+    # A briefing on English words, in the English edition.
+    briefing = client.get("/api/briefings/query", params={"q": '"armed forces"', "lang": "en"}).json()
+    # (a footnote the search finds is printed with the passage that calls it)
+    assert briefing["id"].endswith(".en") and briefing["passages"] == len(
+        {h["passage"] for h in found["results"] if not h["passage"].startswith("voetnoot-")})
+    page = client.get("/", params={"q": '"armed forces"', "lang": "en"}, headers=HTML)
+    assert page.status_code == 200 and "Original:" in page.text and '<span lang="nl">' in page.text
+
+
+def test_an_edition_in_a_language_there_is_none_in_is_a_clear_400(client: TestClient) -> None:
+    api = client.get("/api/briefings/region-sahel", params={"lang": "fr"})
+    assert api.status_code == 400 and api.json()["error"] == "there is no edition in 'fr'; choose nl or en"
+    page = client.get("/briefings/region-sahel.pdf?lang=fr", headers=HTML)
+    assert page.status_code == 400 and "Deze briefings bestaan niet in die taal; kies nl of en." in page.text

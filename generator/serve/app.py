@@ -36,6 +36,7 @@ from ..dates import build_date
 from ..errors import BriefingError, SelectionError, UnknownSubject
 from ..formats import BESIDE, DEFAULT_FORMATS, FORMATS, REGISTRY, unknown
 from ..labels import Labels, load_labels
+from ..manifest import document_title
 from ..notes import Note, current
 from ..query import MAX_QUERY_LENGTH, QUERY, QueryError
 from ..search import NoMatch
@@ -238,7 +239,19 @@ class _Site:
         if queries is None:
             queries = [q for q in request.query_params.getlist("q") if q.strip()]
         return self.service().plan(parse_name(self.content, name, queries), marking, clearance=user.clearance,
-                                   ceiling=self.ceiling(user))
+                                   ceiling=self.ceiling(user), language=request.query_params.get("lang"))
+
+    def page_language(self, request: Request) -> str:
+        """The language of the page and the briefings it offers (?lang=en),
+        "" for the strategy's own; an unknown one shows the page in that."""
+        try:
+            return self.service().language(request.query_params.get("lang"))
+        except BadRequest:
+            return ""
+
+    def words_of(self, request: Request) -> Labels:
+        """The label catalogue of the page's language."""
+        return load_labels(self.page_language(request) or self.content.document.language, self.templates)
 
     def notes_counts(self, user: User) -> dict[tuple[str, str], int]:
         """Per subject, the notes about it that `user` may see today."""
@@ -264,13 +277,31 @@ class _Site:
         context.setdefault("login", "")
         context.setdefault("searched", None)
         context.setdefault("q", "")
-        page_context = _page_context(self.content, self.words, self.counts, context.pop("pairs"),
+        words = self.words_of(request)
+        page_context = _page_context(self.content, words, self.counts, context.pop("pairs"),
                                      context.pop("formats"), context.pop("marking"), self.notes_counts(user),
                                      self.ceiling(user))
         page = self.env.get_template(PAGE_TEMPLATE).render(
             **page_context, **{"result": None, "error": "", "suggestion": None, **context}, status=status,
-            error_title=self.title(status), base_url=self.base_url, user=self.user_context(user))
+            error_title=self.title(status, words), base_url=self.base_url, user=self.user_context(user),
+            words=words, language=self.page_language(request), other_languages=self._other_languages(request),
+            script_words=_script_words(words))
         return HTMLResponse(page, status_code=status)
+
+    def _other_languages(self, request: Request) -> list[dict[str, str]]:
+        """The page in each other language: the same choices, another `lang`."""
+        current = self.page_language(request) or self.content.document.language
+        out = []
+        for language in self.service().languages:
+            if language == current:
+                continue
+            params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+            if language != self.content.document.language:
+                params.append(("lang", language))
+            words = load_labels(language, self.templates)
+            out.append({"lang": language, "label": words.text("page.language_name"),
+                        "href": "/" + ("?" + urlencode(params) if params else "")})
+        return out
 
     def user_context(self, user: User) -> dict[str, Any]:
         return {"name": user.name, "clearance": user.clearance.name, "mode": self.auth.config.mode
@@ -296,11 +327,11 @@ class _Site:
         page.headers.update(headers or {})
         return page
 
-    def title(self, status: int) -> str:
-        return self.words.text(f"errors.title.{status if status in ERROR_TITLES else 400}")
+    def title(self, status: int, words: Labels) -> str:
+        return words.text(f"errors.title.{status if status in ERROR_TITLES else 400}")
 
     async def on_error(self, request: Request, exc: Exception) -> Response:
-        words = self.words
+        words = self.words_of(request)
         if isinstance(exc, HTTPException):  # Starlette's own: no route, wrong method, a bad request line
             page = words.text("errors.method" if exc.status_code == 405 else "errors.not_found")
             return self.error(request, exc.status_code, str(exc.detail), page, dict(exc.headers or {}))
@@ -313,8 +344,8 @@ class _Site:
                               words.text("errors.unavailable", seconds=5), {"Retry-After": "5"})
         if isinstance(exc, (NotFound, SelectionError, UnknownSubject, BadRequest)):
             status = 400 if isinstance(exc, BadRequest) else 404
-            return self.error(request, status, str(exc), _in_dutch(self.content, words, exc),
-                              suggestion=self.suggestion(exc))
+            return self.error(request, status, str(exc), _for_page(self.content, words, exc),
+                              suggestion=self.suggestion(exc, words))
         if isinstance(exc, NotCleared):
             return self.refuse(request, exc)
         if isinstance(exc, AuditFailed):  # fail closed: what is not written down is not done
@@ -335,17 +366,19 @@ class _Site:
         LOG.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return self.error(request, 500, "internal error", words.text("errors.internal"))
 
-    def suggestion(self, exc: Exception) -> dict[str, str] | None:
+    def suggestion(self, exc: Exception, words: Labels) -> dict[str, str] | None:
         """The page's link to the subject (or word) a mistyped one likely meant."""
+        lang = [("lang", words.text("language"))] if words.text("language") != self.content.document.language else []
         if isinstance(exc, NoMatch) and exc.hints:
             label = exc.hints[0]
-            before, _, after = self.words.text("errors.suggestion", label="\0").partition("\0")
-            return {"href": "/?" + urlencode({"q": label}), "label": f"‘{label}’", "before": before,
+            before, _, after = words.text("errors.suggestion", label="\0").partition("\0")
+            return {"href": "/?" + urlencode([("q", label), *lang]), "label": f"‘{label}’", "before": before,
                     "after": after}
         if isinstance(exc, UnknownSubject) and exc.suggestion:
-            label = self.content.taxonomies[exc.kind][exc.suggestion].label_nl
-            before, _, after = self.words.text("errors.suggestion", label="\0").partition("\0")
-            return {"href": "/?" + urlencode({exc.kind: exc.suggestion}), "label": label, "before": before,
+            entry = self.content.taxonomies[exc.kind][exc.suggestion]
+            label = entry.label_en if words.text("language") == "en" else entry.label_nl
+            before, _, after = words.text("errors.suggestion", label="\0").partition("\0")
+            return {"href": "/?" + urlencode([(exc.kind, exc.suggestion), *lang]), "label": label, "before": before,
                     "after": after}
         return None
 
@@ -355,7 +388,7 @@ class _Site:
         user = self.user(request)
         login = user.anonymous and self.auth.config is not None and self.auth.config.users is not None
         status = 401 if login else 403
-        words = self.words
+        words = self.words_of(request)
         try:
             self.audit.write("refused", user=user.name, address=self.address(request), path=request.url.path,
                              marking=exc.level.id, clearance=user.clearance.id, status=status)
@@ -379,8 +412,11 @@ class _Site:
         # never one that quietly lacks what it held.
         marking = planned.job.model.cover.marking
         params = [("q", s.id) for s in planned.job.selectors if s.kind == QUERY]
-        if marking != self.default_marking:
-            params.append(("marking", self.content.scale.level(marking).id))
+        level = self.content.scale.level(marking)  # printed in the edition's language: "Public"
+        if level != self.content.scale.lowest:
+            params.append(("marking", level.id))
+        if planned.language:  # the edition in another language: region-sahel.en.pdf
+            params.append(("lang", planned.language))
         query = "?" + urlencode(params) if params else ""
         return {f.id: f"/briefings/{quote(planned.name, safe='+')}{f.extension}{query}" for f in REGISTRY.values()}
 
@@ -390,6 +426,7 @@ class _Site:
             "name": planned.name,
             "id": briefing.id,
             "title": briefing.cover.title,
+            "language": planned.language or self.content.document.language,
             "subtitle": briefing.cover.subtitle,
             "passages": briefing.passage_count,
             "marking": briefing.cover.marking,
@@ -403,6 +440,7 @@ class _Site:
 
     async def page(self, request: Request) -> Response:
         params = request.query_params
+        words = self.words_of(request)
         pairs = [(kind, value) for kind in SELECTOR_KINDS for value in params.getlist(kind) if value]
         queries = [q for q in params.getlist("q") if q.strip()]
         formats = [f for f in params.getlist("format") if f in FORMATS] or list(DEFAULT_FORMATS)
@@ -417,27 +455,29 @@ class _Site:
             try:
                 # The sentences a query finds, then the briefing on it (with
                 # the subjects ticked): "Maak hiervan een briefing".
-                searched = self.search_answer(queries[0]) if len(queries) == 1 and not pairs else None
+                searched = self.search_answer(queries[0], params.get("lang")) if len(queries) == 1 and not pairs \
+                    else None
                 result = self.summary(self.plan(request, name, asked, queries))
             except (NotFound, BadRequest, SelectionError, UnknownSubject) as exc:
                 status = 400 if isinstance(exc, BadRequest) else 404
                 return self.private(self.render_page(
                     request, status, pairs=pairs, formats=formats, marking=marking, q=" ".join(queries),
-                    error=_in_dutch(self.content, self.words, exc), suggestion=self.suggestion(exc)), user)
+                    error=_for_page(self.content, words, exc), suggestion=self.suggestion(exc, words)), user)
             except NotCleared as exc:
                 return self.refuse(request, exc)
-            return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=result["marking"],
+            marking = self.content.scale.level(result["marking"]).name  # the form's option, in any edition
+            return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=marking,
                                                  result=result, searched=searched, q=" ".join(queries)), user)
         return self.private(self.render_page(request, pairs=pairs, formats=formats, marking=marking), user)
 
     async def search(self, request: Request) -> Response:
         """GET /api/search?q=…: the sentences a query finds (as --query)."""
         text = request.query_params.get("q", "")
-        return JSONResponse(self.search_answer(text))
+        return JSONResponse(self.search_answer(text, request.query_params.get("lang")))
 
-    def search_answer(self, text: str) -> dict[str, Any]:
+    def search_answer(self, text: str, language: str | None = "") -> dict[str, Any]:
         try:
-            return self.service().search(text)
+            return self.service().search(text, language)
         except QueryError as exc:
             raise BadRequest(str(exc)) from exc
 
@@ -628,11 +668,12 @@ GROUP_TITLES_EN = {"region": "regions", "theme": "themes", "ministry": "ministri
 ERROR_TITLES = (400, 401, 403, 404, 405, 429, 500, 503)
 
 
-def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
-    """The page speaks Dutch; the library's messages (and the API) English."""
+def _for_page(content: Content, words: Labels, exc: BriefingError) -> str:
+    """The page speaks its language, from the label catalogue; the
+    library's messages (and the API) English."""
     if isinstance(exc, UnknownSubject):
-        kind = words.kind(exc.kind, "kinds_in_text")
-        return f"Er is geen {kind} ‘{exc.key}’."  # the page adds the suggestion, as a link
+        # The page adds the suggestion, as a link.
+        return words.text("errors.unknown_subject", kind=words.kind(exc.kind, "kinds_in_text"), name=exc.key)
     if isinstance(exc, NotFound):
         if "unknown format" not in str(exc):
             return words.text("errors.not_found")
@@ -644,9 +685,11 @@ def _in_dutch(content: Content, words: Labels, exc: BriefingError) -> str:
     if isinstance(exc, BadRequest) and isinstance(exc.__cause__, QueryError):
         return words.text(f"errors.query.{exc.__cause__.reason}", limit=MAX_QUERY_LENGTH)
     if isinstance(exc, SelectionError):
-        return ("Geen enkele passage van de strategie gaat over al deze onderwerpen tegelijk. Kies minder "
-                "onderwerpen, of onderwerpen van dezelfde soort (die tellen samen op).")
+        return words.text("errors.nothing_together_subjects")
     if isinstance(exc, BadRequest):
+        if str(exc).startswith("there is no edition in"):
+            return words.text("errors.language", languages=words.join(
+                [content.document.language, *sorted(set(content.translations) - {content.document.language})]))
         if isinstance(exc.__cause__, RefusedLevel):
             return words.text("errors.marking_refused", level=exc.__cause__.name)
         names = [level.name for level in content.scale.levels]
@@ -692,6 +735,19 @@ def _redirect(request: Request, path: str) -> Response:
     return RedirectResponse(path + (f"?{query}" if query else ""), status_code=308)
 
 
+# The page's words its script needs (the answers it shows as you choose and type).
+SCRIPT_WORDS = ("page.failed", "page.stable_link", "page.nothing_found", "page.type_a_word", "page.did_you_mean",
+                "page.make_briefing", "page.classification_is", "page.original")
+SCRIPT_COUNTS = ("page.sentences", "page.passages", "page.result_notes")
+
+
+def _script_words(words: Labels) -> dict[str, Any]:
+    return {**{key.split(".", 1)[1]: words.text(key) for key in SCRIPT_WORDS},
+            **{key.split(".", 1)[1]: {"one": words.value(key)["one"], "other": words.value(key)["other"]}
+               for key in SCRIPT_COUNTS},
+            "found": words.text("page.found", sentences="{sentences}", passages="{passages}", query="{query}")}
+
+
 def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str], int],
                   pairs: list[tuple[str, str]], formats: list[str], marking: str,
                   notes: dict[tuple[str, str], int], ceiling: Level | None) -> dict[str, Any]:
@@ -702,7 +758,9 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
             chosen.add((kind, entry.id))
     groups = [{
         "kind": kind, "title": words.kind(kind, "kinds_plural"), "label": words.kind(kind),
-        "entries": [{"id": e.id, "label": e.label_nl, "aliases": list(e.aliases), "label_en": e.label_en,
+        # Named in the page's language; the other name is searched too.
+        "entries": [{"id": e.id, "label": e.label_en if words.text("language") == "en" else e.label_nl,
+                     "aliases": list(e.aliases), "label_en": e.label_en, "label_nl": e.label_nl,
                      "covers": list(e.covers), "passages": counts[kind, e.id],
                      "notes": notes.get((kind, e.id), 0), "checked": (kind, e.id) in chosen} for e in content.taxonomies[kind].entries],
     } for kind in SELECTOR_KINDS]
@@ -713,4 +771,5 @@ def _page_context(content: Content, words: Labels, counts: dict[tuple[str, str],
                                            "checked": f in (formats or DEFAULT_FORMATS)}
                                           for f in FORMATS],
             "marking": marking, "document": content.document,
+            "document_title": document_title(content, words.text("language")),
             "levels": [level for level in content.scale.levels if ceiling is None or level <= ceiling]}

@@ -29,10 +29,11 @@ from ..content import Content
 from ..dates import build_date
 from ..errors import BriefingError, OutputError, UsageError
 from ..formats import BESIDE, REGISTRY, Format, unknown
+from ..labels import LABELS_DIR
 from ..notes import Note, current, fingerprint
 from ..query import QUERY, QueryError, parse
 from ..render import Rendering, Task, templates_digest
-from ..search import matcher, no_match
+from ..search import matcher, no_match, translation_matcher
 from ..select import Selector, parse_selectors
 from ..sentences import split as split_sentences
 from ..taxonomy import SELECTOR_KINDS
@@ -106,18 +107,25 @@ class Planned:
     def etag(self, fmt: str) -> str:
         return f'"{self.job.input_hash(fmt)}"'
 
+    @property
+    def language(self) -> str:
+        """The edition's language when it is not the strategy's, else ""."""
+        return self.job.edition.language
+
 
 class BriefingService:
     def __init__(self, content: Content, templates: Path, cache: Cache, pool: RenderPool,
                  notes: tuple[Note, ...] = ()) -> None:
         self.content, self.templates, self.cache, self.pool = content, templates, cache, pool
         self.notes = notes
-        # Templates do not change while serving.
+        # Templates do not change while serving: one digest per edition language.
         self.template_hash = templates_digest(templates, language=content.document.language)
-        self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date, str], Planned] = OrderedDict()
+        self._template_hashes = {"": self.template_hash}
+        self._planned: OrderedDict[tuple[tuple[Selector, ...], str | None, dt.date, str, str], Planned] = \
+            OrderedDict()
         self._failed: OrderedDict[str, str] = OrderedDict()  # input hash -> the renderer's error
         self._swept: dt.date | None = None
-        self._searches: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._searches: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
 
     def forget(self, today: dt.date | None = None) -> int:
         """Remove the cached files that hold a note no longer admitted as
@@ -129,8 +137,26 @@ class BriefingService:
             LOG.info("cache: %d file(s) holding notes no longer admitted removed", removed)
         return removed
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The editions' languages: the strategy's, and each it is translated
+        into that has a label catalogue."""
+        own = self.content.document.language
+        return (own, *sorted(lang for lang in self.content.translations if lang != own and
+                             (self.templates / LABELS_DIR / f"{lang}.yaml").is_file()))
+
+    def language(self, asked: str | None) -> str:
+        """An edition language as a plan takes it ("" for the strategy's own);
+        BadRequest for one there is no edition in."""
+        asked = (asked or "").strip().lower()
+        if not asked or asked == self.content.document.language:
+            return ""
+        if asked not in self.languages:
+            raise BadRequest(f"there is no edition in '{asked[:20]}'; choose {' or '.join(self.languages)}")
+        return asked
+
     def plan(self, selectors: tuple[Selector, ...], marking: str | None = None, today: dt.date | None = None,
-             clearance: Level | None = None, ceiling: Level | None = None) -> Planned:
+             clearance: Level | None = None, ceiling: Level | None = None, language: str | None = "") -> Planned:
         """The job for a briefing, as a build would plan it, with the notes
         up to `clearance` (the lowest level when None). A `marking` above
         `ceiling` is refused (NotCleared). Remembered: content and
@@ -149,19 +175,20 @@ class BriefingService:
             marking = level.name
         if today != self._swept and self.notes:  # a new day: notes may have expired
             self.forget(today)
-        key = (selectors, marking, today, clearance.id)
+        language = self.language(language)
+        key = (selectors, marking, today, clearance.id, language)
         planned = self._planned.get(key)
         if planned is not None:
             self._planned.move_to_end(key)
             return planned
         notes = tuple(n for n in self.notes if n.level <= clearance and current(n, today))
         try:
-            edition = Edition(date=today, marking=marking, notes=notes)
+            edition = Edition(date=today, marking=marking, notes=notes, language=language)
         except BriefingError as exc:
             raise BadRequest(str(exc)) from None
         try:
             (job,) = plan(self.content, [selectors], self.templates, edition, self._date_of, Options(),
-                          template_hash=self.template_hash, keep=False)
+                          template_hash=self._template_hash(language), keep=False)
         except UsageError as exc:  # a marking below what the briefing holds
             raise BadRequest(str(exc)) from None
         held = max((n.level for n in job.selection.notes), default=scale.lowest)
@@ -172,6 +199,12 @@ class BriefingService:
         if len(self._planned) > PLANNED_KEPT:
             self._planned.popitem(last=False)
         return planned
+
+    def _template_hash(self, language: str) -> str:
+        found = self._template_hashes.get(language)
+        if found is None:
+            found = self._template_hashes[language] = templates_digest(self.templates, language=language)
+        return found
 
     def _date_of(self, briefing_id: str, content_hash: str) -> dt.date | None:
         return self.cache.date_of(content_hash) or self.cache.remember_date(content_hash, build_date())
@@ -236,35 +269,53 @@ class BriefingService:
     def catalogue_names(self) -> list[tuple[Selector, ...]]:
         return catalogue(self.content)
 
-    def search(self, text: str) -> dict[str, Any]:
+    def search(self, text: str, language: str | None = "") -> dict[str, Any]:
         """The sentences of the strategy a query finds, in document order,
         with their page, chapter and the words found; the same matching as
-        `briefing build --query`. Remembered per query (content does not
-        change while serving). QueryError for a query that cannot be
-        asked, NoMatch (with the nearest words) for one that finds nothing."""
+        `briefing build --query`. In another `language` (?lang=en), also
+        the sentences of the translations it finds, each with the Dutch
+        sentence it translates, whose page it gives. Remembered per query
+        (content does not change while serving). QueryError for a query
+        that cannot be asked, NoMatch (with the nearest words) for one that
+        finds nothing."""
         normal = parse(text).text
-        found = self._searches.get(normal)
+        language = self.language(language)
+        found = self._searches.get((normal, language))
         if found is not None:
-            self._searches.move_to_end(normal)
+            self._searches.move_to_end((normal, language))
             return found
         m = matcher(normal, self.content)
+        translated = translation_matcher(normal, self.content, language) if language else None
         hits = []
         for passage in self.content.passages:
             match = m.passage(passage)
-            if match is None:
+            in_translation = translated.passage(passage) if translated is not None else None
+            if match is None and in_translation is None:
                 continue
             sentences = split_sentences(passage.text)
-            for i in sorted(match.sentences):
-                page = passage.sentence_pages((i,))[0]
-                hits.append({"passage": passage.id, "sentence": i + 1, "text": sentences[i],
-                             "marks": m.spans(sentences[i]), "page": page,
-                             "chapter": self.content.chapter(passage.chapter).heading})
+            english = translated.translation.current(passage) if translated is not None else None
+            theirs = split_sentences(english.text) if english is not None else []
+            dutch = match.sentences if match is not None else frozenset()
+            chapter = self.content.chapter(passage.chapter)
+            heading = chapter.heading
+            if translated is not None:  # the chapter as the English page names it
+                title = translated.translation.record(f"headings/chapters/{chapter.id}", chapter.title)
+                heading = f"{chapter.number} {title.values['title']}".strip() if title is not None else heading
+            for i in sorted(dutch | (in_translation.sentences if in_translation is not None else frozenset())):
+                hit = {"passage": passage.id, "sentence": i + 1, "text": sentences[i],
+                       "marks": m.spans(sentences[i]), "page": passage.sentence_pages((i,))[0],
+                       "chapter": heading}
+                if translated is not None and i < len(theirs) and (i not in dutch or not hit["marks"]):
+                    # Found in the translation: shown in it, with the Dutch it translates.
+                    hit.update(text=theirs[i], marks=translated.spans(theirs[i]), language=language,
+                               original=sentences[i], original_language=self.content.document.language)
+                hits.append(hit)
         if not hits:
             raise no_match([normal], self.content)
         found = {"query": normal, "count": len(hits), "passages": len({h["passage"] for h in hits}),
                  "results": hits[:SEARCH_RESULTS],
                  "words": m.found_words(), "subjects": [f"{e.kind}-{e.id}" for e in m.subjects()]}
-        self._searches[normal] = found
+        self._searches[(normal, language)] = found
         while len(self._searches) > SEARCHES_KEPT:
             self._searches.popitem(last=False)
         return found
