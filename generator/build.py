@@ -761,6 +761,7 @@ class _Build:
             "title": job.facts.title,
             "language": job.edition.language or self.content.document.language,
             "selectors": [{"kind": s.kind, "id": s.id, "label": s.id if s.kind == QUERY
+                           else self.content.taxonomies[s.kind][s.id].label_en if job.edition.language == "en"
                            else self.content.taxonomies[s.kind][s.id].label_nl} for s in job.selectors],
             "passages": job.facts.passage_count,
             "marking": job.facts.marking,

@@ -257,6 +257,13 @@ def test_lang_builds_both_editions_with_their_names(cli: Cli, tmp_path: Path) ->
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {e["id"]: e["language"] for e in manifest["briefings"]} == {"region-sahel": "nl",
                                                                         "region-sahel.en": "en"}
+    assert [s["label"] for e in manifest["briefings"] for s in e["selectors"]] == ["Sahel", "Sahel"]
+    # The feed's entry of the English edition speaks English.
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    english = feed[feed.index('<entry xml:lang="en">'):]
+    english = english[:english.index("</entry>")]
+    assert "<title>Briefing: Sahel</title>" in english and "New briefing with" in english
+    assert 'hreflang="en"' in english and "Nieuwe briefing" in feed.replace(english, "")
     index = lxml.html.fromstring((out / "index.html").read_bytes())
     assert index.get("lang") == "nl"  # the first language's page, the other edition marked
     (row,) = index.xpath('//th[@lang="en"]')

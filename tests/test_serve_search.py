@@ -128,3 +128,15 @@ def test_an_edition_in_a_language_there_is_none_in_is_a_clear_400(client: TestCl
     assert api.status_code == 400 and api.json()["error"] == "there is no edition in 'fr'; choose nl or en"
     page = client.get("/briefings/region-sahel.pdf?lang=fr", headers=HTML)
     assert page.status_code == 400 and "Deze briefings bestaan niet in die taal; kies nl of en." in page.text
+
+
+def test_a_build_s_english_file_name_leads_to_the_stable_url(client: TestClient) -> None:
+    moved = client.get("/briefings/region-sahel.en.html?marking=openbaar", follow_redirects=False)
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/briefings/region-sahel.html?marking=openbaar&lang=en"
+    english = client.get(moved.headers["location"])
+    assert english.status_code == 200
+    assert english.headers["content-disposition"] == ("inline; filename=\"region-sahel.en.html\"; "
+                                                       "filename*=UTF-8''Briefing%20Sahel%20%28EN%29.html")
+    listed = client.get("/api/catalogue", params={"lang": "en"}).json()["briefings"]
+    assert listed[0]["urls"]["pdf"].endswith("?lang=en") and listed[0]["title"].startswith("Briefing: ")

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NotRequired, TypedDict
 
 from ..formats import REGISTRY
-from ..labels import Labels
+from ..labels import Labels, load_labels
 from ..sentences import split
 
 FEED = "feed.xml"
@@ -178,16 +178,17 @@ def render_feed(manifest: Mapping[str, Any], words: Labels, title: str, base_url
         el(feed, "link", rel="self", type=FEED_TYPE, href=href(FEED))
     el(feed, "link", rel="alternate", type="text/html", href=href("index.html"))
     for entry in entries:
-        item = el(feed, "entry")
-        el(item, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, language + '/' + entry['id'])}")
-        # An edition in another language: its title and files say so.
+        # An edition in another language: its entry says so, and speaks it.
         other = {"xml:lang": entry["language"]} if entry.get("language", language) != language else {}
-        el(item, "title", entry["title"], **other)
+        said = load_labels(entry["language"], words.path.parent.parent) if other else words
+        item = el(feed, "entry", **other)
+        el(item, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, language + '/' + entry['id'])}")
+        el(item, "title", entry["title"])
         el(item, "updated", _changed_at(entry))
         change = entry.get("last_change")
         if change:
-            el(item, "summary", summary(change, words), type="text")
-            details = sentence_lines(change, words)
+            el(item, "summary", summary(change, said), type="text")
+            details = sentence_lines(change, said)
             if details:
                 el(item, "content", "\n".join(details), type="text")
         for selector in entry["selectors"]:

@@ -493,7 +493,7 @@ class _Site:
     async def catalogue_list(self, request: Request) -> Response:
         items = []
         for selectors in self.service().catalogue_names():
-            planned = self.service().plan(selectors)
+            planned = self.service().plan(selectors, language=request.query_params.get("lang"))
             items.append({"name": planned.name, "title": planned.job.model.cover.title,
                           "passages": planned.job.model.passage_count, "urls": self.links(planned)})
         return JSONResponse({"briefings": items})
@@ -598,6 +598,14 @@ class _Site:
     async def briefing_file(self, request: Request) -> Response:
         filename = request.path_params["filename"]
         name, fmt, picture, suffix = _file_parts(filename)
+        stem, dot, language = name.rpartition(".")
+        if dot and language in self.service().languages:
+            # The edition's file name as a build writes it (region-sahel.en.pdf): the stable URL says ?lang=en.
+            params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+            if language != self.content.document.language:
+                params.append(("lang", language))
+            return RedirectResponse(f"/briefings/{quote(stem, safe='+')}{suffix}" +
+                                    (f"?{urlencode(params)}" if params else ""), status_code=308)
         planned = self.planned_from(request, name)
         if planned.name != name:
             return _redirect(request, f"/briefings/{quote(planned.name, safe='+')}{suffix}")
@@ -641,6 +649,8 @@ class _Site:
             return Response(data, media_type=PICTURE_MEDIA_TYPE, headers=headers)
         entry = REGISTRY[fmt]
         title = re.sub(r"[^\w .,()+\-·‘’]", "", planned.job.model.cover.title).strip() or stem
+        if planned.language:  # beside the original's file of the same title
+            title += f" ({planned.language.upper()})"
         headers["Content-Disposition"] = (f'{entry.disposition}; filename="{stem}{suffix}"; '
                                           f"filename*=UTF-8''{quote(title + entry.extension)}")
         return Response(data, media_type=entry.media_type, headers=headers)
