@@ -401,7 +401,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
     if where is not None:
         sections.append(where)
     if selection.notes:
-        sections.append(_notes(content, selection, anchors, words))
+        sections.append(_notes(content, selection, anchors, words, local))
     if selection.full:
         sections.append(_strategy_text(content, selection, anchors, local, phrase))
     if selection.excerpted:
@@ -1134,10 +1134,13 @@ def _related(content: Content, selection: Selection, anchors: _Anchors, words: L
         Paragraph(words.text("related.intro"), style="intro"), BulletList(tuple(items))), role="related")
 
 
-def _notes(content: Content, selection: Selection, anchors: _Anchors, words: Labels) -> Section:
+def _notes(content: Content, selection: Selection, anchors: _Anchors, words: Labels, local: Local) -> Section:
     """The ministry's notes, apart from the strategy's words: each a box
     headed by who wrote it and when, with its own level at the note
-    (portion marking), and the pages of the passages it is about."""
+    (portion marking), and the pages of the passages it is about. A note
+    is printed as written, in the ministry's language, the strategy's:
+    an edition in another language marks it so, and does not translate it."""
+    written = local.original if local.translated else ""
     boxes: list[Block] = []
     for note in selection.notes:
         label = words.text("notes.label", unit=note.unit, date=format_date(note.date, words),
@@ -1148,9 +1151,10 @@ def _notes(content: Content, selection: Selection, anchors: _Anchors, words: Lab
                 if block.kind == "list":  # a bullet before the words moves the links along
                     text = words.text("notes.item", text=item.text)
                     shift = text.index(item.text)
-                    blocks.append(Paragraph(text, links=tuple((s + shift, e + shift, u) for s, e, u in item.links)))
+                    blocks.append(Paragraph(text, links=tuple((s + shift, e + shift, u) for s, e, u in item.links),
+                                            language=written))
                 else:
-                    blocks.append(Paragraph(item.text, links=item.links))
+                    blocks.append(Paragraph(item.text, links=item.links, language=written))
         pages = sorted({content.by_id[pid].pages for pid in note.passages if pid in content.by_id})
         if pages:
             blocks.append(Paragraph(words.text("notes.about", pages=tie(words.text(

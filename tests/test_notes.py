@@ -251,3 +251,17 @@ def test_the_server_refuses_a_warm_folder_built_at_a_higher_clearance(cli: Cli, 
     built(cli, tmp_path / "dv", "--notes", str(EXAMPLES), "--clearance", "dv")
     run = cli("serve", "--warm", str(tmp_path / "dv"), "--cache", str(tmp_path / "cache"), "--port", "1")
     assert run.code == 1 and "built at clearance 'dv'; a warm folder is read by everyone" in run.err
+
+
+def test_an_english_edition_prints_the_notes_as_written_and_marked_dutch(cli: Cli, tmp_path: Path) -> None:
+    import docx
+    import lxml.html
+
+    built(cli, tmp_path / "en", "--notes", str(EXAMPLES), "--clearance", "dv", "--lang", "en")
+    page = lxml.html.fromstring((tmp_path / "en" / "region-sahel.en.html").read_bytes())
+    assert "Notes from the ministry" in page.text_content() and "DEPARTMENTAL" in page.text_content().upper()
+    notes = page.xpath('//section[contains(@class, "role-notes")]//aside//p[@lang="nl"]')
+    assert notes and any("*sterretjes*" in p.text_content() for p in notes)
+    document = docx.Document(str(tmp_path / "en" / "region-sahel.en.docx"))
+    note = next(p for p in document.paragraphs if "*sterretjes*" in p.text)
+    assert {r.style.name for r in note.runs if r.text.strip()} == {"Dutch Text"}

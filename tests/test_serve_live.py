@@ -454,9 +454,13 @@ def test_searching_the_text_by_keyboard_alone_and_without_javascript(server: Ser
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            # Keyboard only: the first stop is the search; results come as you type.
+            # Keyboard only: the first stop is the page in English (for a
+            # reader who cannot read the Dutch around it), the next the
+            # search; results come as you type.
             page = browser.new_page(accept_downloads=True)
             page.goto(server.url + "/")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.getAttribute('hreflang')") == "en"
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.id") == "q"
             page.keyboard.type("kernwapen")

@@ -361,9 +361,10 @@ class _Document:
             rel = self.doc.part.relate_to(node.link + self.suffix, RT.HYPERLINK, is_external=True)
             text = [w.hyperlink(text, r__id=rel, history=1)]
         elif node.links:  # a note's web addresses
-            text = [w.hyperlink(self.run(piece), r__id=self.doc.part.relate_to(address, RT.HYPERLINK,
-                                                                              is_external=True), history=1)
-                    if address else self.run(piece) for piece, address in node.linked]
+            own = FOREIGN_STYLES.get(node.language)  # a note in the strategy's language, in another edition
+            text = [w.hyperlink(self.run(piece, own), r__id=self.doc.part.relate_to(address, RT.HYPERLINK,
+                                                                                   is_external=True), history=1)
+                    if address else self.run(piece, own) for piece, address in node.linked]
         content += text + self.footnote_calls(node.footnotes)
         if node.source is not None:
             content += [self.run(" "), self.run(node.source.citation, "Source Reference")]
