@@ -388,12 +388,17 @@ def build(path: Path) -> None:
     translation.paragraph_format.space_after = Pt(8)
     _indent(translation, COLUMN + 3)
     _border(translation, "left", "A9BCD4", size="8", space="6")
-    original = _paragraph_style(doc, "Original Heading")
-    original.font.size = Pt(9)
-    original.font.color.rgb = MUTED
-    original.paragraph_format.space_after = Pt(4)
-    original.paragraph_format.keep_with_next = True
-    _indent(original, 0)
+    # Under a heading in the margin column (chapters), or in the text column (sections).
+    for name, left in (("Original Heading", 0), ("Original Heading 3", COLUMN)):
+        original = _paragraph_style(doc, name)
+        original.font.size = Pt(9)
+        original.font.color.rgb = MUTED
+        original.paragraph_format.space_after = Pt(4)
+        original.paragraph_format.keep_with_next = True
+        _indent(original, left)
+    # A box's translation stays in its box.
+    box_translation = _paragraph_style(doc, "Box Translation", "Box Text")
+    box_translation.paragraph_format.space_before = Pt(2)
 
     _table_style(doc)
     _band_style(doc)

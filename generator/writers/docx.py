@@ -67,7 +67,7 @@ REQUIRED_STYLES = (
     "Box Label", "Box Text", "Footnote Text", "Table Text", "Table Heading",
     "Source Reference", "Lead", "Footnote Reference", "Marking", "Briefing Table", "Foreign Term",
     "Cover Band", "Cover Marking", "Cover Foot", "Colophon", "Figure", "Figure Caption",
-    "Dutch Text", "Translation", "Translation Label", "Original Heading",
+    "Dutch Text", "Translation", "Translation Label", "Original Heading", "Original Heading 3", "Box Translation",
 )
 FONT_NAME = "Noto Sans"  # the family the reference document's styles name
 FONT_FACES = {"embedRegular": "Regular", "embedBold": "Bold", "embedItalic": "Italic",
@@ -245,13 +245,13 @@ class _Document:
         `language` is the text's own when it is not the document's."""
         return [self.run(text, FOREIGN_STYLES.get(lang or language)) for text, lang in segments]
 
-    def translation(self, node: Paragraph) -> Children:
+    def translation(self, node: Paragraph, style: str = "Translation") -> Children:
         """The unofficial translation after a block of the strategy's text,
         its label and text in one paragraph, so they never part."""
         t = node.translation
         if t is None:
             return []
-        return [self.para("Translation", self.run(t.heading, "Translation Label"),
+        return [self.para(style, self.run(t.heading, "Translation Label"),
                           *([w.r(w.br()), self.run(t.text)] if t.text else []))]
 
     def para(self, style: str, *content: Element | Children, properties: Children | None = None) -> Element:
@@ -324,7 +324,8 @@ class _Document:
         body.append(self.para(f"Heading {min(section.level, 3)}", w.bookmarkStart(id=number, name=bookmark),
                               self.run(section.title), w.bookmarkEnd(id=number), self.footnote_calls(section.footnotes)))
         if section.original:  # the strategy's own heading, under its translation
-            body.append(self.para("Original Heading", self.run(section.original,
+            body.append(self.para("Original Heading 3" if section.level >= 3 else "Original Heading",
+                                  self.run(section.original,
                                                                FOREIGN_STYLES.get(section.original_language))))
         # The colophon is short and kept on one page, as in the PDF: its
         # style keeps each paragraph with the next.
@@ -349,7 +350,7 @@ class _Document:
         for child in section.children:
             self.section(body, child)
 
-    def paragraph(self, node: Paragraph, style: str | None = None) -> Children:
+    def paragraph(self, node: Paragraph, style: str | None = None, translation: str = "Translation") -> Children:
         content: Children = [self.run(node.lead + ".", "Lead"), self.run(" ")] if node.lead else []
         text: Children = []
         for node_text, lang, ref in node.runs:
@@ -368,7 +369,8 @@ class _Document:
         content += text + self.footnote_calls(node.footnotes)
         if node.source is not None:
             content += [self.run(" "), self.run(node.source.citation, "Source Reference")]
-        return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content), *self.translation(node)]
+        return [self.para(style or PARAGRAPH_STYLES.get(node.style, "Normal"), content),
+                *self.translation(node, translation)]
 
     def bullet_list(self, node: BulletList) -> Children:
         return [p for item in node.items for p in self.paragraph(item, "List Bullet")]
@@ -377,7 +379,7 @@ class _Document:
         # Consecutive paragraphs with the same border and shading (from the
         # styles) are drawn by Word as one box.
         return [self.para("Box Label", self.run(node.label)),
-                *(p for block in node.blocks for p in self.paragraph(block, "Box Text"))]
+                *(p for block in node.blocks for p in self.paragraph(block, "Box Text", "Box Translation"))]
 
     def table(self, node: Table) -> Children:
         widths = [self.text_width * share // 100 // 635 for share in node.widths]  # EMU -> twentieths of a point
