@@ -390,8 +390,9 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
         date=date,
         facts=tuple(facts),
         marking=marking,
-        source_line=words.text("cover.source", citation=tie(doc.citation)),
+        source_line=(source := words.text("cover.source", citation=tie(doc.citation))),
         disclaimer=words.text("disclaimer"),
+        source_foreign=foreign_spans(source, words),
     )
     sections = [
         _key_messages(content, selection, anchors, words, local),
@@ -429,6 +430,7 @@ def compose(content: Content, selection: Selection, edition: Edition) -> Briefin
     )
     furniture = Furniture(contents_title=words.text("contents"), footer=words.text("footer"),
                           language_tag=words.text("language_tag"))
+    sections = [_terms(section, words) for section in sections]
     if selection.queries:
         sections = [_marked(section, content, selection) for section in sections]
         metadata = dataclasses.replace(metadata, keywords=(*selection.queries, *metadata.keywords))
@@ -463,6 +465,24 @@ def _marked(section: Section, content: Content, selection: Selection) -> Section
                                    children=tuple(walk(child) for child in node.children))
 
     return walk(section)
+
+
+def _terms(section: Section, words: Labels) -> Section:
+    """The catalogue's terms of another language tagged in the words around
+    the strategy's text too (intros, notes on the method, the colophon,
+    related briefings): "cyber security" in a Dutch sentence, the
+    strategy's Dutch name in an English one."""
+    def tag(block: Block) -> Block:
+        if isinstance(block, Paragraph) and block.source is None and not (block.foreign or block.language or
+                                                                           block.links):
+            spans = foreign_spans(block.text, words)
+            return dataclasses.replace(block, foreign=spans) if spans else block
+        if isinstance(block, BulletList):
+            return dataclasses.replace(block, items=tuple(tag(item) for item in block.items))  # type: ignore[misc]
+        return block
+
+    return dataclasses.replace(section, blocks=tuple(tag(b) for b in section.blocks),
+                               children=tuple(_terms(child, words) for child in section.children))
 
 
 def _texts(sections: Iterable[Section]) -> Iterable[str]:

@@ -306,6 +306,13 @@ class Cover:
     marking: str  # "Openbaar": also at the top and foot of every page
     source_line: str
     disclaimer: str
+    # Stretches of `source_line` in another language: the strategy's Dutch
+    # title in an English edition's citation.
+    source_foreign: tuple[Span, ...] = ()
+
+    @property
+    def source_segments(self) -> tuple[tuple[str, str], ...]:
+        return segments(self.source_line, self.source_foreign)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +367,7 @@ class Briefing:
 
 # Fields added to the model after briefings were built: left out of the
 # fingerprint while empty, so that adding them forces no rebuild.
-ADDED_LATER = frozenset({"marks", "language", "translation", "original", "original_language"})
+ADDED_LATER = frozenset({"marks", "language", "translation", "original", "original_language", "source_foreign"})
 
 
 def fingerprint_data(node: Any) -> Any:

@@ -163,6 +163,23 @@ def test_a_stale_translation_is_not_printed(content_copy: Path) -> None:
     assert stale.translation.heading.startswith("No current translation")
 
 
+def test_a_reviewed_translation_drops_draft_from_its_heading(content_copy: Path) -> None:
+    passages = content_copy / "translations" / "en" / "passages" / "06-beleidsimplicaties-a.yaml"
+    text = passages.read_text(encoding="utf-8")
+    english = load_content(CONTENT).translations["en"]
+    sahel = next(t for t in english.passages.values() if t.text.startswith("The current crisis in the Sahel"))
+    entry = text.index(f"- id: {sahel.id}\n")
+    head, rest = text[:entry], text[entry:]
+    rest = rest.replace("  status: draft\n", "  status: reviewed\n  reviewed_by: \"A. Reader, DAF\"\n"
+                        "  reviewed_on: 2026-12-01\n", 1)
+    passages.write_text(head + rest, encoding="utf-8")
+    briefing = make_briefing(load_content(content_copy, cache=False), ("region", "sahel"), edition=ENGLISH)
+    headings = {p.translation.heading for s in briefing.walk() for p in s.blocks
+                if isinstance(p, Paragraph) and p.translation is not None and p.source is not None
+                and p.source.passage == sahel.id}
+    assert headings == {"Unofficial translation"}
+
+
 def test_english_furniture_and_the_colophon_point_to_the_official_version(sahel_en: Rendered) -> None:
     briefing = sahel_en.briefing
     assert briefing.cover.title == "Briefing: Sahel"
@@ -196,6 +213,10 @@ def test_language_is_marked_in_html(sahel_en: Rendered) -> None:
                                                                         "nl"), lxml.html.tostring(t)[:80]
     # English terms inside the Dutch text keep their own tag.
     assert [e.text_content().strip() for e in root.xpath('//*[@lang="nl"]//span[@lang="en"]')] == ["cyber security"]
+    # The strategy's Dutch name where the English text cites it.
+    (source,) = root.xpath('//p[@class="cover-source"]')
+    assert [e.text_content().strip() for e in source.xpath('span[@lang="nl"]')] == [
+        "Internationale Veiligheidsstrategie", "Kamerstukken II"]
 
 
 def test_language_is_marked_in_pdf(sahel_en: Rendered) -> None:

@@ -465,7 +465,7 @@ class _Document:
         marking) and footer (marking, page numbers)."""
         cover, main = doc.sections[0], doc.sections[-1]
         cover.footer.is_linked_to_previous = False
-        self._fill(cover.footer.paragraphs[0], "Cover Source", [self.run(briefing.cover.source_line)])
+        self._fill(cover.footer.paragraphs[0], "Cover Source", self.pieces(briefing.cover.source_segments))
         self._add(cover.footer, "Cover Source", [self.run(briefing.cover.disclaimer)])
         self._add(cover.footer, "Cover Foot", [self.run(briefing.cover.marking, "Marking")])
         main.header.is_linked_to_previous = False
