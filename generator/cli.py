@@ -330,7 +330,7 @@ def _languages(given: str, content: Content, templates: Path) -> tuple[str, ...]
     from .labels import LABELS_DIR
 
     own = content.document.language
-    asked = [part.strip() for part in given.split(",") if part.strip()] or [own]
+    asked = [part.strip().lower() for part in given.split(",") if part.strip()] or [own]
     if len(set(asked)) != len(asked):
         raise _Usage(f"briefing build: --lang names a language twice: '{given}'")
     for language in asked:
