@@ -324,3 +324,34 @@ def test_english_typographic_goals_whole_catalogue(content: Content) -> None:
         briefing = compose(content, select(content, selectors), ENGLISH)
         found += problems(briefing.id, facts(writer.layout(briefing)), MEASURE_EN)
     assert found == []
+
+
+def test_no_record_falls_back_to_its_dutch_in_the_english_catalogue(content: Content) -> None:
+    """Every key message, description, commitment, key figure, chart and
+    heading the English catalogue prints is its translation: a key or a
+    field order that compose and the translation files disagree on would
+    silently print the Dutch instead."""
+    from generator.model import Picture, Table
+
+    dutch = {m.text for m in content.key_messages} | {c.what for c in content.commitments} | \
+        {f.label for f in content.figures} | {e.description for t in content.taxonomies.values() for e in t.entries} | \
+        {c.title for c in content.charts} | {b.label for c in content.charts for b in c.bars} | \
+        {ch.heading for ch in content.chapters} | {name for p in content.passages for name in p.section}
+    shown: list[str] = []
+    for selectors in catalogue(content):
+        briefing = compose(content, select(content, selectors), ENGLISH)
+        shown.append(briefing.cover.subtitle)
+        for section in briefing.walk():
+            shown.append(section.title)
+            for block in section.blocks:
+                if isinstance(block, BulletList):
+                    shown += [i.text for i in block.items if not i.language]
+                elif isinstance(block, Paragraph) and not block.language:
+                    shown.append(block.text)
+                elif isinstance(block, Table):
+                    shown += [cell for row in block.rows for cell in row]
+                elif isinstance(block, Picture):
+                    shown.append(block.caption)
+                    shown += [bar.label for bar in getattr(block.drawing, "bars", ())]
+    assert len(shown) > 1000
+    assert sorted({text for text in shown if text in dutch}) == []
