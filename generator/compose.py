@@ -138,7 +138,7 @@ class Edition:
 def format_date(date: dt.date, words: Labels) -> str:
     """'27 november 2026', '27 November 2026': the long form of the
     catalogue's language_tag, from the Unicode CLDR through Babel."""
-    from babel.dates import format_date as long_date  # ~15 ms: only where a briefing is composed
+    from babel.dates import format_date as long_date  # here: list and explain compose nothing
 
     return long_date(date, "long", locale=words.text("language_tag").replace("-", "_"))
 

@@ -9,7 +9,9 @@
   but gives only the catalog a /Lang, from the root's `lang`: a Dutch
   passage in an English edition would be read out as English. Each
   structure element of an element with its own `lang` gets /Lang here
-  (ISO 32000-1, 14.9.2), as the structure tree is built.
+  (ISO 32000-1, 14.9.2), as the structure tree is built. No upstream
+  issue yet; tests/test_english.py fails the day the hook is gone or
+  /Lang no longer lands on the elements.
 - `page_box`: the laid-out page's box tree, for footnotes pushed off their
   page (writers/pdf.py) and the typographic facts of the tests. WeasyPrint
   has no public API for a laid-out page's boxes.
