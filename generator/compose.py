@@ -168,7 +168,7 @@ def foreign_spans(text: str, words: Labels, own: str = "") -> tuple[Span, ...]:
 
 class Local:
     """What content holds in the strategy's language, in the edition's: a
-    subject's name, phrase and description, a key message, a commitment, a
+    subject's phrase and description, a key message, a commitment, a
     figure, a chart, a heading, and each passage's translation
     (content/translations/). In an edition of the strategy's own language
     everything is as content has it, and passages have no translation.
@@ -192,9 +192,6 @@ class Local:
         found = self.translation.record(key, *dutch) if self.translation is not None else None
         return found.values if found is not None else {}
 
-    def name(self, entry: Entry) -> str:
-        return entry.label_en if self.language == "en" else entry.label_nl
-
     def phrase(self, entry: Entry) -> str:
         """The name inside a sentence: 'de Sahel', 'the Sahel', 'terrorism'."""
         if not self.translated:
@@ -202,7 +199,7 @@ class Local:
         given = self._subject(entry).get("in_text")
         if isinstance(given, str) and given:
             return given
-        label = self.name(entry)  # "Terrorism", "A well-functioning …": lower case inside a sentence
+        label = _name(entry, self.words)  # "Terrorism", "A well-functioning …": lower case inside a sentence
         if entry.kind in ("theme", "interest", "accent") and len(label) > 1 and (label[1].islower() or label[1] == " "):
             return label[0].lower() + label[1:]
         return label
