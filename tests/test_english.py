@@ -311,19 +311,9 @@ def test_english_typographic_goals(content: Content, pairs: tuple[tuple[str, str
 
 @pytest.mark.slow
 def test_english_typographic_goals_whole_catalogue(content: Content) -> None:
-    from layout import facts
-    from test_typography import problems
+    from test_typography import catalogue_problems
 
-    from generator.writers import get_writer
-    from generator.writers.pdf import PdfWriter
-
-    writer = get_writer("pdf", TEMPLATES)
-    assert isinstance(writer, PdfWriter)
-    found: list[str] = []
-    for selectors in catalogue(content):
-        briefing = compose(content, select(content, selectors), ENGLISH)
-        found += problems(briefing.id, facts(writer.layout(briefing)), MEASURE_EN)
-    assert found == []
+    assert catalogue_problems(content, ENGLISH, MEASURE_EN) == []
 
 
 def test_no_record_falls_back_to_its_dutch_in_the_english_catalogue(content: Content) -> None:
