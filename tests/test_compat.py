@@ -210,3 +210,54 @@ def test_the_forkserver_can_still_be_stopped_and_waited_for() -> None:
     run = subprocess.run([sys.executable, "-c", STOP], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "gone"
+
+
+# WeasyPrint's libraries (generator/compat/weasyprint.py), each in a fresh
+# process: the first import of WeasyPrint in a process is what is tested.
+_COUNT_SEARCHES = """
+import ctypes.util, sys
+searched = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: searched.append(name) or search(name)
+{before}
+import generator.writers.pdf
+import weasyprint.text.ffi as ffi
+import weasyprint
+assert weasyprint.pdf.ColorProfile.__name__ == "_ClosingColorProfile"  # the patches are on the module in use
+print(len(searched), ffi.pango.pango_version() > 0)
+"""
+
+# The directly opened Pango fails while the search is answered "not found",
+# as on a system whose library has another name: the import is run again,
+# with the search, and WeasyPrint's advice from the first try is not shown.
+_PANGO_NOT_DIRECT = """
+import cffi.api, ctypes.util
+load = cffi.api._load_backend_lib
+def refuse_pango(backend, name, flags):
+    if "pango-1.0" in name and "_libraries_opened_directly" in ctypes.util.find_library.__qualname__:
+        raise OSError(f"cannot load {name}")
+    return load(backend, name, flags)
+cffi.api._load_backend_lib = refuse_pango
+"""
+
+
+def _import_weasyprint(before: str = "") -> tuple[str, str]:
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _COUNT_SEARCHES.format(before=before)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout, done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the direct opening is for Linux")
+def test_weasyprint_opens_its_libraries_without_searching_for_them() -> None:
+    assert _import_weasyprint() == ("0 True\n", "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the direct opening is for Linux")
+def test_a_library_that_does_not_open_directly_is_searched_for() -> None:
+    out, err = _import_weasyprint(_PANGO_NOT_DIRECT)
+    searches, loaded = out.split()
+    assert int(searches) > 0 and loaded == "True", out
+    assert "WeasyPrint could not import" not in out + err

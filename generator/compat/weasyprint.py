@@ -15,18 +15,56 @@
 - `page_box`: the laid-out page's box tree, for footnotes pushed off their
   page (writers/pdf.py) and the typographic facts of the tests. WeasyPrint
   has no public API for a laid-out page's boxes.
+- Loading WeasyPrint's C libraries (`_libraries_opened_directly`, around
+  the import below, so import this module before WeasyPrint): WeasyPrint
+  70 tries each library under its Windows and macOS names first, and for
+  every name that does not open, cffi asks `ctypes.util.find_library`,
+  which on Linux runs `ldconfig -p`, then gcc, then ld, as subprocesses:
+  22 searches, 0.17 of the 0.40 s that `import weasyprint` takes here,
+  in every process that renders a PDF (upstream: Kozea/WeasyPrint#1125,
+  closed as cffi's behaviour). WeasyPrint's list holds the Linux names
+  (`libpango-1.0.so.0`), which the dynamic loader opens directly, so on
+  Linux the import first runs with the search answering "not found"; if
+  a library then fails to open, the import is run again with the search.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes.util
+import io
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pydyf
-import weasyprint.pdf
-import weasyprint.pdf.tags
-from weasyprint.css import ColorProfile
 
 from . import written_for
+
+
+@contextlib.contextmanager
+def _libraries_opened_directly() -> Iterator[None]:
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        yield
+        return
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        # WeasyPrint prints its installation advice before it gives up.
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint.text.ffi  # noqa: F401
+    except OSError:
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    yield
+
+
+with _libraries_opened_directly():
+    import weasyprint.pdf
+    import weasyprint.pdf.tags
+    from weasyprint.css import ColorProfile
 
 written_for("weasyprint", "70", "70")
 
@@ -50,12 +88,20 @@ _build_box_tree = weasyprint.pdf.tags._build_box_tree
 def _with_language(box: Any, *args: Any) -> Any:
     """`_build_box_tree`, whose recursion comes back here: the element a
     box yields is its own, unless the box is the html or body element
-    (whose children's elements pass through)."""
+    (whose children's elements pass through). WeasyPrint's own generator
+    where the element has no `lang` (nearly every box): no extra layer for
+    each level of the tree to pass its elements through."""
     element = getattr(box, "element", None)
     lang = element.get("lang") if element is not None and box.element_tag not in ("html", "body") else None
-    for struct in _build_box_tree(box, *args):
-        if lang and "Lang" not in struct:
-            struct["Lang"] = pydyf.String(lang)
+    if not lang:
+        return _build_box_tree(box, *args)
+    return _tagged(_build_box_tree(box, *args), pydyf.String(lang))
+
+
+def _tagged(structs: Iterator[Any], lang: Any) -> Iterator[Any]:
+    for struct in structs:
+        if "Lang" not in struct:
+            struct["Lang"] = lang
         yield struct
 
 

@@ -25,6 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+# First: it loads WeasyPrint's libraries (see there).
+from ..compat.weasyprint import install_closing_color_profile, install_language_tags, page_box
+
+# isort: split
 import weasyprint
 import weasyprint.pdf
 from weasyprint.formatting_structure import boxes
@@ -32,7 +36,6 @@ from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from ..compat.weasyprint import install_closing_color_profile, install_language_tags, page_box
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
 from .base import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
