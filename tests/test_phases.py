@@ -89,8 +89,10 @@ def test_a_build_on_workers_records_every_phase_and_imports_only_its_formats(tmp
     assert summary["workers"]["render html"]["count"] == 2
     assert 0 < summary["serial_fraction"] < 1
     assert summary["coordinator_cpu_per_briefing"] > 0
+    # ... and the forkserver freezes what it imported, last (runners/frozen.py).
     assert local_preload({"html"}, pictures=True) == ["generator.render", "generator.runners.local",
-                                                      "generator.writers.html", "generator.pictures.draw"]
+                                                      "generator.writers.html", "generator.pictures.draw",
+                                                      "generator.runners.frozen"]
 
 
 def test_the_command_records_its_start_up(tmp_path: Path) -> None:

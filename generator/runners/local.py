@@ -5,9 +5,10 @@ build is stopped.
 
 Workers are forked from multiprocessing's forkserver, a fresh process
 that imports the writers (WeasyPrint, python-docx, matplotlib for the
-pictures) once. A cold build starts it before planning (`prepare`), so
-those imports, about 0.8 s, run while the coordinator plans instead of
-after it; every worker then starts warm. The forkserver holds none of the
+pictures) once and freezes what they made out of the workers' garbage
+collections (runners/frozen.py). A cold build starts it before planning
+(`prepare`), so those imports, about 0.5 s, run while the coordinator
+plans instead of after it; every worker then starts warm. The forkserver holds none of the
 coordinator's descriptors (the output lock among them) and exits when the
 coordinator does, however it ends; its workers die with it (Linux
 PR_SET_PDEATHSIG) and with the coordinator (lifecycle.py).
@@ -35,7 +36,7 @@ def _preload(wanted: set[str], pictures: bool) -> list[str]:
     """The modules the forkserver imports for these formats."""
     modules = ["generator.render", "generator.runners.local"]
     modules += [f"generator.writers.{formats.get(f).writer.partition(':')[0]}" for f in sorted(wanted)]
-    return modules + (["generator.pictures.draw"] if pictures else [])
+    return modules + (["generator.pictures.draw"] if pictures else []) + ["generator.runners.frozen"]
 
 
 def prepare(wanted: set[str], pictures: bool) -> None:

@@ -41,10 +41,11 @@ from ..lifecycle import die_with_parent
 from ..render import Rendering, Task, render, warm
 
 # Modules the forkserver imports once, so every worker it forks starts
-# with them loaded (WeasyPrint's import alone takes about half a second;
-# matplotlib's, for the maps and charts, about as long).
+# with them loaded (WeasyPrint's import takes about a quarter of a second,
+# matplotlib's, for the maps and charts, about as long), and frozen out of
+# the workers' garbage collections (runners/frozen.py).
 PRELOAD = ["generator.build", "generator.writers.html", "generator.writers.pdf", "generator.writers.docx",
-           "generator.pictures.draw"]
+           "generator.pictures.draw", "generator.runners.frozen"]
 
 
 class Busy(Exception):
