@@ -4,8 +4,10 @@ stylesheets, compressed package parts, drawn pictures); this checks that
 what they keep does not grow.
 
 Renders the catalogue's briefings in turn, PDF and DOCX, in this one
-process (as a build worker or a server worker does), RENDERS times in all,
-and samples the resident set size every STEP renders. Flat means: the
+process through the render core's `render`, as a build worker or a server
+worker does (giving freed memory back after each, see
+generator/memory.py), RENDERS times in all, and samples the resident set
+size every STEP renders. Flat means: the
 growth from the first sample after warming (one pass over the catalogue)
 to the last is a few megabytes, not a slope.
 
@@ -28,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from generator.catalogue import catalogue  # noqa: E402
 from generator.compose import Edition, compose  # noqa: E402
 from generator.content import load_content  # noqa: E402
+from generator.render import Task, render  # noqa: E402
 from generator.select import select  # noqa: E402
-from generator.writers import get_writer  # noqa: E402
 
 STEP = 50
 
@@ -49,17 +51,14 @@ def main() -> None:
     content = load_content(ROOT / "content")
     edition = Edition(date=dt.date(2026, 11, 27))
     briefings = [compose(content, select(content, s), edition) for s in catalogue(content)]
-    pdf, docx = get_writer("pdf", ROOT / "templates"), get_writer("docx", ROOT / "templates")
-    for briefing in briefings:  # warm: every picture drawn, every writer loaded
-        pdf.render(briefing)
-        docx.render(briefing)
+    tasks = [Task(b, ("pdf", "docx"), ROOT / "templates") for b in briefings]
+    for task in tasks:  # warm: every picture drawn, every writer loaded
+        assert not render(task).error
     gc.collect()
     samples = [(0, rss_mb())]
     start = time.perf_counter()
     for n in range(1, args.renders + 1):
-        briefing = briefings[n % len(briefings)]
-        pdf.render(briefing)
-        docx.render(briefing)
+        assert not render(tasks[n % len(tasks)]).error
         if n % STEP == 0:
             gc.collect()
             samples.append((n, rss_mb()))

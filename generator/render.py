@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assets, pictures
+from . import assets, memory, pictures
 from .errors import BriefingError, OutputError
 from .formats import DEFAULT_FORMATS
 from .model import Briefing
@@ -90,6 +90,7 @@ def render(task: Task) -> Rendering:
             with phase(f"render {fmt}"):
                 result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
             outputs.append(Output(fmt, result.data, result.pages, result.beside))
+        memory.give_back()  # a worker renders many: what this render freed goes back (memory.py)
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:
         return Rendering(task.briefing.id, error="; ".join(exc.messages()), seconds=time.perf_counter() - start,
