@@ -6,8 +6,9 @@ what they keep does not grow.
 Renders the catalogue's briefings in turn, PDF and DOCX, in this one
 process through the render core's `render`, as a build worker or a server
 worker does (giving freed memory back after each, see
-generator/memory.py), RENDERS times in all, and samples the resident set
-size every STEP renders. Flat means: the
+generator/memory.py, and keeping its pictures in a store on disk, as a
+build's and the server's workers do), RENDERS times in all, and samples
+the resident set size every STEP renders. Flat means: the
 growth from the first sample after warming (one pass over the catalogue)
 to the last is a few megabytes, not a slope.
 
@@ -21,15 +22,18 @@ import datetime as dt
 import gc
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import pictures  # noqa: E402
 from generator.catalogue import catalogue  # noqa: E402
 from generator.compose import Edition, compose  # noqa: E402
 from generator.content import load_content  # noqa: E402
+from generator.model import Briefing  # noqa: E402
 from generator.render import Task, render  # noqa: E402
 from generator.select import select  # noqa: E402
 
@@ -51,13 +55,19 @@ def main() -> None:
     content = load_content(ROOT / "content")
     edition = Edition(date=dt.date(2026, 11, 27))
     briefings = [compose(content, select(content, s), edition) for s in catalogue(content)]
+    with tempfile.TemporaryDirectory(prefix="briefing-memory-") as store:
+        pictures.use_store(Path(store))
+        measure(briefings, args.renders)
+
+
+def measure(briefings: list[Briefing], renders: int) -> None:
     tasks = [Task(b, ("pdf", "docx"), ROOT / "templates") for b in briefings]
     for task in tasks:  # warm: every picture drawn, every writer loaded
         assert not render(task).error
     gc.collect()
     samples = [(0, rss_mb())]
     start = time.perf_counter()
-    for n in range(1, args.renders + 1):
+    for n in range(1, renders + 1):
         assert not render(tasks[n % len(tasks)]).error
         if n % STEP == 0:
             gc.collect()
@@ -66,7 +76,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     growth = samples[-1][1] - samples[0][1]
     second_half = samples[-1][1] - samples[len(samples) // 2][1]
-    print(f"{args.renders} renders (PDF + DOCX) of {len(briefings)} briefings in {seconds:.0f} s: "
+    print(f"{renders} renders (PDF + DOCX) of {len(briefings)} briefings in {seconds:.0f} s: "
           f"{samples[0][1]:.1f} MB after warming, {samples[-1][1]:.1f} MB at the end "
           f"(+{growth:.1f} MB; +{second_half:.1f} MB over the second half)")
 

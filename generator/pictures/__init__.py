@@ -41,7 +41,9 @@ from ..outputs import TEMP_PREFIX, atomic_write
 from ..phases import phase
 from .base import FONT_DIR, FONTS, Format
 
-CACHE_SIZE = 64  # drawings kept per process; the catalogue has about forty distinct ones
+CACHE_SIZE = 64  # pictures kept per process; the catalogue's 33 drawings make 66 (SVG and PNG), so a
+# process that renders all of them in turn meets some again after they left: it reads them from
+# the store where there is one (a build's, the server's), and draws them again where there is not
 STORE_SIZE = 512  # pictures kept in a store on disk (about 150 kB per map: SVG and PNG)
 
 _cache: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
