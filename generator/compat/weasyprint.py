@@ -26,6 +26,10 @@
   (`libpango-1.0.so.0`), which the dynamic loader opens directly, so on
   Linux the import first runs with the search answering "not found"; if
   a library then fails to open, the import is run again with the search.
+  For the moment of that import, any other caller of `find_library` in
+  the process gets "not found" too; nothing of ours calls it, and the
+  import runs when the PDF writer is first loaded (tests/test_compat.py
+  counts the searches and forces the second import).
 """
 
 from __future__ import annotations
