@@ -58,6 +58,7 @@ from .dates import build_date
 from .errors import BriefingError, Interrupted, OutputError
 from .formats import DEFAULT_FORMATS, FORMATS
 from .labels import load_labels
+from .learned import LearnedStore
 from .manifest import (
     INDEX,
     MANIFEST,
@@ -560,6 +561,8 @@ class _Build:
         # when one changes, the feed says which sentences did.
         self.texts = _read_texts(out / PASSAGE_TEXTS)
         self.beside: dict[str, set[str]] = {}  # see run
+        # What renders learned for the next build (learned.py); not with notes.
+        self.learned = LearnedStore(None if any(job.edition.notes for job in jobs) else cache_folder())
 
     def run(self) -> BuildReport:
         todo = {job.id: _todo(job, self.entries.get(job.id), self.options.force) for job in self.jobs}
@@ -599,6 +602,7 @@ class _Build:
             if runner is not None:
                 runner.close(finished)
         self._tidy()
+        self.learned.save()
         self.report.results = [self.results[j.id] for j in self.jobs if j.id in self.results]
         self._write_manifest(final=True)
         return self.report
@@ -631,7 +635,8 @@ class _Build:
         return sorted(jobs, key=lambda j: pages.get(j.id) or j.facts.passage_count * rate, reverse=True)
 
     def _task(self, job: Job, formats: tuple[str, ...]) -> Task:
-        return Task(job.briefing(), formats, self.templates, self.options.publishing.pdf_variant)
+        return Task(job.briefing(), formats, self.templates, self.options.publishing.pdf_variant,
+                    self.learned.prior(job.id))
 
     def _runner(self, jobs: list[Job], todo: dict[str, tuple[str, ...]]) -> Runner | None:
         """Where the renders run: on a Dask cluster if one was named, in a
@@ -697,6 +702,7 @@ class _Build:
             if fmt not in files and _current(job, entry, fmt) is not None:
                 files[fmt] = info
         built = tuple(o.format for o in rendering.outputs)
+        self.learned.record(job.id, ((o.format, o.learned) for o in rendering.outputs))
         self.entries[job.id] = self._entry(job, files, entry, bool(built))
         if built:
             self._checkpoint()

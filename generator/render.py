@@ -12,7 +12,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import assets, memory, pictures
@@ -21,7 +21,7 @@ from .formats import DEFAULT_FORMATS
 from .model import Briefing
 from .outputs import describe_os_error
 from .phases import phase
-from .writers import DEFAULT_PDF_VARIANT, get_writer
+from .writers import DEFAULT_PDF_VARIANT, Learned, get_writer
 
 # Templates of pages about briefings, not of briefings: changing them must
 # not rebuild the catalogue.
@@ -58,6 +58,8 @@ class Task:
     formats: tuple[str, ...]
     templates: Path
     pdf_variant: str = DEFAULT_PDF_VARIANT
+    # What earlier renders of this briefing learned, by format (Output.learned).
+    prior: Mapping[str, Learned] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class Output:
     data: bytes
     pages: int | None
     beside: tuple[tuple[str, bytes], ...] = ()  # files written beside it: Rendered.beside
+    learned: Learned | None = None  # Rendered.learned: for the next render of the briefing
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +91,8 @@ def render(task: Task) -> Rendering:
         outputs = []
         for fmt in task.formats:
             with phase(f"render {fmt}"):
-                result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing)
-            outputs.append(Output(fmt, result.data, result.pages, result.beside))
+                result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing, task.prior.get(fmt))
+            outputs.append(Output(fmt, result.data, result.pages, result.beside, result.learned))
         memory.give_back()  # a worker renders many: what this render freed goes back (memory.py)
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)
     except BriefingError as exc:

@@ -19,7 +19,7 @@ from generator.compose import Edition, compose
 from generator.content import Content, load_content
 from generator.model import Briefing
 from generator.select import parse_selectors, select
-from generator.writers import get_writer
+from generator.writers import Learned, get_writer
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -54,6 +54,7 @@ class Rendered:
     html: bytes
     md: bytes
     md_beside: tuple[tuple[str, bytes], ...]  # the Markdown file's pictures, by name
+    pdf_learned: Learned | None = None  # what the PDF's layout learned (writers/pdf.py)
 
 
 def render_all(content: Content, pair: tuple[str, str], edition: Edition = EDITION) -> Rendered:
@@ -62,7 +63,7 @@ def render_all(content: Content, pair: tuple[str, str], edition: Edition = EDITI
     pdf = get_writer("pdf", TEMPLATES).render(briefing)
     md = get_writer("md", TEMPLATES).render(briefing)
     return Rendered(briefing, pdf.data, pdf.pages or 0, get_writer("docx", TEMPLATES).render(briefing).data,
-                    get_writer("html", TEMPLATES).render(briefing).data, md.data, md.beside)
+                    get_writer("html", TEMPLATES).render(briefing).data, md.data, md.beside, pdf.learned)
 
 
 @pytest.fixture(scope="session")

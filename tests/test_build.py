@@ -16,7 +16,7 @@ from conftest import ROOT, TEMPLATES, Cli
 
 import generator.outputs as outputs
 from generator.model import Briefing
-from generator.writers import Rendered
+from generator.writers import Learned, Rendered
 from generator.writers.html import HtmlWriter
 
 
@@ -62,10 +62,10 @@ def test_noop_rebuild_skips_everything_and_changes_trigger_rebuilds(cli: Cli, tm
 def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = HtmlWriter.render
 
-    def flaky(self: HtmlWriter, briefing: Briefing) -> Rendered:
+    def flaky(self: HtmlWriter, briefing: Briefing, prior: Learned | None = None) -> Rendered:
         if briefing.id == "region-arctic":
             raise OSError("disk on fire")
-        return real(self, briefing)
+        return real(self, briefing, prior)
 
     monkeypatch.setattr(HtmlWriter, "render", flaky)
     run = cli("build", "--all", "-j", "1", "--format", "docx,html", "--out", str(tmp_path), "--quiet")

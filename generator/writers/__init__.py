@@ -17,9 +17,9 @@ from pathlib import Path
 from .. import formats
 from ..errors import UsageError
 from ..phases import phase
-from .base import DEFAULT_PDF_VARIANT, Rendered, Writer, unknown_variant
+from .base import DEFAULT_PDF_VARIANT, Learned, Rendered, Writer, unknown_variant
 
-__all__ = ["DEFAULT_PDF_VARIANT", "Rendered", "Writer", "check_pdf_variant", "get_writer", "unknown_variant"]
+__all__ = ["DEFAULT_PDF_VARIANT", "Learned", "Rendered", "Writer", "check_pdf_variant", "get_writer", "unknown_variant"]
 
 _cache: dict[tuple[str, Path, tuple[str, ...]], Writer] = {}
 

@@ -58,7 +58,7 @@ from ..compat.docx import element as xml_of
 from ..compat.docx import package_entries, set_blob
 from ..errors import TemplateError
 from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Picture, Section, Table
-from .base import Rendered
+from .base import Learned, Rendered
 
 REFERENCE = "reference.docx"
 REQUIRED_STYLES = (
@@ -213,7 +213,7 @@ class DocxWriter:
         self.text_width = int(section.page_width or 0) - int(section.left_margin or 0) - \
             int(section.right_margin or 0)
 
-    def render(self, briefing: Briefing) -> Rendered:
+    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
         # The writer is shared (cached per process, possibly by threads of a
         # server): everything one document needs while it is written lives
         # in an object made for that document.

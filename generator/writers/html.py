@@ -26,7 +26,7 @@ from .. import pictures
 from ..errors import TemplateError
 from ..model import Briefing, Picture
 from ..pictures.palette import FILLS
-from .base import Rendered
+from .base import Learned, Rendered
 
 TEMPLATE = "briefing.html.j2"
 STYLESHEETS = {"screen": ("base.css", "screen.css"), "print": ("base.css", "print.css")}
@@ -156,7 +156,7 @@ class HtmlWriter:
         label = markupsafe.escape(picture.alt)
         return markupsafe.Markup(body.replace("<svg ", f'<svg role="group" aria-label="{label}" ', 1))
 
-    def render(self, briefing: Briefing) -> Rendered:
+    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .. import pictures
 from ..model import Box, Briefing, BulletList, Footnote, Paragraph, Picture, Section, SourceRef, Table
-from .base import Rendered
+from .base import Learned, Rendered
 
 # Characters that may open or close inline markup anywhere in a line:
 # emphasis, code, links and images, raw HTML and autolinks, escapes,
@@ -77,7 +77,7 @@ class MarkdownWriter:
     def __init__(self, templates: Path) -> None:
         self.templates = templates
 
-    def render(self, briefing: Briefing) -> Rendered:
+    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
         return _Document(self, briefing).render()
 
 

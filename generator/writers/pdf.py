@@ -16,6 +16,7 @@ The only module that imports WeasyPrint. Two constraints shape it:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import threading
@@ -33,12 +34,13 @@ import weasyprint
 import weasyprint.pdf
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import VARIANTS
+from weasyprint.text.ffi import pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
-from .base import DEFAULT_PDF_VARIANT, Rendered, unknown_variant
+from .base import DEFAULT_PDF_VARIANT, Learned, Rendered, unknown_variant
 from .html import STYLESHEETS, HtmlWriter
 
 
@@ -138,6 +140,35 @@ def _paragraphs_pushing_notes(document: weasyprint.Document) -> list[Any]:
             if note_page.get(note, page) != page and page + 1 in first_block]
 
 
+HELD = "orphans: 99"  # the style that moves a paragraph on, see PdfWriter._layout
+HELD_TAGS = ("p", "li")
+
+
+def _environment(templates: Path, variant: str) -> bytes:
+    """What a layout depends on besides its HTML: every template file (the
+    stylesheets and the fonts among them), WeasyPrint's and Pango's
+    versions, the PDF variant. Part of the key under which a layout's
+    reflows are remembered."""
+    digest = hashlib.sha256(f"{weasyprint.__version__}\0{pango.pango_version()}\0{variant}\0".encode())
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _held_before(prior: Learned | None, key: str, elements: list[Any]) -> list[int]:
+    """The paragraphs an earlier layout of this very HTML, in this very
+    environment, had to lay out again: `prior` as `PdfWriter._layout`
+    returned it, when its key is this layout's and every index names a
+    paragraph or list item. Anything else is ignored whole."""
+    if not prior or prior.get("key") != key:
+        return []
+    held = prior.get("held")
+    if not isinstance(held, list) or not held or not all(
+            type(i) is int and 0 <= i < len(elements) and elements[i].tag in HELD_TAGS for i in held):
+        return []
+    return sorted(set(held))
+
+
 class _Tools:
     """What every render in one thread reuses: the font configuration
     (loading fonts is a large part of a cold render) and the print
@@ -151,7 +182,8 @@ class _Tools:
     parsed map holds megabytes, and keeping the catalogue's doubled a
     worker's memory for no measurable time."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, variant: str) -> None:
+        self.environment = _environment(templates, variant)
         self.font_config = FontConfiguration()
         fetcher = TemplatesOnlyFetcher(templates)
         with _ROUTER.collect() as warnings:
@@ -199,22 +231,33 @@ class PdfWriter:
     def tools(self) -> _Tools:
         tools: _Tools | None = getattr(self._local, "tools", None)
         if tools is None:
-            tools = self._local.tools = _Tools(self.templates)
+            tools = self._local.tools = _Tools(self.templates, self.options["pdf_variant"])
         return tools
 
     def layout(self, briefing: Briefing) -> weasyprint.Document:
         """The laid-out pages, before they are written: what the typography
         tests read (which line is on which page, and what it belongs to)."""
+        return self._laid_out(briefing, None)[0]
+
+    def _laid_out(self, briefing: Briefing, prior: Learned | None) -> tuple[weasyprint.Document, Learned | None]:
         tools = self.tools
         source = self.html_writer.html(briefing, "print", linked=False)
         fetcher = TemplatesOnlyFetcher(self.templates)
         with _ROUTER.collect() as warnings:
-            document = self._layout(briefing, source, fetcher, tools)
+            laid_out = self._layout(briefing, source, fetcher, tools, prior)
         _check(briefing.id, fetcher, warnings)
-        return document
+        return laid_out
 
-    def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher,
-                tools: _Tools) -> weasyprint.Document:
+    def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher, tools: _Tools,
+                prior: Learned | None) -> tuple[weasyprint.Document, Learned | None]:
+        """The pages, and which paragraphs were held back (see below) when
+        that took more than one layout: `{"key": ..., "held": [...]}`, the
+        paragraphs by their place in the HTML's element tree, under a key
+        made of the HTML and everything else it is laid out with
+        (`_environment`). Given back as `prior` for the same HTML, the
+        paragraphs are held from the first layout on, which is then the
+        last: it is the very layout the reflows would end with. A `prior`
+        of any other HTML or environment is ignored."""
         try:
             # No base URL: the stylesheets come parsed, and links to related
             # briefings (`theme-migration.pdf`) must stay relative, so they
@@ -222,6 +265,11 @@ class PdfWriter:
             # published, not a path on the machine that built it.
             html = weasyprint.HTML(string=source, base_url=None, url_fetcher=fetcher)
             options = {**self.options, "stylesheets": tools.stylesheets}
+            key = hashlib.sha256(tools.environment + source.encode("utf-8")).hexdigest()
+            elements = list(html.etree_element.iter()) if prior else []
+            held = [elements[i] for i in _held_before(prior, key, elements)]
+            for element in held:
+                element.set("style", HELD)
             document: weasyprint.Document = html.render(font_config=tools.font_config, **options)
             # WeasyPrint moves a footnote to the next page to make room for
             # the line a paragraph needs to satisfy `orphans`, and does not
@@ -237,16 +285,22 @@ class PdfWriter:
                 if not late:
                     break
                 for element in late:
-                    element.set("style", "orphans: 99")
+                    element.set("style", HELD)
+                held += late
                 document = html.render(font_config=tools.font_config, **options)
+            else:
+                held = []  # notes still pushed after the last reflow: nothing worth remembering
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise TemplateError(f"{briefing.id}: {cause}") from None
-        return document
+        if not held:
+            return document, None
+        place = {id(element): i for i, element in enumerate(html.etree_element.iter())}
+        return document, {"key": key, "held": sorted({place[id(element)] for element in held})}
 
-    def render(self, briefing: Briefing) -> Rendered:
-        document = self.layout(briefing)
+    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
+        document, learned = self._laid_out(briefing, prior)
         out = io.BytesIO()
         document.write_pdf(out, **self.options, custom_metadata=True,
                            pdf_identifier=briefing.id.encode("utf-8"))
-        return Rendered(out.getvalue(), pages=len(document.pages))
+        return Rendered(out.getvalue(), pages=len(document.pages), learned=learned)
