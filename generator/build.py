@@ -61,7 +61,6 @@ from .labels import load_labels
 from .learned import LearnedStore
 from .manifest import (
     INDEX,
-    MANIFEST,
     BesideFile,
     ManifestEntry,
     ManifestFile,
@@ -72,7 +71,7 @@ from .manifest import (
     read_manifest,
 )
 from .model import Briefing, fingerprint_data
-from .outputs import PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
+from .outputs import MANIFEST, PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
 from .phases import phase
 from .publish import Publishing, write_published
 from .publish.feed import FEED, change_between, passage_marks, render_feed, text_key

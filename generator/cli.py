@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from . import __version__, phases
+from . import __version__, outputs, phases
 from .catalogue import catalogue
 from .content import Content, load_content
 from .dates import build_date
@@ -299,8 +299,6 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                      "--query")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
-    from .build import Options, build_briefings
-    from .compose import Edition
     from .publish import configure
 
     # Keys are checked before content is read or anything rendered.
@@ -310,6 +308,10 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     clearance, admitted = _admitted(args, content, err)
     languages = _languages(args.lang, content, args.templates)
+    _start_workers_early(args, formats)
+    from .build import Options, build_briefings
+    from .compose import Edition
+
     edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted,
                       language=languages[0])
     wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
@@ -322,6 +324,23 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)
     reporter.finish()
     return _summarise(report, args, out, err, reporter)
+
+
+def _start_workers_early(args: argparse.Namespace, formats: tuple[str, ...]) -> None:
+    """A cold build of the whole catalogue on local workers renders
+    everything: start the forkserver that loads the writers for them now
+    (runners/local.py), before this process imports the build machinery
+    and plans, which the forkserver's imports would otherwise wait for.
+    The same decision as build.build_briefings takes later, for a folder
+    without a manifest; it then finds the forkserver running."""
+    if not (args.all or args.matrix) or args.jobs < 2 or args.scheduler or args.dry_run:
+        return
+    if not args.force and (args.out / outputs.MANIFEST).exists():
+        return
+    from . import pictures
+    from .runners import local
+
+    local.prepare(set(formats), pictures=not pictures.stored_any(args.out / outputs.PICTURE_STORE))
 
 
 def _languages(given: str, content: Content, templates: Path) -> tuple[str, ...]:

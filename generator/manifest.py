@@ -18,9 +18,9 @@ from .content import Content
 from .errors import OutputError, TemplateError
 from .formats import REGISTRY
 from .labels import load_labels
+from .outputs import MANIFEST
 from .publish.feed import Change, PassageMark, summary
 
-MANIFEST = "manifest.json"
 # The manifest's format. A build or server meeting an older one migrates it
 # as it reads it (see _migrate); a newer one, written by a later briefing,
 # is refused in one line rather than overwritten. CHANGELOG.md says what

@@ -20,6 +20,7 @@ from types import TracebackType
 from .errors import OutputError
 
 LOCK_NAME = ".briefing-build.lock"
+MANIFEST = "manifest.json"  # what the folder holds (manifest.py)
 PICTURE_STORE = ".briefing-pictures"  # drawn maps and charts, kept for the next build (not for publishing)
 TEMP_PREFIX = ".briefing-tmp-"
 

@@ -89,10 +89,11 @@ def test_a_build_on_workers_records_every_phase_and_imports_only_its_formats(tmp
     assert summary["workers"]["render html"]["count"] == 2
     assert 0 < summary["serial_fraction"] < 1
     assert summary["coordinator_cpu_per_briefing"] > 0
-    # ... and the forkserver freezes what it imported, last (runners/frozen.py).
-    assert local_preload({"html"}, pictures=True) == ["generator.render", "generator.runners.local",
-                                                      "generator.writers.html", "generator.pictures.draw",
-                                                      "generator.runners.frozen"]
+    # ... and the forkserver imports the main script once, for all workers,
+    # and freezes what it imported, last (runners/frozen.py).
+    assert local_preload({"html"}, pictures=True) == [
+        "__main__", "generator.render", "generator.runners.local", "generator.writers.html", "generator.pictures.draw",
+        "generator.runners.frozen"]
 
 
 def test_the_command_records_its_start_up(tmp_path: Path) -> None:
@@ -131,3 +132,33 @@ def test_the_longest_briefings_start_first_by_their_pages_at_the_last_build(
     build_briefings(content, wanted, TEMPLATES, out, EDITION, Options(formats=("html",), force=True), again)
     order = {e["id"]: p for e, p in zip(manifest["briefings"], (9, 1, 5), strict=True)}
     assert again.ids == sorted(order, key=lambda i: -order[i])
+
+
+def test_a_cold_catalogue_build_starts_its_workers_before_it_plans(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command starts the forkserver as soon as it has read its
+    content, when the build will certainly render everything on local
+    workers, and only then (cli._start_workers_early)."""
+    from generator import cli
+    from generator.runners import local
+
+    started: list[tuple[set[str], bool]] = []
+    monkeypatch.setattr(local, "prepare", lambda wanted, pictures: started.append((wanted, pictures)))
+
+    def starts(*argv: str) -> bool:
+        started.clear()
+        args = cli._parser().parse_args(["build", "--out", str(tmp_path), *argv])
+        cli._start_workers_early(args, ("pdf", "html"))
+        return bool(started)
+
+    assert starts("--all", "-j", "2") and started == [({"pdf", "html"}, True)]
+    assert starts("--matrix", "-j", "2")
+    for not_surely in (("--all", "-j", "1"), ("--region", "sahel", "-j", "2"), ("--all", "-j", "2", "--dry-run"),
+                       ("--all", "-j", "2", "--scheduler", "tcp://127.0.0.1:1")):
+        assert not starts(*not_surely), not_surely
+    (tmp_path / ".briefing-pictures").mkdir()
+    (tmp_path / ".briefing-pictures" / "p.svg").write_text("<svg/>")
+    assert starts("--all", "-j", "2") and started == [({"pdf", "html"}, False)]  # pictures kept: no matplotlib
+    (tmp_path / "manifest.json").write_text("{}")
+    assert not starts("--all", "-j", "2")  # a rebuild: maybe nothing to render
+    assert starts("--all", "-j", "2", "--force")

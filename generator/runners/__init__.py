@@ -7,9 +7,10 @@ renderings the same way from either.
 from __future__ import annotations
 
 from concurrent.futures import Future
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..render import Rendering, Task
+if TYPE_CHECKING:  # a cold build starts the workers before it imports the render core (local.prepare)
+    from ..render import Rendering, Task
 
 
 class Runner(Protocol):

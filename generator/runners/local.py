@@ -6,10 +6,13 @@ build is stopped.
 Workers are forked from multiprocessing's forkserver, a fresh process
 that imports the writers (WeasyPrint, python-docx, matplotlib for the
 pictures) once and freezes what they made out of the workers' garbage
-collections (runners/frozen.py). A cold build starts it before planning
-(`prepare`), so those imports, about 0.5 s, run while the coordinator
-plans instead of after it; every worker then starts warm. The forkserver holds none of the
-coordinator's descriptors (the output lock among them) and exits when the
+collections (runners/frozen.py). A cold build of the catalogue starts it
+(`prepare`) as soon as the command has read its content (cli.py), and any
+other cold build before planning, so those imports, about 0.5 s, run
+while the coordinator imports its build machinery and plans instead of
+after; every worker then starts warm. This module imports the render core
+only when it is used, so that starting the forkserver waits for nothing
+else. The forkserver holds none of the coordinator's descriptors (the output lock among them) and exits when the
 coordinator does, however it ends; its workers die with it (Linux
 PR_SET_PDEATHSIG) and with the coordinator (lifecycle.py).
 """
@@ -24,17 +27,23 @@ import signal
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import assets, formats, phases
 from ..compat import forkserver
 from ..compat.futures import worker_processes
 from ..lifecycle import die_with_parent
-from ..render import Rendering, Task, render, warm
+
+if TYPE_CHECKING:
+    from ..render import Rendering, Task
 
 
 def _preload(wanted: set[str], pictures: bool) -> list[str]:
-    """The modules the forkserver imports for these formats."""
-    modules = ["generator.render", "generator.runners.local"]
+    """The modules the forkserver imports for these formats. `__main__`
+    first: the forkserver imports the main script (the `briefing`
+    command's) once, instead of every worker importing it again as
+    multiprocessing would."""
+    modules = ["__main__", "generator.render", "generator.runners.local"]
     modules += [f"generator.writers.{formats.get(f).writer.partition(':')[0]}" for f in sorted(wanted)]
     return modules + (["generator.pictures.draw"] if pictures else []) + ["generator.runners.frozen"]
 
@@ -74,6 +83,8 @@ def _init_worker(coordinator: int, templates: Path, wanted: set[str], pdf_varian
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     die_with_parent(os.getppid(), also=coordinator)
+    from ..render import warm  # preloaded by the forkserver
+
     warm(templates, wanted, pdf_variant, with_pictures=pictures, picture_store=picture_store, shipped=shipped)
 
 
@@ -110,6 +121,8 @@ class LocalRunner:
             initargs=(os.getpid(), templates, wanted, pdf_variant, pictures, picture_store, assets.snapshot()))
 
     def submit(self, task: Task) -> Future[Rendering]:
+        from ..render import render
+
         return self.pool.submit(render, task)
 
     def failure(self, exc: BaseException) -> str:
