@@ -145,6 +145,10 @@ def main() -> None:
 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    # The package's bytecode, compiled as an install compiles it (Makefile):
+    # run from a worktree or after a pull, with PYTHONDONTWRITEBYTECODE set,
+    # every process timed would otherwise compile the modules that changed.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=True)
     content = load_content(ROOT / "content")
     edition = Edition(date=dt.date(2026, 11, 27))
     wanted = catalogue(content)
