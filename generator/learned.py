@@ -6,7 +6,10 @@ paragraphs it had to lay out a second time so that footnotes stay on their
 call's page (writers/pdf.py). The build hands that back with the next task
 for the briefing, and keeps it here in between: one small JSON file in the
 cache folder (content.cache_folder: the user's own, outside every output
-folder), by briefing id and format.
+folder), by briefing id and format, the last `KEEP` things learned with
+different keys (a digest of what they apply to), newest first: builds of
+one briefing from two content folders or template sets, or with and
+without its pictures, each find their own.
 
 Nothing in it is trusted. Only the writer that made an entry reads it, and
 checks it against what it is about to render (the PDF writer: a digest of
@@ -21,16 +24,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 from .errors import BriefingError
 from .outputs import atomic_write
 from .writers import Learned
 
 FILE = "learned.json"
+KEEP = 4  # entries per briefing and format
 MAX_BYTES = 1 << 20  # a larger file is not one this module wrote: ignored
 
+Entries = dict[str, dict[str, list[Learned]]]  # briefing id -> format -> newest first
 
-def _read(path: Path) -> dict[str, dict[str, Learned]]:
+
+def _read(path: Path) -> Entries:
     try:
         if path.stat().st_size > MAX_BYTES:
             return {}
@@ -39,7 +46,8 @@ def _read(path: Path) -> dict[str, dict[str, Learned]]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {bid: {fmt: learned for fmt, learned in entry.items() if isinstance(learned, dict)}
+    return {bid: {fmt: [cast(Learned, e) for e in kept if isinstance(e, dict)][:KEEP]
+                  for fmt, kept in entry.items() if isinstance(kept, list)}
             for bid, entry in data.items() if isinstance(entry, dict)}
 
 
@@ -52,21 +60,20 @@ class LearnedStore:
         self.entries = _read(self.path) if self.path is not None else {}
         self.recorded: set[str] = set()
 
-    def prior(self, briefing_id: str) -> dict[str, Learned]:
-        """What renders of this briefing learned, by format."""
-        return dict(self.entries.get(briefing_id, {}))
+    def prior(self, briefing_id: str) -> dict[str, tuple[Learned, ...]]:
+        """What renders of this briefing learned, by format, newest first."""
+        return {fmt: tuple(kept) for fmt, kept in self.entries.get(briefing_id, {}).items()}
 
     def record(self, briefing_id: str, outputs: Iterable[tuple[str, Learned | None]]) -> None:
         """What a render of the briefing learned in each format it wrote
-        (None: nothing, and what an earlier one learned is forgotten)."""
-        entry = dict(self.entries.get(briefing_id, {}))
+        (None: nothing; what earlier ones learned stays, for other inputs):
+        first in its format's list, in place of an entry with its key."""
+        entry = self.entries.setdefault(briefing_id, {})
         for fmt, learned in outputs:
-            if learned:
-                entry[fmt] = learned
-            else:
-                entry.pop(fmt, None)
-        if entry != self.entries.get(briefing_id, {}):
-            self.entries[briefing_id] = entry
+            kept = entry.get(fmt, [])
+            if not learned or (kept and kept[0] == learned):
+                continue
+            entry[fmt] = [learned, *(e for e in kept if e.get("key") != learned.get("key"))][:KEEP]
             self.recorded.add(briefing_id)
 
     def save(self) -> None:
@@ -77,10 +84,7 @@ class LearnedStore:
             return
         current = _read(self.path)
         for bid in self.recorded:
-            if self.entries.get(bid):
-                current[bid] = self.entries[bid]
-            else:
-                current.pop(bid, None)
+            current[bid] = self.entries[bid]
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             atomic_write(self.path, json.dumps(current, sort_keys=True).encode(), durable=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +58,9 @@ class Task:
     formats: tuple[str, ...]
     templates: Path
     pdf_variant: str = DEFAULT_PDF_VARIANT
-    # What earlier renders of this briefing learned, by format (Output.learned).
-    prior: Mapping[str, Learned] = field(default_factory=dict)
+    # What earlier renders of this briefing learned, by format, the latest
+    # first (Output.learned; learned.py).
+    prior: Mapping[str, Sequence[Learned]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ def render(task: Task) -> Rendering:
         outputs = []
         for fmt in task.formats:
             with phase(f"render {fmt}"):
-                result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing, task.prior.get(fmt))
+                result = get_writer(fmt, task.templates, task.pdf_variant).render(task.briefing, task.prior.get(fmt, ()))
             outputs.append(Output(fmt, result.data, result.pages, result.beside, result.learned))
         memory.give_back()  # a worker renders many: what this render freed goes back (memory.py)
         return Rendering(task.briefing.id, tuple(outputs), seconds=time.perf_counter() - start)

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_noop_rebuild_skips_everything_and_changes_trigger_rebuilds(cli: Cli, tm
 def test_one_failure_does_not_stop_the_others(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = HtmlWriter.render
 
-    def flaky(self: HtmlWriter, briefing: Briefing, prior: Learned | None = None) -> Rendered:
+    def flaky(self: HtmlWriter, briefing: Briefing, prior: Sequence[Learned] = ()) -> Rendered:
         if briefing.id == "region-arctic":
             raise OSError("disk on fire")
         return real(self, briefing, prior)

@@ -5,7 +5,7 @@ and the message for an unknown one."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,8 +18,10 @@ DEFAULT_PDF_VARIANT = "pdf/ua-1"
 # What a writer learned while rendering a briefing that spares work the
 # next time it renders the same briefing (the PDF writer: which paragraphs
 # had to be laid out again, see pdf.py). Plain JSON data, opaque to all but
-# the writer that made it, which checks it before using it: the build keeps
-# it in its cache (learned.py) and hands it back with the next task.
+# the writer that made it, which checks it before using it; under "key" it
+# names what it applies to (a digest of the writer's input), so that the
+# build, which keeps it in its cache (learned.py) and hands it back with
+# the next task, can keep several for one briefing.
 Learned = Mapping[str, Any]
 
 
@@ -37,10 +39,10 @@ class Writer(Protocol):
     format: str
     suffix: str
 
-    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
-        """The briefing in this format. `prior` is what a render of the
-        same briefing learned before (`Rendered.learned`), if anything: it
-        may save work, and never changes the result."""
+    def render(self, briefing: Briefing, prior: Sequence[Learned] = ()) -> Rendered:
+        """The briefing in this format. `prior` is what renders of the
+        same briefing learned before (`Rendered.learned`), the latest
+        first: the one that applies may save work; none changes the result."""
         ...
 
 

@@ -39,7 +39,7 @@ import threading
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -213,7 +213,7 @@ class DocxWriter:
         self.text_width = int(section.page_width or 0) - int(section.left_margin or 0) - \
             int(section.right_margin or 0)
 
-    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
+    def render(self, briefing: Briefing, prior: Sequence[Learned] = ()) -> Rendered:
         # The writer is shared (cached per process, possibly by threads of a
         # server): everything one document needs while it is written lives
         # in an object made for that document.

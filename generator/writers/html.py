@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypedDict, TypeVar, cast
@@ -156,7 +156,7 @@ class HtmlWriter:
         label = markupsafe.escape(picture.alt)
         return markupsafe.Markup(body.replace("<svg ", f'<svg role="group" aria-label="{label}" ', 1))
 
-    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
+    def render(self, briefing: Briefing, prior: Sequence[Learned] = ()) -> Rendered:
         return Rendered(self.html(briefing, "screen").encode("utf-8"))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import pictures
@@ -77,7 +78,7 @@ class MarkdownWriter:
     def __init__(self, templates: Path) -> None:
         self.templates = templates
 
-    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
+    def render(self, briefing: Briefing, prior: Sequence[Learned] = ()) -> Rendered:
         return _Document(self, briefing).render()
 
 

@@ -20,7 +20,7 @@ import hashlib
 import io
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -145,24 +145,24 @@ HELD_TAGS = ("p", "li")
 
 
 def _environment(templates: Path, variant: str) -> bytes:
-    """What a layout depends on besides its HTML: every template file (the
+    """What a layout depends on besides its HTML: the template files (the
     stylesheets and the fonts among them), WeasyPrint's and Pango's
     versions, the PDF variant. Part of the key under which a layout's
     reflows are remembered."""
-    digest = hashlib.sha256(f"{weasyprint.__version__}\0{pango.pango_version()}\0{variant}\0".encode())
-    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.digest()
+    from ..render import templates_digest  # here, not above: the render core imports the writers
+
+    return hashlib.sha256(f"{weasyprint.__version__}\0{pango.pango_version()}\0{variant}\0"
+                          f"{templates_digest(templates)}".encode()).digest()
 
 
-def _held_before(prior: Learned | None, key: str, elements: list[Any]) -> list[int]:
+def _held_before(prior: Sequence[Learned], key: str, elements: list[Any]) -> list[int]:
     """The paragraphs an earlier layout of this very HTML, in this very
-    environment, had to lay out again: `prior` as `PdfWriter._layout`
-    returned it, when its key is this layout's and every index names a
-    paragraph or list item. Anything else is ignored whole."""
-    if not prior or prior.get("key") != key:
-        return []
-    held = prior.get("held")
+    environment, had to lay out again: the entry of `prior` (as
+    `PdfWriter._layout` returned them) whose key is this layout's, when
+    every index in it names a paragraph or list item. Anything else is
+    ignored whole."""
+    entry = next((e for e in prior if isinstance(e, Mapping) and e.get("key") == key), None)
+    held = entry.get("held") if entry else None
     if not isinstance(held, list) or not held or not all(
             type(i) is int and 0 <= i < len(elements) and elements[i].tag in HELD_TAGS for i in held):
         return []
@@ -237,9 +237,9 @@ class PdfWriter:
     def layout(self, briefing: Briefing) -> weasyprint.Document:
         """The laid-out pages, before they are written: what the typography
         tests read (which line is on which page, and what it belongs to)."""
-        return self._laid_out(briefing, None)[0]
+        return self._laid_out(briefing, ())[0]
 
-    def _laid_out(self, briefing: Briefing, prior: Learned | None) -> tuple[weasyprint.Document, Learned | None]:
+    def _laid_out(self, briefing: Briefing, prior: Sequence[Learned]) -> tuple[weasyprint.Document, Learned | None]:
         tools = self.tools
         source = self.html_writer.html(briefing, "print", linked=False)
         fetcher = TemplatesOnlyFetcher(self.templates)
@@ -249,15 +249,15 @@ class PdfWriter:
         return laid_out
 
     def _layout(self, briefing: Briefing, source: str, fetcher: TemplatesOnlyFetcher, tools: _Tools,
-                prior: Learned | None) -> tuple[weasyprint.Document, Learned | None]:
+                prior: Sequence[Learned]) -> tuple[weasyprint.Document, Learned | None]:
         """The pages, and which paragraphs were held back (see below) when
         that took more than one layout: `{"key": ..., "held": [...]}`, the
         paragraphs by their place in the HTML's element tree, under a key
         made of the HTML and everything else it is laid out with
-        (`_environment`). Given back as `prior` for the same HTML, the
+        (`_environment`). Given back in `prior` for the same HTML, the
         paragraphs are held from the first layout on, which is then the
-        last: it is the very layout the reflows would end with. A `prior`
-        of any other HTML or environment is ignored."""
+        last: it is the very layout the reflows would end with. Entries of
+        `prior` for any other HTML or environment are ignored."""
         try:
             # No base URL: the stylesheets come parsed, and links to related
             # briefings (`theme-migration.pdf`) must stay relative, so they
@@ -298,7 +298,7 @@ class PdfWriter:
         place = {id(element): i for i, element in enumerate(html.etree_element.iter())}
         return document, {"key": key, "held": sorted({place[id(element)] for element in held})}
 
-    def render(self, briefing: Briefing, prior: Learned | None = None) -> Rendered:
+    def render(self, briefing: Briefing, prior: Sequence[Learned] = ()) -> Rendered:
         document, learned = self._laid_out(briefing, prior)
         out = io.BytesIO()
         document.write_pdf(out, **self.options, custom_metadata=True,
