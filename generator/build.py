@@ -52,8 +52,9 @@ from pathlib import Path
 from typing import Protocol
 
 from . import __version__, formats, pictures
+from .cachedir import cache_folder
 from .compose import Edition, compose
-from .content import Content, cache_folder
+from .content import Content
 from .dates import build_date
 from .errors import BriefingError, Interrupted, OutputError
 from .formats import DEFAULT_FORMATS, FORMATS

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import pickle
 import re
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import assets
+from .cachedir import cache_folder
 from .classification import DEFAULT_SCALE, Scale, load_scale
 from .errors import BriefingError, ContentError, Location, Problem, UsageError, suggest
 from .geo import Geo, load_geo
@@ -372,18 +372,6 @@ def load_content(root: Path, cache: bool = True) -> Content:
     except (OSError, BriefingError):
         pass  # a cache that cannot be written costs the next process the parse, nothing else
     return content
-
-
-def cache_folder() -> Path | None:
-    """$BRIEFING_CACHE (off: no cache), else $XDG_CACHE_HOME/briefing, else
-    ~/.cache/briefing: outside every output folder, the user's own."""
-    configured = os.environ.get("BRIEFING_CACHE", "")
-    if configured.lower() in ("off", "0", "no"):
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefing"
 
 
 def _digest(root: Path) -> str:

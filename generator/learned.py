@@ -5,7 +5,7 @@ work the next time it renders the same briefing: the PDF writer, which
 paragraphs it had to lay out a second time so that footnotes stay on their
 call's page (writers/pdf.py). The build hands that back with the next task
 for the briefing, and keeps it here in between: one small JSON file in the
-cache folder (content.cache_folder: the user's own, outside every output
+cache folder (cachedir.cache_folder: the user's own, outside every output
 folder), by briefing id and format, the last `KEEP` things learned with
 different keys (a digest of what they apply to), newest first: builds of
 one briefing from two content folders or template sets, or with and

@@ -21,6 +21,7 @@ def test_each_library_is_at_a_version_its_entry_was_written_for() -> None:
     # Importing each compat module checks its library's version; a warning is an error here.
     import generator.compat.docx
     import generator.compat.pyhanko
+    import generator.compat.pyphen
     import generator.compat.uvicorn
     import generator.compat.weasyprint  # noqa: F401
     from generator.compat import forkserver, futures
@@ -28,6 +29,24 @@ def test_each_library_is_at_a_version_its_entry_was_written_for() -> None:
     assert futures.written_for_this_python() and forkserver.written_for_this_python(), sys.version_info
     with pytest.warns(CompatWarning, match="written for 1 to 2"):
         written_for("weasyprint", "1", "2")  # the check itself warns outside its range
+
+
+def test_the_versions_libraries_state_are_those_installed() -> None:
+    # compat/ and the pictures' recipe take versions from the libraries themselves, not from
+    # importlib.metadata (too slow to import in every process): they must say the same.
+    from importlib.metadata import version
+
+    import docx
+    import pyphen
+    import weasyprint
+
+    from generator.pictures import LIBRARIES, _version_file
+
+    assert (weasyprint.__version__, docx.__version__, pyphen.__version__) == \
+        (version("weasyprint"), version("python-docx"), version("pyphen"))
+    for package, distribution in LIBRARIES:
+        stated = _version_file(package)
+        assert stated is not None and f'"{version(distribution)}"'.encode() in stated.replace(b"'", b'"'), package
 
 
 def test_weasyprint_still_has_the_profile_class_and_the_page_box_we_use() -> None:

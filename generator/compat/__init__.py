@@ -13,17 +13,22 @@ patch at the next major version.
 from __future__ import annotations
 
 import warnings
-from importlib.metadata import version
 
 
 class CompatWarning(UserWarning):
     """A library we reach into is at a version our patch was not checked against."""
 
 
-def written_for(distribution: str, first: str, last: str) -> None:
+def written_for(distribution: str, first: str, last: str, installed: str | None = None) -> None:
     """Warn unless `distribution`'s installed version lies in first..last
-    (compared as numbers, by their leading parts)."""
-    found = version(distribution)
+    (compared as numbers, by their leading parts). `installed` is that
+    version where the library says it (its `__version__`); otherwise it is
+    read from the distribution's metadata, whose module takes 15–30 ms to
+    import: too much for every process that renders a PDF."""
+    if installed is None:
+        from importlib.metadata import version
+
+        installed = version(distribution)
 
     def key(text: str) -> tuple[int, ...]:
         parts = []
@@ -34,6 +39,6 @@ def written_for(distribution: str, first: str, last: str) -> None:
             parts.append(int(digits))
         return tuple(parts)
 
-    if not key(first) <= key(found)[:len(key(last))] <= key(last):
-        warnings.warn(f"{distribution} {found}: generator/compat was written for {first} to {last}; check its "
+    if not key(first) <= key(installed)[:len(key(last))] <= key(last):
+        warnings.warn(f"{distribution} {installed}: generator/compat was written for {first} to {last}; check its "
                       "entries against this version", CompatWarning, stacklevel=2)

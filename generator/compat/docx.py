@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import docx
+
 from . import written_for
 
-written_for("python-docx", "1.1", "1.2")
+written_for("python-docx", "1.1", "1.2", docx.__version__)
 
 
 def element(proxy: Any) -> Any:

@@ -70,7 +70,7 @@ with _libraries_opened_directly():
     import weasyprint.pdf.tags
     from weasyprint.css import ColorProfile
 
-written_for("weasyprint", "70", "70")
+written_for("weasyprint", "70", "70", weasyprint.__version__)
 
 
 class _ClosingColorProfile(ColorProfile):  # type: ignore[misc]

@@ -38,6 +38,8 @@ from weasyprint.text.ffi import pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from ..cachedir import cache_folder
+from ..compat.pyphen import load_dictionary
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
 from .base import DEFAULT_PDF_VARIANT, Learned, Rendered, unknown_variant
@@ -108,6 +110,7 @@ install_language_tags()
 
 
 MAX_REFLOWS = 4
+STRATEGY_LANGUAGE = "nl"  # an English edition quotes the strategy in its footnotes, hyphenated as Dutch
 # WeasyPrint's own `debug` variant is for WeasyPrint's developers.
 PDF_VARIANTS: tuple[str, ...] = tuple(sorted(v for v in VARIANTS if v != "debug"))
 
@@ -242,6 +245,9 @@ class PdfWriter:
     def _laid_out(self, briefing: Briefing, prior: Sequence[Learned]) -> tuple[weasyprint.Document, Learned | None]:
         tools = self.tools
         source = self.html_writer.html(briefing, "print", linked=False)
+        folder = cache_folder()
+        for language in dict.fromkeys((briefing.metadata.language, STRATEGY_LANGUAGE)):
+            load_dictionary(language, folder)
         fetcher = TemplatesOnlyFetcher(self.templates)
         with _ROUTER.collect() as warnings:
             laid_out = self._layout(briefing, source, fetcher, tools, prior)

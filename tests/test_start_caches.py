@@ -1,0 +1,126 @@
+"""What a fresh process keeps in the cache folder so that its first render
+does not parse again what the last one parsed: Pyphen's hyphenation
+dictionaries (compat/pyphen.py) and Jinja2's compiled templates
+(writers/html.py). Either is only ever a shortcut: a missing, foreign or
+broken file, or a folder that cannot be written, gives the same result,
+parsed as before."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pyphen
+import pytest
+from conftest import ENGLISH, TEMPLATES, make_briefing
+from jinja2.bccache import bc_magic
+
+from generator.compat.pyphen import load_dictionary
+from generator.content import Content
+from generator.writers.html import HtmlWriter, environment
+
+DUTCH = pyphen.LANGUAGES[pyphen.language_fallback("nl")]
+WORD = "veiligheidsstrategie"
+
+
+@pytest.fixture
+def fresh(monkeypatch: pytest.MonkeyPatch) -> dict[Path, pyphen.HyphDict]:
+    """Pyphen as a new process finds it: nothing parsed yet."""
+    parsed: dict[Path, pyphen.HyphDict] = {}
+    monkeypatch.setattr(pyphen, "hdcache", parsed)
+    return parsed
+
+
+def _parsing_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"parsed {path} again")
+
+    monkeypatch.setattr(pyphen, "HyphDict", type("Refused", (pyphen.HyphDict,), {"__init__": refuse}))
+
+
+def test_a_dictionary_parsed_once_is_loaded_by_the_next_process(
+        fresh: dict[Path, pyphen.HyphDict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = pyphen.HyphDict(DUTCH).positions(WORD)
+    load_dictionary("nl", tmp_path)
+    [kept] = tmp_path.glob("pyphen-nl-*.pickle")
+    assert fresh[DUTCH].positions(WORD) == expected
+
+    fresh.clear()  # the next process
+    _parsing_refused(monkeypatch)
+    load_dictionary("nl", tmp_path)
+    assert fresh[DUTCH].positions(WORD) == expected
+    assert pyphen.Pyphen(lang="nl").hd is fresh[DUTCH]  # what WeasyPrint asks for is what was loaded
+    load_dictionary("nl", tmp_path)  # loaded already: nothing read
+    assert list(tmp_path.iterdir()) == [kept]
+
+
+@pytest.mark.parametrize("stored", [b"", b"not a pickle", pickle.dumps({"patterns": "forged"}),
+                                    pickle.dumps(pyphen.HyphDict.__new__(pyphen.HyphDict))])
+def test_a_broken_or_foreign_file_is_parsed_again_and_replaced(
+        fresh: dict[Path, pyphen.HyphDict], tmp_path: Path, stored: bytes) -> None:
+    load_dictionary("nl", tmp_path)
+    [kept] = tmp_path.glob("pyphen-nl-*.pickle")
+    kept.write_bytes(stored)
+    fresh.clear()
+    load_dictionary("nl", tmp_path)
+    assert isinstance(fresh[DUTCH], pyphen.HyphDict) and fresh[DUTCH].positions(WORD)
+    assert pickle.loads(kept.read_bytes()).patterns == fresh[DUTCH].patterns
+
+
+def test_without_a_usable_folder_pyphen_parses_as_it_always_did(
+        fresh: dict[Path, pyphen.HyphDict], tmp_path: Path) -> None:
+    load_dictionary("nl", None)
+    assert fresh[DUTCH].positions(WORD)
+    fresh.clear()
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    load_dictionary("nl", blocked / "cache")
+    assert fresh[DUTCH].positions(WORD)
+    load_dictionary("xx", tmp_path)  # a language Pyphen has no dictionary for: left to WeasyPrint
+    assert list(fresh) == [DUTCH] and not list(tmp_path.glob("pyphen-*"))
+
+
+def test_the_pdf_writer_loads_the_editions_language_and_the_strategys(
+        fresh: dict[Path, pyphen.HyphDict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        content: Content) -> None:
+    from generator.writers.pdf import PdfWriter
+
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    PdfWriter(TEMPLATES).layout(make_briefing(content, ("region", "sahel"), edition=ENGLISH))
+    assert {path.name.split("-")[1] for path in tmp_path.glob("pyphen-*.pickle")} == {"en", "nl"}
+    assert set(fresh) == {DUTCH, pyphen.LANGUAGES[pyphen.language_fallback("en")]}
+
+
+def test_compiled_templates_are_kept_and_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    source = HtmlWriter(TEMPLATES).template()
+    [kept] = (tmp_path / "templates").iterdir()
+    code = kept.read_bytes()
+
+    monkeypatch.setattr("jinja2.Environment.compile", lambda *a, **k: pytest.fail("compiled again"))
+    again = HtmlWriter(TEMPLATES).template()
+    assert again.root_render_func.__code__ == source.root_render_func.__code__
+    assert kept.read_bytes() == code
+
+
+def test_templates_compile_without_a_cache_folder_or_one_that_cannot_be_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    assert environment(TEMPLATES).bytecode_cache is None
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("BRIEFING_CACHE", str(blocked))
+    HtmlWriter(TEMPLATES).template()  # compiled; nothing kept, nothing raised
+    assert blocked.read_text() == "a file where the cache folder should be"
+
+
+@pytest.mark.parametrize("stored", [b"", b"not Jinja's", bc_magic + b"\xff" * 40, bc_magic + pickle.dumps("x")])
+def test_a_broken_compiled_template_is_compiled_again_and_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stored: bytes) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    HtmlWriter(TEMPLATES).template()
+    [kept] = (tmp_path / "templates").iterdir()
+    code = kept.read_bytes()
+    kept.write_bytes(stored)
+    assert HtmlWriter(TEMPLATES).template().render is not None
+    assert kept.read_bytes() == code
