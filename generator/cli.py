@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from . import __version__, outputs, phases
+from . import __version__, cachedir, outputs, phases
 from .catalogue import catalogue
 from .content import Content, load_content
 from .dates import build_date
@@ -211,6 +211,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = _parser().parse_args(argv)
+        _check_cache_folder(err)
         command = {"build": _build, "serve": _serve, "list": _list, "check": _check,
                    "explain": _explain, "notes": _notes, "passwd": _passwd}[args.command]
         code = command(args, out, err)
@@ -620,6 +621,16 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"  note {note.id:<19} {note.level.name:<28} {note.unit}, {note.date}: {'; '.join(why)}", file=out)
         print(f"  {'':<24} {note.location}", file=out)
     return 0
+
+
+def _check_cache_folder(err: TextIO) -> None:
+    """Say so when the configured cache folder is not used (see cachedir.py):
+    every command then parses content, dictionaries and templates anew."""
+    folder = cachedir.configured()
+    why = cachedir.refused(folder) if folder is not None else None
+    if why:
+        print(f"note: the cache folder {folder} is not used: {why} (it holds code this user runs; "
+              "see README, 'Start-up')", file=err)
 
 
 def main_entry() -> None:

@@ -7,14 +7,17 @@ parsed as before."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import stat
 from pathlib import Path
 
 import pyphen
 import pytest
-from conftest import ENGLISH, TEMPLATES, make_briefing
+from conftest import ENGLISH, TEMPLATES, Cli, make_briefing
 from jinja2.bccache import bc_magic
 
+from generator import cachedir
 from generator.compat.pyphen import load_dictionary
 from generator.content import Content
 from generator.writers.html import HtmlWriter, environment
@@ -124,3 +127,37 @@ def test_a_broken_compiled_template_is_compiled_again_and_replaced(
     kept.write_bytes(stored)
     assert HtmlWriter(TEMPLATES).template().render is not None
     assert kept.read_bytes() == code
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        cli: Cli) -> None:
+    # What is kept there is loaded and run (pickles, compiled templates): a folder another user
+    # can write to would let them run code as this user.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("BRIEFING_CACHE", str(shared))
+    assert cachedir.refused(shared) == "other users may write to it" and cachedir.cache_folder() is None
+    result = cli("build", "--region", "sahel", "--format", "pdf", "--out", str(tmp_path / "out"))
+    assert result.code == 0 and f"cache folder {shared} is not used: other users may write" in result.err
+    assert not list(shared.iterdir())
+
+    shared.chmod(0o700)
+    assert cachedir.refused(shared) is None and cachedir.cache_folder() == shared
+    assert "cache folder" not in cli("list").err
+    if os.geteuid() == 0:  # only root can give a folder away
+        os.chown(shared, 65534, -1)
+        assert cachedir.refused(shared) == "owned by another user" and cachedir.cache_folder() is None
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    assert cachedir.refused(not_a_folder) == "not a folder"
+    assert cachedir.refused(tmp_path / "not yet") is None  # made private when first written
+
+
+def test_the_folders_made_for_the_caches_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     fresh: dict[Path, pyphen.HyphDict]) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
+    load_dictionary("nl", cachedir.cache_folder())
+    HtmlWriter(TEMPLATES).template()
+    for folder in (tmp_path / "cache", tmp_path / "cache" / "templates"):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0, folder

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyphen
 
+from ..cachedir import make
 from ..errors import OutputError
 from ..outputs import atomic_write
 from . import written_for
@@ -71,7 +72,7 @@ def _keep(path: Path, parsed: pyphen.HyphDict) -> None:
     is only a slower render. Pickles of other versions of the same
     language's dictionary are removed an hour after this one was written."""
     with contextlib.suppress(OSError, OutputError):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make(path.parent)
         atomic_write(path, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
         prefix = path.name.rsplit("-", 1)[0]
         for old in path.parent.glob(f"{prefix}-*.pickle"):  # as the content's: an hour's grace for a

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import os
 import pickle
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +26,7 @@ import jinja2
 import markupsafe
 
 from .. import pictures
-from ..cachedir import cache_folder
+from ..cachedir import cache_folder, make
 from ..errors import TemplateError
 from ..model import Briefing, Picture
 from ..pictures.palette import FILLS
@@ -98,7 +97,7 @@ class _KeptBytecode(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
-            os.makedirs(self.directory, exist_ok=True)
+            make(Path(self.directory))
             super().dump_bytecode(bucket)
 
 
