@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from . import __version__, cachedir, outputs, phases
 from .catalogue import catalogue
+from .compat.forkserver import main_is_package
 from .content import Content, load_content
 from .dates import build_date
 from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject, suggest
@@ -646,6 +647,7 @@ def main_entry() -> None:
     modules are torn down, and everything the command writes is written
     and closed (atomic_write) before it returns; what the freeze leaves
     out is only the reference cycles nobody would have seen collected."""
+    main_is_package("generator")  # what `python -m generator` runs: workers need not run it again
     code = main()
     if "multiprocessing.forkserver" in sys.modules:
         from .runners import local

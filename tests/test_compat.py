@@ -280,3 +280,24 @@ def test_a_library_that_does_not_open_directly_is_searched_for() -> None:
     searches, loaded = out.split()
     assert int(searches) > 0 and loaded == "True", out
     assert "WeasyPrint could not import" not in out + err
+
+
+def test_workers_do_not_run_the_briefing_script_again(tmp_path: Any) -> None:
+    # The `briefing` console script is run as a file; declared as generator.__main__ (which it
+    # is), multiprocessing's children skip re-running it, as for `python -m generator`.
+    import subprocess
+
+    script = tmp_path / "briefing"
+    script.write_text(
+        "import multiprocessing, sys\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from generator.cli import main_entry  # as the console script does\n"
+        "from generator.compat.forkserver import main_is_package\n"
+        "if __name__ == '__main__':\n"
+        "    if sys.argv[1] == 'declared':\n"
+        "        main_is_package('generator')\n"
+        "    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('forkserver')) as pool:\n"
+        "        print(pool.submit(eval, \"'generator.cli' in __import__('sys').modules\").result())\n")
+    ran = {how: subprocess.run([sys.executable, str(script), how], capture_output=True, text=True, check=True,
+                               timeout=60).stdout.strip() for how in ("declared", "as a file")}
+    assert ran == {"declared": "False", "as a file": "True"}, ran

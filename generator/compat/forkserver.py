@@ -9,15 +9,25 @@
   `timeout` seconds: a forkserver exits only when every worker it forked
   has closed that pipe too, and a command must not hang on a worker that
   is slow to die.
+- `main_is_package`: the `briefing` command is a console script, which
+  Python runs as a file, so multiprocessing has every process it starts
+  (the forkserver, or else each worker) run that file again to rebuild a
+  `__main__` that nothing of ours uses: an import of the whole command
+  line (content, YAML, the catalogue: 40–60 ms), before the first render.
+  For `python -m generator` it does not, because a package's `__main__`
+  runs its command unconditionally (`spawn._fixup_main_from_name` skips
+  any name ending in `.__main__`). The script is that same command, so it
+  declares itself as `generator.__main__` (its `__spec__`) and the
+  children skip it too.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import time
 from contextlib import suppress
-from multiprocessing import forkserver
 
 WRITTEN_FOR = ((3, 11), (3, 14))
 
@@ -25,6 +35,8 @@ WRITTEN_FOR = ((3, 11), (3, 14))
 def stop(timeout: float = 5.0) -> bool:
     """Ask this process's forkserver to exit and wait up to `timeout`
     seconds; True when there was none or it has exited."""
+    from multiprocessing import forkserver  # here: the module is imported by every command (main_is_package)
+
     server = getattr(forkserver, "_forkserver", None)
     pid = getattr(server, "_forkserver_pid", None)
     alive = getattr(server, "_forkserver_alive_fd", None)
@@ -50,6 +62,14 @@ def stop(timeout: float = 5.0) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.01)
+
+
+def main_is_package(package: str) -> None:
+    """Declare this process's `__main__` as `package.__main__` when it was
+    run as a file (see above); nothing when it was run with -m already."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.util.find_spec(f"{package}.__main__")
 
 
 def written_for_this_python() -> bool:

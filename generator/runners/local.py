@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 
 def _preload(wanted: set[str], pictures: bool) -> list[str]:
     """The modules the forkserver imports for these formats. `__main__`
-    first: the forkserver imports the main script (the `briefing`
-    command's) once, instead of every worker importing it again as
-    multiprocessing would."""
+    first: a main script run as a file (a test's, a tool's) is imported
+    once by the forkserver, instead of by every worker as multiprocessing
+    would. The `briefing` command's is not imported at all: it declares
+    itself as `generator.__main__` (compat/forkserver.py)."""
     modules = ["__main__", "generator.render", "generator.runners.local"]
     modules += [f"generator.writers.{formats.get(f).writer.partition(':')[0]}" for f in sorted(wanted)]
     return modules + (["generator.pictures.draw"] if pictures else []) + ["generator.runners.frozen"]

@@ -43,8 +43,9 @@ from ..render import Rendering, Task, render, warm
 # Modules the forkserver imports once, so every worker it forks starts
 # with them loaded (WeasyPrint's import takes about a quarter of a second,
 # matplotlib's, for the maps and charts, about as long), and frozen out of
-# the workers' garbage collections (runners/frozen.py). `__main__`: the
-# `briefing` script, which multiprocessing would import again in every worker.
+# the workers' garbage collections (runners/frozen.py). `__main__`: a main
+# script multiprocessing would otherwise run again in every worker (not the
+# `briefing` command's, which declares itself a package's: compat/forkserver.py).
 PRELOAD = ["__main__", "generator.build", "generator.writers.html", "generator.writers.pdf", "generator.writers.docx",
            "generator.pictures.draw", "generator.runners.frozen"]
 
