@@ -1,7 +1,7 @@
 """Where a user's caches live: the loaded content (content.py), the plan
 and what layouts learned (build.py, learned.py), the parsed hyphenation
-dictionaries (compat/pyphen.py) and the compiled templates
-(writers/html.py). A module of its own so that a render worker, which
+dictionaries (compat/pyphen.py), the compiled templates (writers/html.py)
+and the maps' views (pictures/draw.py). A module of its own so that a render worker, which
 never loads content, can find it too.
 
 What is kept there is loaded and run: pickles and Jinja2's compiled code.
@@ -12,9 +12,19 @@ the folders made here are the user's alone (mode 0700)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import pickle
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from .errors import OutputError
+from .outputs import atomic_write
+
+T = TypeVar("T")
 
 
 def cache_folder() -> Path | None:
@@ -53,6 +63,38 @@ def refused(folder: Path) -> str | None:
     return None
 
 
-def make(folder: Path) -> None:
+def make_folder(folder: Path) -> None:
     """`folder` (a cache folder or one inside it), made for this user alone."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def kept(name: str, version: str, kind: type[T], make: Callable[[], T], valid: Callable[[T], bool] = bool) -> T:
+    """`make()`, or what an earlier process kept of it in the cache folder:
+    `name` says what it is (`pyphen-nl`, a map's view), `version` all it
+    was made from (its inputs' bytes or digests, the code's, the
+    libraries' versions), so that anything else is made anew. Best effort,
+    as every cache here: a missing, broken or foreign file (not a `kind`,
+    or not `valid`) is made again and replaced, a folder that cannot be
+    written only costs the making, and a file of another version of the
+    same `name` is removed an hour after this one was written (another
+    install may still use it)."""
+    folder = cache_folder()
+    if folder is None:
+        return make()
+    path = folder / f"{name}-{hashlib.sha256(version.encode()).hexdigest()[:32]}.pickle"
+    try:
+        with path.open("rb") as file:
+            found = pickle.load(file)
+        if isinstance(found, kind) and valid(found):
+            return found
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError,
+            IndexError, KeyError):
+        pass
+    made = make()
+    with contextlib.suppress(OSError, OutputError):
+        make_folder(folder)
+        atomic_write(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        for old in folder.glob(f"{name}-*.pickle"):
+            if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
+                old.unlink(missing_ok=True)
+    return made

@@ -40,12 +40,12 @@ def test_the_versions_libraries_state_are_those_installed() -> None:
     import pyphen
     import weasyprint
 
-    from generator.pictures import LIBRARIES, _version_file
+    from generator.pictures.made_with import LIBRARIES, _version_file
 
     assert (weasyprint.__version__, docx.__version__, pyphen.__version__) == \
         (version("weasyprint"), version("python-docx"), version("pyphen"))
-    for package, distribution in LIBRARIES:
-        stated = _version_file(package)
+    for package, stating, distribution in LIBRARIES:
+        stated = _version_file(package, stating)
         assert stated is not None and f'"{version(distribution)}"'.encode() in stated.replace(b"'", b'"'), package
 
 

@@ -27,10 +27,12 @@ WORD = "veiligheidsstrategie"
 
 
 @pytest.fixture
-def fresh(monkeypatch: pytest.MonkeyPatch) -> dict[Path, pyphen.HyphDict]:
-    """Pyphen as a new process finds it: nothing parsed yet."""
+def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[Path, pyphen.HyphDict]:
+    """Pyphen as a new process finds it, nothing parsed yet, with an empty
+    cache folder (tmp_path)."""
     parsed: dict[Path, pyphen.HyphDict] = {}
     monkeypatch.setattr(pyphen, "hdcache", parsed)
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
     return parsed
 
 
@@ -44,16 +46,16 @@ def _parsing_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_dictionary_parsed_once_is_loaded_by_the_next_process(
         fresh: dict[Path, pyphen.HyphDict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = pyphen.HyphDict(DUTCH).positions(WORD)
-    load_dictionary("nl", tmp_path)
+    load_dictionary("nl")
     [kept] = tmp_path.glob("pyphen-nl-*.pickle")
     assert fresh[DUTCH].positions(WORD) == expected
 
     fresh.clear()  # the next process
     _parsing_refused(monkeypatch)
-    load_dictionary("nl", tmp_path)
+    load_dictionary("nl")
     assert fresh[DUTCH].positions(WORD) == expected
     assert pyphen.Pyphen(lang="nl").hd is fresh[DUTCH]  # what WeasyPrint asks for is what was loaded
-    load_dictionary("nl", tmp_path)  # loaded already: nothing read
+    load_dictionary("nl")  # loaded already: nothing read
     assert list(tmp_path.iterdir()) == [kept]
 
 
@@ -61,25 +63,28 @@ def test_a_dictionary_parsed_once_is_loaded_by_the_next_process(
                                     pickle.dumps(pyphen.HyphDict.__new__(pyphen.HyphDict))])
 def test_a_broken_or_foreign_file_is_parsed_again_and_replaced(
         fresh: dict[Path, pyphen.HyphDict], tmp_path: Path, stored: bytes) -> None:
-    load_dictionary("nl", tmp_path)
+    load_dictionary("nl")
     [kept] = tmp_path.glob("pyphen-nl-*.pickle")
     kept.write_bytes(stored)
     fresh.clear()
-    load_dictionary("nl", tmp_path)
+    load_dictionary("nl")
     assert isinstance(fresh[DUTCH], pyphen.HyphDict) and fresh[DUTCH].positions(WORD)
     assert pickle.loads(kept.read_bytes()).patterns == fresh[DUTCH].patterns
 
 
 def test_without_a_usable_folder_pyphen_parses_as_it_always_did(
-        fresh: dict[Path, pyphen.HyphDict], tmp_path: Path) -> None:
-    load_dictionary("nl", None)
+        fresh: dict[Path, pyphen.HyphDict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    load_dictionary("nl")
     assert fresh[DUTCH].positions(WORD)
     fresh.clear()
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder should be")
-    load_dictionary("nl", blocked / "cache")
+    monkeypatch.setenv("BRIEFING_CACHE", str(blocked / "cache"))
+    load_dictionary("nl")
     assert fresh[DUTCH].positions(WORD)
-    load_dictionary("xx", tmp_path)  # a language Pyphen has no dictionary for: left to WeasyPrint
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    load_dictionary("xx")  # a language Pyphen has no dictionary for: left to WeasyPrint
     assert list(fresh) == [DUTCH] and not list(tmp_path.glob("pyphen-*"))
 
 
@@ -88,7 +93,6 @@ def test_the_pdf_writer_loads_the_editions_language_and_the_strategys(
         content: Content) -> None:
     from generator.writers.pdf import PdfWriter
 
-    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
     PdfWriter(TEMPLATES).layout(make_briefing(content, ("region", "sahel"), edition=ENGLISH))
     assert {path.name.split("-")[1] for path in tmp_path.glob("pyphen-*.pickle")} == {"en", "nl"}
     assert set(fresh) == {DUTCH, pyphen.LANGUAGES[pyphen.language_fallback("en")]}
@@ -157,7 +161,41 @@ def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path: Path, monkeypa
 def test_the_folders_made_for_the_caches_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      fresh: dict[Path, pyphen.HyphDict]) -> None:
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
-    load_dictionary("nl", cachedir.cache_folder())
+    load_dictionary("nl")
     HtmlWriter(TEMPLATES).template()
     for folder in (tmp_path / "cache", tmp_path / "cache" / "templates"):
         assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0, folder
+
+
+def test_a_maps_view_is_made_once_and_draws_the_same_picture(content: Content, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pictures
+    from generator.model import Picture
+    from generator.pictures import draw
+
+    briefing = make_briefing(content, ("region", "sahel"))
+    drawing = next(x for s in briefing.walk() for x in s.blocks if isinstance(x, Picture)).drawing
+    monkeypatch.setattr(pictures, "_store", None)
+
+    def forget() -> None:  # as a new process would
+        draw._frame.cache_clear()
+        draw.layout.cache_clear()
+        pictures.cache_clear()
+
+    def drawn() -> dict[str, bytes]:
+        forget()
+        return {"svg": pictures.render(drawing, "svg", TEMPLATES), "png": pictures.render(drawing, "png", TEMPLATES)}
+
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    made = drawn()
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    assert drawn() == made
+    [kept] = tmp_path.glob("frame-*.pickle")
+    monkeypatch.setattr(draw, "_projected", lambda *view: pytest.fail(f"made {view} again"))
+    assert drawn() == made
+    kept.write_bytes(b"broken")
+    monkeypatch.undo()
+    monkeypatch.setattr(pictures, "_store", None)
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path))
+    assert drawn() == made and kept.read_bytes() != b"broken"
+    forget()

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import threading
@@ -41,12 +40,11 @@ from ..model import Drawing, fingerprint_data
 from ..outputs import TEMP_PREFIX, atomic_write
 from ..phases import phase
 from .base import FONT_DIR, FONTS, Format
+from .made_with import code_version
 
 CACHE_SIZE = 64  # pictures kept per process; the catalogue's 33 drawings make 66 (SVG and PNG), so a
 # process that renders all of them in turn meets some again after they left: it reads them from
 # the store where there is one (a build's, the server's), and draws them again where there is not
-LIBRARIES = (("matplotlib", "matplotlib"), ("PIL", "pillow"))  # package, distribution: each package
-# states its version in its _version.py
 STORE_SIZE = 512  # pictures kept in a store on disk (about 150 kB per map: SVG and PNG)
 
 _cache: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
@@ -124,37 +122,15 @@ def trim_store(folder: Path, keep: int = STORE_SIZE) -> None:
 @cache
 def _recipe(templates: Path) -> str:
     """What a picture's bytes depend on besides its drawing: the code that
-    draws (this package), the house fonts and the libraries that draw, by
-    the files that state their versions. Those are found without importing
-    the libraries (0.2 s for matplotlib, which a picture found in the
-    store does not need) or `importlib.metadata` (15–30 ms)."""
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for part in sorted(here.glob("*.py")) + [templates / FONT_DIR / name for name in FONTS]:
+    draws and the libraries it draws with (made_with.code_version), and
+    the house fonts."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in [templates / FONT_DIR / name for name in FONTS]:
         try:
             digest.update(part.read_bytes())
         except OSError:
             digest.update(b"missing " + part.name.encode())  # drawing will say so
-    for library, distribution in LIBRARIES:
-        digest.update(_version_file(library) or _metadata_version(distribution))
     return digest.hexdigest()
-
-
-def _version_file(package: str) -> bytes | None:
-    spec = importlib.util.find_spec(package)
-    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
-        with contextlib.suppress(OSError):
-            return Path(folder, "_version.py").read_bytes()
-    return None
-
-
-def _metadata_version(distribution: str) -> bytes:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"{distribution} {version(distribution)}".encode()
-    except PackageNotFoundError:
-        return f"{distribution} missing".encode()  # drawing will say so
 
 
 def _stored_name(drawing: str, templates: Path) -> str:

@@ -26,7 +26,7 @@ import jinja2
 import markupsafe
 
 from .. import pictures
-from ..cachedir import cache_folder, make
+from ..cachedir import cache_folder, make_folder
 from ..errors import TemplateError
 from ..model import Briefing, Picture
 from ..pictures.palette import FILLS
@@ -97,7 +97,7 @@ class _KeptBytecode(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
-            make(Path(self.directory))
+            make_folder(Path(self.directory))
             super().dump_bytecode(bucket)
 
 

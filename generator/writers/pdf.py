@@ -38,7 +38,6 @@ from weasyprint.text.ffi import pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from ..cachedir import cache_folder
 from ..compat.pyphen import load_dictionary
 from ..errors import TemplateError, UsageError
 from ..model import Briefing
@@ -245,9 +244,8 @@ class PdfWriter:
     def _laid_out(self, briefing: Briefing, prior: Sequence[Learned]) -> tuple[weasyprint.Document, Learned | None]:
         tools = self.tools
         source = self.html_writer.html(briefing, "print", linked=False)
-        folder = cache_folder()
         for language in dict.fromkeys((briefing.metadata.language, STRATEGY_LANGUAGE)):
-            load_dictionary(language, folder)
+            load_dictionary(language)
         fetcher = TemplatesOnlyFetcher(self.templates)
         with _ROUTER.collect() as warnings:
             laid_out = self._layout(briefing, source, fetcher, tools, prior)
