@@ -1,8 +1,8 @@
 """Where a user's caches live: the loaded content (content.py), the plan
 and what layouts learned (build.py, learned.py), the parsed hyphenation
 dictionaries (compat/pyphen.py), the compiled templates (writers/html.py)
-and the maps' views (pictures/draw.py). A module of its own so that a render worker, which
-never loads content, can find it too.
+and the maps' views (pictures/draw.py). A module of its own so that a
+render worker, which never loads content, can find it too.
 
 What is kept there is loaded and run: pickles and Jinja2's compiled code.
 Whoever can write to the folder could make this user's next process run
