@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import pickle
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -31,12 +30,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import assets
-from .cachedir import cache_folder
+from .cachedir import cache_folder, kept
 from .classification import DEFAULT_SCALE, Scale, load_scale
-from .errors import BriefingError, ContentError, Location, Problem, UsageError, suggest
+from .errors import ContentError, Location, Problem, UsageError, suggest
 from .geo import Geo, load_geo
 from .limits import MAX_PASSAGE_CHARS
-from .outputs import atomic_write
 from .query import QUERY, check_text
 from .schema import Choice, Date, Field, Flag, Ident, Integer, Nested, Raw, Record, Strings, Text, Values, items
 from .sentences import split as split_sentences
@@ -340,38 +338,27 @@ def load_content(root: Path, cache: bool = True) -> Content:
     Content that loaded without errors is kept in a cache keyed by the
     digest of every file under `root`, of the generator's code and of the
     folder's path, so a fresh process reads unchanged content in a few
-    milliseconds instead of parsing and validating it again (see
-    `cache_folder`). The cache holds content only: never the ministry's
+    milliseconds instead of parsing and validating it again
+    (cachedir.kept). The cache holds content only: never the ministry's
     notes, which are loaded apart, per clearance."""
     root = Path(root)
     if not root.is_dir():
         raise ContentError([Problem(Location(root), "content folder not found")])
-    folder = cache_folder() if cache else None
-    if folder is None:
+    if not cache or cache_folder() is None:
         return _parse(root)
     key = _digest(root)
-    path = folder / f"content-{key}.pickle"
-    try:
-        with path.open("rb") as f:
-            found = pickle.load(f)
+
+    def parsed() -> Content:
+        content = _parse(root)
+        content.digest = key
+        return content
+
+    def whole(found: Content) -> bool:
         # The country outlines are an asset a render gets by digest
         # (assets.py): loading content puts them there, so must this.
-        if isinstance(found, Content) and found.digest == key and (found.geo is None or assets.put(found.geo.world.read_bytes())
-                                           == found.geo.digest):
-            return found
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        pass  # not there, or unreadable: parsed again, and written anew
-    content = _parse(root)
-    content.digest = key
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write(path, pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-        for old in folder.glob("content-*.pickle"):  # earlier versions of this content folder's content
-            if old != path and old.stat().st_mtime < path.stat().st_mtime - 3600:
-                old.unlink(missing_ok=True)
-    except (OSError, BriefingError):
-        pass  # a cache that cannot be written costs the next process the parse, nothing else
-    return content
+        return found.digest == key and (found.geo is None or assets.put(found.geo.world.read_bytes()) == found.geo.digest)
+
+    return kept("content", key, Content, parsed, whole)
 
 
 def _digest(root: Path) -> str:
