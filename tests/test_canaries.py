@@ -102,7 +102,10 @@ def build(out: Path, notes: Path, clearance: str, *args: str) -> str:
 
 
 @pytest.mark.slow
-def test_no_canary_reaches_a_build_below_its_level(tmp_path: Path, content: Content) -> None:
+def test_no_canary_reaches_a_build_below_its_level(tmp_path: Path, content: Content,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFING_CACHE", str(cache))  # one for builds at every clearance, as a user's is
     tokens = canaries()
     notes = seed(tmp_path / "notes", tokens, content)
     rank = {level: n for n, level in enumerate(LEVELS)}
@@ -125,6 +128,10 @@ def test_no_canary_reaches_a_build_below_its_level(tmp_path: Path, content: Cont
                 for fmt in args[args.index("--format") + 1].split(","):
                     assert any(f.endswith(f".{fmt}") for f in files), (level, clearance, fmt, sorted(files)[:5])
                 assert "log" not in files  # a build says nothing of any note's words
+    # The cache folder (content, plans, layouts learned, dictionaries, templates, maps' views)
+    # serves every clearance: no note's words, at any level, reach it.
+    assert any(cache.glob("content-*.pickle")) and any(cache.glob("pyphen-*.pickle"))
+    assert scan(cache, "", tokens) == {level: set() for level in tokens}
 
 
 @pytest.mark.slow
