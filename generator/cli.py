@@ -37,6 +37,7 @@ from .content import Content, load_content
 from .dates import build_date
 from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject, suggest
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
+from .lifecycle import exit_within
 from .notes import Note, check_clearance, load_notes, subject_of
 from .query import QUERY
 from .search import matcher
@@ -646,12 +647,17 @@ def main_entry() -> None:
     of a one-briefing build's second. Objects are still released as the
     modules are torn down, and everything the command writes is written
     and closed (atomic_write) before it returns; what the freeze leaves
-    out is only the reference cycles nobody would have seen collected."""
+    out is only the reference cycles nobody would have seen collected.
+
+    The exit itself is bounded (lifecycle.exit_within): whatever the
+    interpreter then waits for, the command ends with its code a few
+    seconds later at most."""
     main_is_package("generator")  # what `python -m generator` runs: workers need not run it again
     code = main()
     if "multiprocessing.forkserver" in sys.modules:
         from .runners import local
 
         local.stop()
+    exit_within(code)
     gc.freeze()
     sys.exit(code)

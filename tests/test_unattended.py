@@ -173,6 +173,29 @@ def test_an_interrupt_stops_within_two_seconds_and_keeps_what_was_finished(
     assert f", {len(finished)} up to date," in dry.stdout
 
 
+@pytest.mark.parametrize(("argv", "code", "said"), [(["list", "regions"], 0, "sahel"),
+                                                     (["list", "bogus"], 2, "invalid choice")])
+def test_an_exit_that_waits_is_ended_with_the_commands_code(argv: list[str], code: int, said: str) -> None:
+    """Whatever the interpreter waits for once the command has returned (here
+    a thread that never ends; in a CI run once a stopped pool's thread), the
+    command ends a bounded time later, with its own exit code, and says what
+    it was waiting for."""
+    script = ("import sys, threading\n"
+              "from generator import cli, lifecycle\n"
+              "lifecycle.EXIT_GRACE = 0.5\n"
+              "threading.Thread(target=threading.Event().wait, name='never-ends').start()\n"
+              f"sys.argv = ['briefing', *{argv!r}]\n"
+              "cli.main_entry()\n")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert time.monotonic() - started < 5
+    assert run.returncode == code
+    assert said in run.stdout + run.stderr
+    assert "note: exiting took more than 0.5 s, stopped now (waiting: never-ends in Event.wait" in run.stderr, \
+        run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_wait_waits_for_the_running_build(tmp_path: Path) -> None:
     lock = OutputLock(tmp_path).acquire()  # another build holds the folder
     try:
