@@ -650,8 +650,8 @@ def main_entry() -> None:
     out is only the reference cycles nobody would have seen collected.
 
     The exit itself is bounded (lifecycle.exit_within): whatever the
-    interpreter then waits for, the command ends with its code a few
-    seconds later at most."""
+    interpreter then waits for, the command ends with its code a second
+    later at most."""
     main_is_package("generator")  # what `python -m generator` runs: workers need not run it again
     code = main()
     if "multiprocessing.forkserver" in sys.modules:

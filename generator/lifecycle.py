@@ -27,7 +27,9 @@ from types import FrameType
 
 PR_SET_PDEATHSIG = 1
 WATCH_EVERY = 0.5  # seconds
-EXIT_GRACE = 5.0  # seconds an exit may take after the command has returned
+# Seconds an exit may take after the command has returned. It takes 20 ms;
+# a build stopped by Ctrl-C or SIGTERM must be gone within two seconds.
+EXIT_GRACE = 1.0
 
 
 def die_with_parent(parent: int, also: int | None = None) -> None:
