@@ -30,23 +30,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
+# Only what parsing the arguments needs is imported here: a build that will
+# fork workers starts their forkserver (and its imports, 0.5 s) before this
+# process imports content, notes and selection (see _start_workers_early).
 from . import __version__, cachedir, outputs, phases
-from .catalogue import catalogue
 from .compat.forkserver import main_is_package
-from .content import Content, load_content
-from .dates import build_date
 from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject, suggest
 from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
 from .lifecycle import exit_within
-from .notes import Note, check_clearance, load_notes, subject_of
 from .query import QUERY
-from .search import matcher
-from .select import Selector, kind_plural, parse_selectors, passage_count, select
-from .taxonomy import SELECTOR_KINDS
+from .taxonomy import SELECTOR_KINDS, kind_plural
 
 if TYPE_CHECKING:  # the build machinery is imported by the commands that build, not by list or explain
     from .build import BuildReport, JobResult
     from .classification import Level
+    from .content import Content
+    from .notes import Note
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = PROJECT / "content"
@@ -256,6 +255,8 @@ def _hint(exc: BriefingError) -> str:
 
 
 def _load(args: argparse.Namespace, err: TextIO) -> Content:
+    from .content import load_content
+
     with phases.phase("load content"):
         content = load_content(args.content)
     for warning in content.warnings:
@@ -266,6 +267,9 @@ def _load(args: argparse.Namespace, err: TextIO) -> Content:
 def _admitted(args: argparse.Namespace, content: Content, err: TextIO) -> tuple[Level, tuple[Note, ...]]:
     """The clearance and the notes it admits. A note past its valid_until is
     left out with a warning; nothing is said of notes above the clearance."""
+    from .dates import build_date
+    from .notes import check_clearance, load_notes
+
     clearance = check_clearance(content.scale, args.clearance)
     expired: list[Note] = []
     admitted = load_notes(args.notes, content, clearance, build_date(), expired)
@@ -275,6 +279,9 @@ def _admitted(args: argparse.Namespace, content: Content, err: TextIO) -> tuple[
 
 
 def _notes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .notes import subject_of
+    from .select import parse_selectors
+
     content = _load(args, err)
     if not args.notes:
         raise _Usage("briefing notes: give --notes DIR (a folder with _folder.yaml)")
@@ -303,6 +310,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                      "--query")
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
+    _start_workers_early(args, formats)
     from .publish import configure
 
     # Keys are checked before content is read or anything rendered.
@@ -312,9 +320,11 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     content = _load(args, err)
     clearance, admitted = _admitted(args, content, err)
     languages = _languages(args.lang, content, args.templates)
-    _start_workers_early(args, formats)
     from .build import Options, build_briefings
+    from .catalogue import catalogue
     from .compose import Edition
+    from .dates import build_date
+    from .select import parse_selectors
 
     edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted,
                       language=languages[0])
@@ -413,6 +423,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                      "least 0, --deadline, --header-timeout and --keep-alive positive")
     if args.base_url and urlsplit(args.base_url).scheme not in ("http", "https"):
         raise _Usage(f"briefing serve: --base-url must be an http(s) URL, not '{args.base_url}'")
+    from .notes import check_clearance
     from .serve import run  # the web stack is loaded only by this command
     from .serve.auth import load_auth
 
@@ -518,6 +529,8 @@ class _Reporter:
 
 
 def _list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .select import Selector, passage_count
+
     content = _load(args, err)
     kinds = [k for k in SELECTOR_KINDS if args.what in (None, kind_plural(k))]
     counts = {(k, e.id): passage_count(content, Selector(k, e.id)) for k in kinds
@@ -538,6 +551,9 @@ def _list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .content import load_content
+    from .select import Selector, select
+
     try:
         content = load_content(args.content)
     except ContentError as exc:
@@ -585,6 +601,9 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .search import matcher
+    from .select import parse_selectors, select
+
     content = _load(args, err)
     _, admitted = _admitted(args, content, err)
     selection = select(content, parse_selectors(content, _pairs(args)), admitted)

@@ -69,10 +69,6 @@ def parse_selectors(content: Content, pairs: Iterable[tuple[str, str]]) -> tuple
     return tuple(sorted(selectors, key=lambda s: (order[s.kind], s.id)))
 
 
-def kind_plural(kind: str) -> str:
-    return {"region": "regions", "theme": "themes", "ministry": "ministries"}[kind]
-
-
 # File names stay well below the 255 bytes most file systems allow, with
 # room for the suffix and the build's temporary-file prefix.
 MAX_ID_LENGTH = 120

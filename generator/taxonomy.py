@@ -19,6 +19,7 @@ from .errors import Location, hint
 # catalogue list them. Interests and accents tag passages but are not
 # selectors of their own.
 SELECTOR_KINDS: tuple[str, ...] = ("region", "theme", "ministry")
+
 TAG_FIELDS: dict[str, str] = {
     "region": "regions",
     "theme": "themes",
@@ -26,6 +27,11 @@ TAG_FIELDS: dict[str, str] = {
     "interest": "interests",
     "accent": "accents",
 }
+
+
+def kind_plural(kind: str) -> str:
+    """'region' -> 'regions': the word `briefing list` and the manifest use."""
+    return TAG_FIELDS[kind]
 
 
 def slugify(text: str) -> str:

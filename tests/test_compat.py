@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sys
 import warnings
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from generator.compat import CompatWarning, written_for
 
@@ -229,6 +232,42 @@ def test_the_forkserver_can_still_be_stopped_and_waited_for() -> None:
     run = subprocess.run([sys.executable, "-c", STOP], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "gone"
+
+
+# A forkserver still importing (its preload takes 30 s here), as one a
+# build started ahead and then stopped at a usage or content error.
+STOP_WHILE_IMPORTING = """
+import multiprocessing, multiprocessing.forkserver as f, os, sys
+from generator.compat import forkserver
+if sys.argv[1] == "forking":
+    forkserver.forking()
+multiprocessing.get_context("forkserver").set_forkserver_preload(["slow_to_import"])
+f.ensure_running()
+pid = f._forkserver._forkserver_pid
+stopped = forkserver.stop(timeout=1.5)
+try:
+    os.kill(pid, 0)
+    print(stopped, "still there")
+    os.kill(pid, 9)
+except ProcessLookupError:
+    print(stopped, "gone")
+"""
+
+
+@pytest.mark.parametrize(("said", "printed"), [("idle", "True gone"), ("forking", "False still there")])
+def test_a_forkserver_no_worker_was_asked_of_is_ended_at_once(tmp_path: Path, said: str, printed: str) -> None:
+    """Without workers there is nothing to wait for: `stop` kills it instead
+    of waiting until its imports are done and it reads its pipe. Once a
+    pool has said it starts workers from it, `stop` waits (here, in vain
+    for 1.5 s, the imports still running)."""
+    import subprocess
+
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(30)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    run = subprocess.run([sys.executable, "-c", STOP_WHILE_IMPORTING, said], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == printed
 
 
 # WeasyPrint's libraries (generator/compat/weasyprint.py), each in a fresh

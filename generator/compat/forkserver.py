@@ -8,7 +8,10 @@
   closes the forkserver's "alive" pipe, as `_stop` does, and waits at most
   `timeout` seconds: a forkserver exits only when every worker it forked
   has closed that pipe too, and a command must not hang on a worker that
-  is slow to die.
+  is slow to die. A forkserver no worker was asked of (a build started it
+  ahead, then stopped at a usage or content error) is killed instead: it
+  would read that pipe only once its imports were done, up to a second
+  later, and it holds nothing. Pools say they start workers (`forking`).
 - `main_is_package`: the `briefing` command is a console script, which
   Python runs as a file, so multiprocessing has every process it starts
   (the forkserver, or else each worker) run that file again to rebuild a
@@ -25,11 +28,21 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import sys
 import time
 from contextlib import suppress
 
 WRITTEN_FOR = ((3, 11), (3, 14))
+
+_forking = False  # whether a pool of this process starts workers from its forkserver
+
+
+def forking() -> None:
+    """Say that a pool starts workers from this process's forkserver: `stop`
+    then waits for them to end, instead of killing it."""
+    global _forking
+    _forking = True
 
 
 def stop(timeout: float = 5.0) -> bool:
@@ -42,6 +55,9 @@ def stop(timeout: float = 5.0) -> bool:
     alive = getattr(server, "_forkserver_alive_fd", None)
     if server is None or pid is None or alive is None:
         return True
+    if not _forking:
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     with suppress(OSError):
         os.close(alive)
     server._forkserver_alive_fd = None

@@ -7,10 +7,10 @@ Workers are forked from multiprocessing's forkserver, a fresh process
 that imports the writers (WeasyPrint, python-docx, matplotlib for the
 pictures) once and freezes what they made out of the workers' garbage
 collections (runners/frozen.py). A cold build of the catalogue starts it
-(`prepare`) as soon as the command has read its content (cli.py), any
+(`prepare`) as soon as the command has read its arguments (cli.py), any
 other cold build before planning, so those imports, about 0.5 s, run
-while the coordinator imports its build machinery and plans instead of
-after; every worker then starts warm. This module imports the render core
+while the coordinator imports and reads its content, imports its build
+machinery and plans instead of after; every worker then starts warm. This module imports the render core
 only when it is used, so that starting the forkserver waits for nothing
 else. The forkserver holds none of the coordinator's descriptors (the
 output lock among them) and exits when the coordinator does, however it
@@ -118,6 +118,7 @@ class LocalRunner:
     def __init__(self, workers: int, wanted: set[str], templates: Path, pdf_variant: str,
                  picture_store: Path | None, pictures: bool = False) -> None:
         prepare(wanted, pictures)
+        forkserver.forking()
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker,
             initargs=(os.getpid(), templates, wanted, pdf_variant, pictures, picture_store, assets.snapshot()))

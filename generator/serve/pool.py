@@ -37,6 +37,7 @@ from pathlib import Path
 import pebble
 
 from .. import assets
+from ..compat import forkserver
 from ..lifecycle import die_with_parent
 from ..render import Rendering, Task, render, warm
 
@@ -131,6 +132,7 @@ class RenderPool:
     def _start(self) -> pebble.ProcessPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
+        forkserver.forking()
         # Workers start from the forkserver, not from this process: each is
         # given the assets tasks refer to (the map outlines), as this
         # process holds them when the pool starts (or restarts).
