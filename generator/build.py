@@ -72,7 +72,7 @@ from .manifest import (
     read_manifest,
 )
 from .model import Briefing, fingerprint_data
-from .outputs import MANIFEST, PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
+from .outputs import MANIFEST, PICTURE_STORE, OutputLock, atomic_write, pictures_stored, remove, write_if_changed
 from .phases import phase
 from .publish import Publishing, write_published
 from .publish.feed import FEED, change_between, passage_marks, render_feed, text_key
@@ -444,7 +444,7 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     seen = read_manifest(out)
     if options.workers > 1 and len(wanted) > 1 and not options.scheduler and (options.force or not seen):
         # Everything will be rendered, by workers: their imports run while we plan.
-        local.prepare(set(options.formats), pictures=not pictures.stored_any(out / PICTURE_STORE))
+        local.prepare(set(options.formats), pictures=not pictures_stored(out))
     with phase("plan"):
         jobs = _plan_editions(content, wanted, templates, edition, manifest_dates(seen), options)
     lock = OutputLock(out).acquire(wait=options.wait, waiting=reporter.note)
@@ -653,7 +653,7 @@ class _Build:
         # told by the store, before any briefing is composed for rendering.
         return LocalRunner(min(self.options.workers, len(jobs)), {f for j in jobs for f in todo[j.id]},
                            self.templates, self.options.publishing.pdf_variant, self.out / PICTURE_STORE,
-                           pictures=not pictures.stored_any(self.out / PICTURE_STORE))
+                           pictures=not pictures_stored(self.out))
 
     def _render(self, runner: Runner, jobs: list[Job], todo: dict[str, tuple[str, ...]]) -> None:
         """Compose each briefing as printed and hand it to the workers, in

@@ -351,10 +351,10 @@ def _start_workers_early(args: argparse.Namespace, formats: tuple[str, ...]) -> 
         return
     if not args.force and (args.out / outputs.MANIFEST).exists():
         return
-    from . import pictures
-    from .runners import local
+    with phases.phase("start workers"):
+        from .runners import local
 
-    local.prepare(set(formats), pictures=not pictures.stored_any(args.out / outputs.PICTURE_STORE))
+        local.prepare(set(formats), pictures=not outputs.pictures_stored(args.out))
 
 
 def _languages(given: str, content: Content, templates: Path) -> tuple[str, ...]:

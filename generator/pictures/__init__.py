@@ -83,15 +83,6 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
     return data
 
 
-def stored_any(folder: Path) -> bool:
-    """Whether the store `folder` holds any picture: when it holds none, a
-    build will draw (and so import matplotlib)."""
-    try:
-        return any(folder.iterdir())
-    except OSError:
-        return False
-
-
 def use_store(folder: Path | None) -> None:
     """Keep pictures in `folder` (made when the first is kept), or in
     this process's memory only (None). Workers are given it (`warm`)."""
