@@ -343,10 +343,14 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _start_workers_early(args: argparse.Namespace, formats: tuple[str, ...]) -> None:
     """A cold build of the whole catalogue on local workers renders
     everything: start the forkserver that loads the writers for them now
-    (runners/local.py), before this process imports the build machinery
-    and plans, which the forkserver's imports would otherwise wait for.
-    The same decision as build.build_briefings takes later, for a folder
-    without a manifest; it then finds the forkserver running."""
+    (runners/local.py), as soon as the arguments are read: before this
+    process imports and reads its content and notes, imports the build
+    machinery and plans, which the forkserver's imports (0.6 s) would
+    otherwise wait for. The same decision as build.build_briefings takes
+    later, for a folder without a manifest; it then finds the forkserver
+    running. Should the command stop before it starts a worker (a usage
+    or content error), the forkserver is killed as it exits
+    (compat/forkserver.stop)."""
     if not (args.all or args.matrix) or args.jobs < 2 or args.scheduler or args.dry_run:
         return
     if not args.force and (args.out / outputs.MANIFEST).exists():
