@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 # Only what parsing the arguments needs is imported here: a build that will
-# fork workers starts their forkserver (and its imports, 0.5 s) before this
+# fork workers starts their forkserver (and its imports, 0.6 s) before this
 # process imports content, notes and selection (see _start_workers_early).
 from . import __version__, cachedir, outputs, phases
 from .compat.forkserver import main_is_package
