@@ -8,11 +8,11 @@ that imports the writers (WeasyPrint, python-docx, matplotlib for the
 pictures) once and freezes what they made out of the workers' garbage
 collections (runners/frozen.py). A cold build of the catalogue starts it
 (`prepare`) as soon as the command has read its arguments (cli.py), any
-other cold build before planning, so those imports, about 0.5 s, run
+other cold build before planning, so those imports, about 0.6 s, run
 while the coordinator imports and reads its content, imports its build
-machinery and plans instead of after; every worker then starts warm. This module imports the render core
-only when it is used, so that starting the forkserver waits for nothing
-else. The forkserver holds none of the coordinator's descriptors (the
+machinery and plans instead of after; every worker then starts warm.
+This module imports the render core only when it is used, so that
+starting the forkserver waits for nothing else. The forkserver holds none of the coordinator's descriptors (the
 output lock among them) and exits when the coordinator does, however it
 ends; its workers die with it (Linux PR_SET_PDEATHSIG) and with the
 coordinator (lifecycle.py).
