@@ -49,9 +49,11 @@ class PdfSigningKey:
 
     def sign(self, data: bytes, reason: str, location: str) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-        from pyhanko.sign import fields, signers
 
-        from ..compat.pyhanko import keep_metadata
+        from ..compat.pyhanko import keep_metadata, sign_module
+
+        sign = sign_module()
+        fields, signers = sign.fields, sign.signers
 
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
@@ -125,7 +127,10 @@ def load_pdf_key(path: Path, passphrase: bytes | None, now: dt.datetime | None =
     try:
         from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
         from cryptography.x509.oid import NameOID
-        from pyhanko.sign import signers
+
+        from ..compat.pyhanko import sign_module
+
+        signers = sign_module().signers
     except ImportError:
         raise ConfigError(f"{path}: signing PDFs needs pyHanko: pip install 'briefing[publish]'") from None
 
