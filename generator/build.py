@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import __version__, formats, pictures
-from .cachedir import cache_folder
+from .cachedir import cache_folder, pictures_stored, shared_pictures
 from .compose import Edition, compose
 from .content import Content
 from .dates import build_date
@@ -72,7 +72,7 @@ from .manifest import (
     read_manifest,
 )
 from .model import Briefing, fingerprint_data
-from .outputs import MANIFEST, PICTURE_STORE, OutputLock, atomic_write, pictures_stored, remove, write_if_changed
+from .outputs import MANIFEST, PICTURE_STORE, OutputLock, atomic_write, remove, write_if_changed
 from .phases import phase
 from .publish import Publishing, write_published
 from .publish.feed import FEED, change_between, passage_marks, render_feed, text_key
@@ -465,6 +465,7 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
     finally:
         pictures.use_store(None)
         pictures.trim_store(store)
+        pictures.trim_store(shared_pictures())
         lock.release()
 
 

@@ -1,7 +1,8 @@
 """Where a user's caches live: the loaded content (content.py), the plan
 and what layouts learned (build.py, learned.py), the parsed hyphenation
-dictionaries (compat/pyphen.py), the compiled templates (writers/html.py)
-and the maps' views (pictures/draw.py). A module of its own so that a
+dictionaries (compat/pyphen.py), the compiled templates (writers/html.py),
+the maps' views (pictures/draw.py) and the drawn maps and charts
+(pictures/__init__.py). A module of its own so that a
 render worker, which never loads content, can find it too.
 
 What is kept there is loaded and run: pickles and Jinja2's compiled code.
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .errors import OutputError
-from .outputs import atomic_write
+from .outputs import PICTURE_STORE, atomic_write
 
 T = TypeVar("T")
 
@@ -33,6 +34,28 @@ def cache_folder() -> Path | None:
     when the cache is off or the folder is refused."""
     folder = configured()
     return None if folder is None or refused(folder) else folder
+
+
+def shared_pictures() -> Path | None:
+    """Where drawn maps and charts are kept for every build of this user
+    (pictures/__init__.py), or None when the cache is off or refused."""
+    folder = cache_folder()
+    return folder / "pictures" if folder is not None else None
+
+
+def pictures_stored(out: Path) -> bool:
+    """Whether the output folder `out` (PICTURE_STORE) or the user's cache
+    folder (shared_pictures) keeps any drawn picture: when
+    neither does, a build will draw, and so its workers load matplotlib.
+    Not in `pictures`, so that a build can ask before it imports
+    anything of the pictures (cli.py)."""
+    for store in (out / PICTURE_STORE, shared_pictures()):
+        try:
+            if store is not None and any(store.iterdir()):
+                return True
+        except OSError:
+            pass
+    return False
 
 
 def configured() -> Path | None:

@@ -358,7 +358,7 @@ def _start_workers_early(args: argparse.Namespace, formats: tuple[str, ...]) -> 
     with phases.phase("start workers"):
         from .runners import local
 
-        local.prepare(set(formats), pictures=not outputs.pictures_stored(args.out))
+        local.prepare(set(formats), pictures=not cachedir.pictures_stored(args.out))
 
 
 def _languages(given: str, content: Content, templates: Path) -> tuple[str, ...]:

@@ -25,17 +25,6 @@ PICTURE_STORE = ".briefing-pictures"  # drawn maps and charts, kept for the next
 TEMP_PREFIX = ".briefing-tmp-"
 
 
-def pictures_stored(out: Path) -> bool:
-    """Whether the output folder `out` keeps any drawn picture
-    (PICTURE_STORE): when it keeps none, a build will draw, and so its
-    workers load matplotlib. Here, not in `pictures`, so that a build can
-    ask before it imports anything of the pictures (cli.py)."""
-    try:
-        return any((out / PICTURE_STORE).iterdir())
-    except OSError:
-        return False
-
-
 def describe_os_error(path: Path, exc: OSError, doing: str) -> OutputError:
     """One line a person can act on: the path, what was being done and the
     system's reason ('No space left on device', 'Permission denied')."""

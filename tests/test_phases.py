@@ -144,10 +144,12 @@ def test_a_cold_catalogue_build_starts_its_workers_before_it_plans(tmp_path: Pat
 
     started: list[tuple[set[str], bool]] = []
     monkeypatch.setattr(local, "prepare", lambda wanted, pictures: started.append((wanted, pictures)))
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "out"
 
     def starts(*argv: str) -> bool:
         started.clear()
-        args = cli._parser().parse_args(["build", "--out", str(tmp_path), *argv])
+        args = cli._parser().parse_args(["build", "--out", str(out), *argv])
         cli._start_workers_early(args, ("pdf", "html"))
         return bool(started)
 
@@ -156,9 +158,15 @@ def test_a_cold_catalogue_build_starts_its_workers_before_it_plans(tmp_path: Pat
     for not_surely in (("--all", "-j", "1"), ("--region", "sahel", "-j", "2"), ("--all", "-j", "2", "--dry-run"),
                        ("--all", "-j", "2", "--scheduler", "tcp://127.0.0.1:1")):
         assert not starts(*not_surely), not_surely
-    (tmp_path / ".briefing-pictures").mkdir()
-    (tmp_path / ".briefing-pictures" / "p.svg").write_text("<svg/>")
-    assert starts("--all", "-j", "2") and started == [({"pdf", "html"}, False)]  # pictures kept: no matplotlib
-    (tmp_path / "manifest.json").write_text("{}")
+    (tmp_path / "cache" / "pictures").mkdir(parents=True)
+    (tmp_path / "cache" / "pictures" / "p.svg").write_text("<svg/>")
+    assert starts("--all", "-j", "2") and started == [({"pdf", "html"}, False)]  # kept for every build
+    (tmp_path / "cache" / "pictures" / "p.svg").unlink()
+    (out / ".briefing-pictures").mkdir(parents=True)
+    (out / ".briefing-pictures" / "p.svg").write_text("<svg/>")
+    assert starts("--all", "-j", "2") and started == [({"pdf", "html"}, False)]  # kept in the folder
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    assert starts("--all", "-j", "2") and started == [({"pdf", "html"}, False)]
+    (out / "manifest.json").write_text("{}")
     assert not starts("--all", "-j", "2")  # a rebuild: maybe nothing to render
     assert starts("--all", "-j", "2", "--force")

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -355,25 +357,37 @@ def test_the_png_is_the_svg_drawn(content: Content) -> None:
 
 
 def test_a_build_keeps_its_pictures_for_the_next(tmp_path: Path) -> None:
-    """Pictures drawn by one build are kept with its output; the next build
-    (a fresh process, everything forced) reads them instead of drawing, so
-    it never imports matplotlib, and writes the same bytes."""
-    out = tmp_path / "out"
+    """Pictures drawn by one build are kept with its output and in the
+    user's cache folder; the next build (a fresh process, everything
+    forced), into the same folder or into a new one, reads them instead of
+    drawing, so it never imports matplotlib, and writes the same bytes."""
+    cache = tmp_path / "cache"
     script = ("import sys\nfrom generator.cli import main\n"
-              f"code = main(['build', '--region', 'sahel', '--format', 'pdf,docx', '--out', {str(out)!r}, "
+              "code = main(['build', '--region', 'sahel', '--format', 'pdf,docx', '--out', sys.argv[1], "
               "'--quiet', '--force', '--date', '2026-11-27'])\n"
               "print('matplotlib' in sys.modules, code)")
 
-    def build() -> tuple[str, dict[str, bytes]]:
-        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    def build(out: Path, cached: bool = True) -> tuple[str, dict[str, bytes]]:
+        env = {**os.environ, "BRIEFING_CACHE": str(cache) if cached else "off"}
+        done = subprocess.run([sys.executable, "-c", script, str(out)], cwd=ROOT, check=True, capture_output=True,
+                              text=True, env=env)
         return done.stdout.split()[-2], {p.name: p.read_bytes() for p in out.glob("region-sahel.*")}
 
-    drew, first = build()
+    def kept(store: Path) -> list[str]:
+        return sorted(p.suffix for p in store.iterdir())
+
+    drew, first = build(tmp_path / "out")
     assert drew == "True"
-    kept = sorted(p.suffix for p in (out / ".briefing-pictures").iterdir())
-    assert kept == [".png", ".svg"]  # the locator map, for the PDF and for Word
-    drew, second = build()
+    assert kept(tmp_path / "out" / ".briefing-pictures") == [".png", ".svg"]  # the locator map, for PDF and Word
+    assert kept(cache / "pictures") == [".png", ".svg"]
+    assert stat.S_IMODE((cache / "pictures").stat().st_mode) == 0o700
+    drew, second = build(tmp_path / "out")
     assert drew == "False" and second == first and len(first) == 2
+    drew, elsewhere = build(tmp_path / "another")  # another clearance's folder, say
+    assert drew == "False" and elsewhere == first
+    assert kept(tmp_path / "another" / ".briefing-pictures") == [".png", ".svg"]
+    drew, uncached = build(tmp_path / "a third", cached=False)
+    assert drew == "True" and uncached == first
 
 
 def test_the_store_keeps_the_most_recently_used(tmp_path: Path) -> None:

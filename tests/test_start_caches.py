@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import stat
 from pathlib import Path
 
@@ -177,10 +178,11 @@ def test_a_maps_view_is_made_once_and_draws_the_same_picture(content: Content, t
     drawing = next(x for s in briefing.walk() for x in s.blocks if isinstance(x, Picture)).drawing
     monkeypatch.setattr(pictures, "_store", None)
 
-    def forget() -> None:  # as a new process would
+    def forget() -> None:  # as a new process would, with no picture kept anywhere
         draw._frame.cache_clear()
         draw.layout.cache_clear()
         pictures.cache_clear()
+        shutil.rmtree(tmp_path / "pictures", ignore_errors=True)
 
     def drawn() -> dict[str, bytes]:
         forget()

@@ -18,7 +18,12 @@ folder, the server in its cache) it is also kept on disk, under a key
 that adds what else the bytes depend on (this package's code, the house
 fonts, matplotlib's and Pillow's versions): the workers of one build, the
 builds after it and a fresh `briefing build` for one briefing then draw
-nothing that was drawn before, and do not even import matplotlib. The
+nothing that was drawn before, and do not even import matplotlib. And in
+the user's cache folder (cachedir.shared_pictures), so that a build
+into a new folder (another clearance's, a dated one) does not draw again
+what a build into another drew. A drawing is made of content alone (the
+country outlines, the taxonomies' names, the figures), never of notes,
+so what is kept there holds nothing classified. The
 output is byte-for-byte the same for the same drawing: no dates, software
 versions or generated ids are written.
 """
@@ -35,6 +40,7 @@ from collections import OrderedDict
 from functools import cache
 from pathlib import Path
 
+from ..cachedir import make_folder, shared_pictures
 from ..errors import OutputError
 from ..model import Drawing, fingerprint_data
 from ..outputs import TEMP_PREFIX, atomic_write
@@ -66,16 +72,21 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    store = _store
-    kept = store / f"{_stored_name(key[0], templates)}.{fmt}" if store is not None else None
-    data = _read(kept) if kept is not None else None
+    name = f"{_stored_name(key[0], templates)}.{fmt}"
+    stores = list(dict.fromkeys(s for s in (_store, shared_pictures()) if s is not None))
+    data, missing = None, []
+    for store in stores:  # the build's own first
+        data = _read(store / name)
+        if data is not None:
+            break
+        missing.append(store)
     if data is None:
         from . import draw  # matplotlib: only when a picture is drawn
 
         with _drawing, phase("pictures"):  # matplotlib's fonts and renderer are not made for threads
             data = draw.render(drawing, fmt, templates)
-        if kept is not None:
-            _keep(kept, data)
+    for store in missing:
+        _keep(store / name, data, private=store != _store)
     with _lock:
         _cache[key] = data
         while len(_cache) > CACHE_SIZE:
@@ -90,9 +101,11 @@ def use_store(folder: Path | None) -> None:
     _store = folder
 
 
-def trim_store(folder: Path, keep: int = STORE_SIZE) -> None:
+def trim_store(folder: Path | None, keep: int = STORE_SIZE) -> None:
     """Remove the least recently used pictures beyond `keep`, and what is
     left of writes cut off more than an hour ago."""
+    if folder is None:
+        return
     try:
         found = sorted(((entry.stat().st_mtime, entry.path) for entry in os.scandir(folder) if entry.is_file()),
                        reverse=True)
@@ -137,10 +150,14 @@ def _read(path: Path) -> bytes | None:
     return data or None
 
 
-def _keep(path: Path, data: bytes) -> None:
+def _keep(path: Path, data: bytes, private: bool) -> None:
     """Best effort: a store that cannot be written is only a slower build."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if private:  # in the cache folder: the user's alone (cachedir.py)
+            make_folder(path.parent.parent)
+            make_folder(path.parent)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data, durable=False)
     except (OSError, OutputError):
         pass

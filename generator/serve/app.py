@@ -30,6 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import pictures
+from ..cachedir import shared_pictures
 from ..classification import Level, RefusedLevel
 from ..content import Content
 from ..dates import build_date
@@ -199,6 +200,7 @@ class _Site:
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         pictures.trim_store(self.cache.pictures)
+        pictures.trim_store(shared_pictures())
         pool = self.pool()
         service = BriefingService(self.content, self.templates, self.cache, pool, self.notes)
         service.forget()  # files holding notes removed, changed or expired since the last start
