@@ -128,9 +128,10 @@ def test_no_canary_reaches_a_build_below_its_level(tmp_path: Path, content: Cont
                 for fmt in args[args.index("--format") + 1].split(","):
                     assert any(f.endswith(f".{fmt}") for f in files), (level, clearance, fmt, sorted(files)[:5])
                 assert "log" not in files  # a build says nothing of any note's words
-    # The cache folder (content, plans, layouts learned, dictionaries, templates, maps' views)
-    # serves every clearance: no note's words, at any level, reach it.
+    # The cache folder (content, plans, layouts learned, dictionaries, templates, maps' views,
+    # drawn pictures) serves every clearance: no note's words, at any level, reach it.
     assert any(cache.glob("content-*.pickle")) and any(cache.glob("pyphen-*.pickle"))
+    assert any((cache / "pictures").glob("*.svg")) and any((cache / "pictures").glob("*.png"))
     assert scan(cache, "", tokens) == {level: set() for level in tokens}
 
 
