@@ -73,7 +73,8 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
             _cache.move_to_end(key)
             return _cache[key]
     name = f"{_stored_name(key[0], templates)}.{fmt}"
-    stores = list(dict.fromkeys(s for s in (_store, shared_pictures()) if s is not None))
+    own = _store
+    stores = list(dict.fromkeys(s for s in (own, shared_pictures()) if s is not None))
     data, missing = None, []
     for store in stores:  # the build's own first
         data = _read(store / name)
@@ -86,7 +87,7 @@ def render(drawing: Drawing, fmt: Format, templates: Path) -> bytes:
         with _drawing, phase("pictures"):  # matplotlib's fonts and renderer are not made for threads
             data = draw.render(drawing, fmt, templates)
     for store in missing:
-        _keep(store / name, data, private=store != _store)
+        _keep(store, name, data, private=store != own)
     with _lock:
         _cache[key] = data
         while len(_cache) > CACHE_SIZE:
@@ -150,15 +151,17 @@ def _read(path: Path) -> bytes | None:
     return data or None
 
 
-def _keep(path: Path, data: bytes, private: bool) -> None:
-    """Best effort: a store that cannot be written is only a slower build."""
+def _keep(store: Path, name: str, data: bytes, private: bool) -> None:
+    """Best effort: a store that cannot be written is only a slower build.
+    `private`: the store is in the cache folder, made the user's alone
+    (cachedir.py)."""
     try:
-        if private:  # in the cache folder: the user's alone (cachedir.py)
-            make_folder(path.parent.parent)
-            make_folder(path.parent)
+        if private:
+            make_folder(store.parent)
+            make_folder(store)
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data, durable=False)
+            store.mkdir(parents=True, exist_ok=True)
+        atomic_write(store / name, data, durable=False)
     except (OSError, OutputError):
         pass
 
