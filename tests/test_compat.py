@@ -67,6 +67,35 @@ def test_weasyprint_still_has_the_profile_class_and_the_page_box_we_use() -> Non
     assert page_box(page).children
 
 
+def test_font_subsets_are_made_of_open_arrays_to_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """install_open_subset_arrays: WeasyPrint still makes its subset arrays
+    as `hb_codepoint_t[n]`; through the patch they are `hb_codepoint_t[]`
+    of the same items; and a PDF is the same with and without it."""
+    import inspect
+
+    import weasyprint
+    import weasyprint.pdf.fonts
+
+    import generator.writers.pdf  # noqa: F401  (installs the patch)
+    from generator.compat.weasyprint import _OpenArrays
+
+    assert "ffi.new(f'hb_codepoint_t[{len(" in inspect.getsource(weasyprint.pdf.fonts.Font._harfbuzz_subset)
+    patched = weasyprint.pdf.fonts.ffi
+    assert isinstance(patched, _OpenArrays)
+    made = patched.new("hb_codepoint_t[3]", (7, 8, 9))
+    assert patched.typeof(made) is patched.typeof("hb_codepoint_t[]") and list(made) == [7, 8, 9]
+    assert patched.typeof(patched.new("char[4]")) is patched.typeof("char[4]")  # no items: as asked
+
+    def pdf() -> bytes:
+        html = '<p style="font-family: serif">Veilige wereld, veilig Nederland</p><p style="font-family: sans-serif">x</p>'
+        data: bytes = weasyprint.HTML(string=html).write_pdf(pdf_identifier=b"same")
+        return data
+
+    with_patch = pdf()
+    monkeypatch.setattr(weasyprint.pdf.fonts, "ffi", patched.ffi)
+    assert pdf() == with_patch
+
+
 def test_pyhanko_writer_still_has_the_metadata_hook() -> None:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 

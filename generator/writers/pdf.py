@@ -27,7 +27,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 # First: it loads WeasyPrint's libraries (see there).
-from ..compat.weasyprint import install_closing_color_profile, install_language_tags, page_box
+from ..compat.weasyprint import (
+    install_closing_color_profile,
+    install_language_tags,
+    install_open_subset_arrays,
+    page_box,
+)
 
 # isort: split
 import weasyprint
@@ -106,6 +111,7 @@ logging.getLogger("weasyprint").addHandler(_ROUTER)
 
 install_closing_color_profile()
 install_language_tags()
+install_open_subset_arrays()
 
 
 MAX_REFLOWS = 4
