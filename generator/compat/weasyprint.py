@@ -15,7 +15,7 @@
 - `install_open_subset_arrays`: WeasyPrint 70 subsets each font of a PDF
   with HarfBuzz, handing it the glyphs as `ffi.new(f"hb_codepoint_t[{n}]",
   glyphs)`. cffi parses a C type the first time it meets its text (with
-  pycparser, 2–3 ms), and every new `n` is a new text: about seven parses
+  pycparser, 2–3 ms), and every new `n` is a new text: about six parses
   per briefing, in every process, however warm. The same array made as
   `hb_codepoint_t[]` from the same glyphs has the same length and items,
   and its type is parsed once per process. Eight briefings rendered in a
