@@ -139,7 +139,7 @@ class _OpenArrays:
 
     def new(self, cdecl: str, init: Any = None) -> Any:
         sized = _SIZED_ARRAY.fullmatch(cdecl)
-        if sized is not None and init is not None and len(init) == int(sized[2]):
+        if sized is not None and isinstance(init, (list, tuple)) and len(init) == int(sized[2]):
             cdecl = f"{sized[1]}[]"
         return self.ffi.new(cdecl, init)
 
