@@ -469,6 +469,18 @@ def build_briefings(content: Content, wanted: Sequence[tuple[Selector, ...]], te
         lock.release()
 
 
+def _joined(bid: str, formats: tuple[str, ...], parts: Sequence[Rendering]) -> Rendering:
+    """Renderings of one briefing in different formats as one, its outputs
+    in the order of `formats`; failed if any part failed."""
+    errors = [part.error for part in parts if part.error]
+    seconds = max(part.seconds for part in parts)
+    if errors:
+        return Rendering(bid, error="; ".join(errors), seconds=seconds,
+                         transient=all(part.transient for part in parts if part.error))
+    outputs = {o.format: o for part in parts for o in part.outputs}
+    return Rendering(bid, tuple(outputs[f] for f in formats), seconds=seconds)
+
+
 def _plan_editions(content: Content, wanted: Sequence[tuple[Selector, ...]], templates: Path, edition: Edition,
                    date_of: DateLookup, options: Options) -> list[Job]:
     """The plan of every language asked for, one edition after the other."""
@@ -590,7 +602,9 @@ class _Build:
                     self.report.removed.append(name)
                 if not todo[job.id]:
                     self._finish(job, Rendering(job.id))
-            if runner is None:
+            if isinstance(runner, local.AheadRunner):
+                self._beside(runner, rendered[0], todo[rendered[0].id])
+            elif runner is None:
                 for job in rendered:
                     self._finish(job, render(self._task(job, todo[job.id])))
             else:
@@ -641,8 +655,15 @@ class _Build:
 
     def _runner(self, jobs: list[Job], todo: dict[str, tuple[str, ...]]) -> Runner | None:
         """Where the renders run: on a Dask cluster if one was named, in a
-        pool of local worker processes, or (one worker, or one briefing) in
-        this process."""
+        pool of local worker processes, in the worker the command forked
+        ahead for one briefing's PDF (cli.py, `_worker_ahead`), or (one
+        worker, or one briefing) in this process. The worker forked ahead
+        is stopped when the plan has no use for it."""
+        ahead = local.take_ahead()
+        if ahead is not None:
+            if len(jobs) == 1 and "pdf" in todo[jobs[0].id] and len(todo[jobs[0].id]) > 1:
+                return ahead
+            ahead.close(finished=False)
         if not jobs:
             return None
         if self.options.scheduler:
@@ -671,6 +692,19 @@ class _Build:
             except runner.lost as exc:
                 rendering = Rendering(job.id, error=runner.failure(exc))
             self._finish(job, rendering)
+
+    def _beside(self, runner: Runner, job: Job, formats: tuple[str, ...]) -> None:
+        """One briefing: its PDF rendered by the worker, its other formats
+        here meanwhile; then written together, or (if either failed) not
+        at all, as a render of all its formats in one process would be."""
+        with _signals_held():
+            future = runner.submit(self._task(job, ("pdf",)))
+        here = render(self._task(job, tuple(f for f in formats if f != "pdf")))
+        try:
+            there = future.result()
+        except runner.lost as exc:
+            there = Rendering(job.id, error=runner.failure(exc))
+        self._finish(job, _joined(job.id, formats, (here, there)))
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
         with phase("sign"):

@@ -311,31 +311,31 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
     _start_workers_early(args, formats)
-    from .publish import configure
+    with _worker_ahead(args, formats):
+        from .publish import configure
 
-    # Keys are checked before content is read or anything rendered.
-    publishing = configure(os.environ, pdf_variant=args.pdf_variant, pdf_key=args.sign_key, sums_key=args.sums_key,
-                           base_url=args.base_url)
+        # Keys are checked before content is read or anything rendered.
+        publishing = configure(os.environ, pdf_variant=args.pdf_variant, pdf_key=args.sign_key,
+                               sums_key=args.sums_key, base_url=args.base_url)
+        content = _load(args, err)
+        clearance, admitted = _admitted(args, content, err)
+        languages = _languages(args.lang, content, args.templates)
+        from .build import Options, build_briefings
+        from .catalogue import catalogue
+        from .compose import Edition
+        from .dates import build_date
+        from .select import parse_selectors
 
-    content = _load(args, err)
-    clearance, admitted = _admitted(args, content, err)
-    languages = _languages(args.lang, content, args.templates)
-    from .build import Options, build_briefings
-    from .catalogue import catalogue
-    from .compose import Edition
-    from .dates import build_date
-    from .select import parse_selectors
-
-    edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted,
-                      language=languages[0])
-    wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
-    options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
-                      dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date,
-                      scheduler=args.scheduler, publishing=publishing, clearance=clearance.id,
-                      languages=languages)
-    reporter = _Reporter(err, quiet=args.quiet)
-    with _sigterm_interrupts():
-        report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)
+        edition = Edition(date=build_date(), marking=args.marking, templates=args.templates, notes=admitted,
+                          language=languages[0])
+        wanted = catalogue(content, matrix=args.matrix) if args.all else [parse_selectors(content, _pairs(args))]
+        options = Options(formats=formats, workers=args.jobs, force=args.force, prune=args.prune,
+                          dry_run=args.dry_run, wait=args.wait, whole_catalogue=args.all, date=args.date,
+                          scheduler=args.scheduler, publishing=publishing, clearance=clearance.id,
+                          languages=languages)
+        reporter = _Reporter(err, quiet=args.quiet)
+        with _sigterm_interrupts():
+            report = build_briefings(content, wanted, args.templates, args.out, edition, options, reporter)
     reporter.finish()
     return _summarise(report, args, out, err, reporter)
 
@@ -359,6 +359,30 @@ def _start_workers_early(args: argparse.Namespace, formats: tuple[str, ...]) -> 
         from .runners import local
 
         local.prepare(set(formats), pictures=not cachedir.pictures_stored(args.out))
+
+
+@contextmanager
+def _worker_ahead(args: argparse.Namespace, formats: tuple[str, ...]) -> Iterator[None]:
+    """A build of one briefing in several formats, PDF among them, with
+    -j 2 or more: fork the worker that will render its PDF now, so that it
+    imports WeasyPrint (0.3 s) while this process reads its content and
+    plans, then renders the PDF while this process renders the other
+    formats (runners/local.AheadRunner). One briefing's PDF and Word file
+    are then ready in about the time of the PDF alone. Whatever ends the
+    block, a worker no build took is stopped."""
+    if args.all or args.jobs < 2 or args.scheduler or args.dry_run or "pdf" not in formats or len(formats) < 2 \
+            or len([part for part in args.lang.split(",") if part.strip()]) > 1:
+        yield
+        return
+    from .runners import local
+
+    with phases.phase("start workers"):
+        local.fork_ahead(args.templates, args.pdf_variant, args.out / outputs.PICTURE_STORE,
+                         pictures=not cachedir.pictures_stored(args.out))
+    try:
+        yield
+    finally:
+        local.drop_ahead()
 
 
 def _languages(given: str, content: Content, templates: Path) -> tuple[str, ...]:

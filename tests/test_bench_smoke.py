@@ -20,7 +20,8 @@ def test_bench_runs_on_one_briefing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["briefings"] == 1
-    for key in ("cold_j2", "cold_j1", "cold_j2_without_pictures", "noop", "on_demand_fresh", "on_demand_warm",
+    for key in ("cold_j2", "cold_j1", "cold_j2_without_pictures", "noop", "on_demand_fresh", "on_demand_fresh_j1",
+                "on_demand_warm",
                 "floor", "pandoc"):
         assert results[key]["wall"] > 0, key
     assert set(results["targets"]) >= {"catalogue_vs_floor", "j1_vs_j2_speedup", "noop_seconds", "peak_rss_mb",

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from conftest import EDITION, ROOT, TEMPLATES
 
@@ -170,3 +171,82 @@ def test_a_cold_catalogue_build_starts_its_workers_before_it_plans(tmp_path: Pat
     (out / "manifest.json").write_text("{}")
     assert not starts("--all", "-j", "2")  # a rebuild: maybe nothing to render
     assert starts("--all", "-j", "2", "--force")
+
+
+def test_one_briefing_in_several_formats_forks_its_pdf_worker_as_the_command_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With -j 2 or more, a build of one briefing whose formats include the
+    PDF and another forks one worker for the PDF before it reads its
+    content (cli._worker_ahead), and only then; a worker no build took is
+    stopped as the command ends."""
+    from generator import cli
+    from generator.runners import local
+
+    forked: list[tuple[str | None, bool]] = []
+
+    def fork_ahead(templates: Path, variant: str | None, store: Path, pictures: bool) -> bool:
+        forked.append((variant, pictures))
+        return True
+
+    monkeypatch.setattr(local, "fork_ahead", fork_ahead)
+    dropped: list[bool] = []
+    monkeypatch.setattr(local, "drop_ahead", lambda: dropped.append(True))
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+
+    def forks(*argv: str, formats: tuple[str, ...] = ("pdf", "docx")) -> bool:
+        forked.clear()
+        dropped.clear()
+        args = cli._parser().parse_args(["build", "--out", str(tmp_path / "out"), *argv])
+        with cli._worker_ahead(args, formats):
+            pass
+        assert dropped == ([True] if forked else [])
+        return bool(forked)
+
+    assert forks("--region", "sahel", "-j", "2") and forked == [(None, True)]
+    assert forks("--region", "sahel", "-j", "2", "--pdf-variant", "pdf/a-2a") and forked == [("pdf/a-2a", True)]
+    assert forks("--theme", "piracy", "--region", "sahel", "-j", "4", formats=("docx", "html", "pdf"))
+    assert forks("--region", "sahel", "-j", "2", "--lang", "en")
+    assert forks("--query", "Iran", "-j", "2", "--force")
+    for not_worth_it, formats in [(("-j", "1"), ("pdf", "docx")), (("-j", "2"), ("pdf",)),
+                                  (("-j", "2"), ("docx", "html")), (("-j", "2", "--dry-run"), ("pdf", "docx")),
+                                  (("-j", "2", "--lang", "nl,en"), ("pdf", "docx")),
+                                  (("-j", "2", "--scheduler", "tcp://127.0.0.1:1"), ("pdf", "docx"))]:
+        assert not forks("--region", "sahel", *not_worth_it, formats=formats), not_worth_it
+    assert not forks("--all", "-j", "2")  # the catalogue has its pool of workers
+
+
+def test_no_worker_is_forked_from_a_process_that_runs_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork copies a lock another thread may hold at that moment (an
+    application embedding the command, a test runner): there the build
+    renders in its own process instead."""
+    import threading
+
+    from generator.runners import local
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert local.fork_ahead(TEMPLATES, "pdf/ua-1", None, pictures=False) is False
+        assert local.take_ahead() is None
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_one_briefing_renders_its_pdf_in_the_worker_and_the_rest_meanwhile(tmp_path: Path) -> None:
+    """As the command runs (a process of its own: one that runs other
+    threads, as a test runner may, renders everything itself)."""
+    log, out = tmp_path / "phases.jsonl", tmp_path / "out"
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--region", "arctic", "--format",
+                              "pdf,docx,html", "-j", "2", "--out", str(out), "--quiet"], cwd=ROOT,
+                             env={**os.environ, phases.ENV: str(log)}, stdout=subprocess.DEVNULL)
+    assert build.wait(timeout=60) == 0
+    where = {r["phase"]: (r["pid"], r["role"]) for r in map(json.loads, log.read_text().splitlines())
+             if r["phase"].startswith("render ")}
+    assert where["render docx"] == where["render html"] == (build.pid, "coordinator")
+    worker, role = where["render pdf"]
+    assert worker != build.pid and role == "worker"
+    assert not psutil.pid_exists(worker)  # stopped and reaped with the build
+    assert {p.name for p in out.glob("region-arctic.*")} >= {"region-arctic.pdf", "region-arctic.docx",
+                                                             "region-arctic.html"}

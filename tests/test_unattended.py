@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +20,7 @@ from typing import Any
 
 import psutil
 import pytest
-from conftest import ROOT, Cli
+from conftest import ROOT, TEMPLATES, Cli
 
 from generator.catalogue import catalogue
 from generator.content import Content, load_content
@@ -171,6 +173,71 @@ def test_an_interrupt_stops_within_two_seconds_and_keeps_what_was_finished(
     dry = subprocess.run([sys.executable, "-m", "generator", "build", "--all", "--format", "pdf,docx", "--out",
                           str(out), "--dry-run"], cwd=ROOT, capture_output=True, text=True, check=True)
     assert f", {len(finished)} up to date," in dry.stdout
+
+
+def _wait_for_phase(log: Path, name: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists() and any(json.loads(line)["phase"] == name for line in log.read_text().splitlines()):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"no phase {name!r} in {log}")
+
+
+@pytest.mark.parametrize("stop", ["kill the worker", "Ctrl-C", "kill the build"])
+def test_a_one_briefing_build_stopped_while_its_worker_renders_the_pdf(tmp_path: Path, stop: str) -> None:
+    """One briefing in two formats: its PDF renders in a worker the command
+    forked as it started. Whatever stops them, the worker goes with the
+    build, and nothing of the briefing is written: it is written whole or
+    not at all."""
+    out, log = tmp_path / "out", tmp_path / "phases.jsonl"
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--ministry", "foreign-affairs",
+                              "--format", "pdf,docx", "-j", "2", "--out", str(out)], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                             env={**os.environ, "BRIEFING_PHASES": str(log)})
+    _started.append(build)
+    _wait_for_phase(log, "render docx")  # the Word file done here, the PDF (about 1.5 s) under way
+    [worker] = descendants(build.pid)
+    sent = time.monotonic()
+    if stop == "kill the worker":
+        os.kill(worker, signal.SIGKILL)
+    elif stop == "Ctrl-C":
+        os.killpg(build.pid, signal.SIGINT)  # as a terminal sends it: to the whole process group
+    else:
+        build.kill()
+    stdout, err = build.communicate(timeout=30)
+    assert time.monotonic() - sent < 2
+    deadline = time.monotonic() + 2
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(worker)
+    assert not list(out.glob("ministry-foreign-affairs*"))
+    assert "Traceback" not in err
+    if stop == "kill the worker":
+        assert build.returncode == 1
+        assert "FAILED ministry-foreign-affairs: its worker process died" in err
+    elif stop == "Ctrl-C":
+        assert build.returncode == 130
+        assert "interrupted (SIGINT)" in err and "1 not built (interrupted)" in stdout
+    else:
+        assert build.returncode == -signal.SIGKILL
+
+
+def test_one_briefing_is_written_whole_or_not_at_all_when_its_pdf_fails(tmp_path: Path) -> None:
+    """The PDF fails in the worker (its stylesheet reaches outside
+    templates/), the Word file renders in the command: neither is written."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    css = templates / "print.css"
+    css.write_text('@import url("file:///etc/hostname");\n' + css.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--region", "arctic", "--format", "pdf,docx",
+                          "-j", "2", "--templates", str(templates), "--out", str(out)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 1
+    assert "FAILED region-arctic: " in run.stderr and "refused" in run.stderr and "Traceback" not in run.stderr
+    assert not list(out.glob("region-arctic*"))
+    assert "region-arctic" not in manifest(out)
 
 
 @pytest.mark.parametrize(("argv", "code", "said"), [(["list", "regions"], 0, "sahel"),

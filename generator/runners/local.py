@@ -12,10 +12,14 @@ other cold build before planning, so those imports, about 0.6 s, run
 while the coordinator imports and reads its content, imports its build
 machinery and plans instead of after; every worker then starts warm.
 This module imports the render core only when it is used, so that
-starting the forkserver waits for nothing else. The forkserver holds none of the coordinator's descriptors (the
-output lock among them) and exits when the coordinator does, however it
-ends; its workers die with it (Linux PR_SET_PDEATHSIG) and with the
-coordinator (lifecycle.py).
+starting the forkserver waits for nothing else. The forkserver holds none
+of the coordinator's descriptors (the output lock among them) and exits
+when the coordinator does, however it ends; its workers die with it
+(Linux PR_SET_PDEATHSIG) and with the coordinator (lifecycle.py).
+
+A build of one briefing in several formats has one worker instead, forked
+from the command itself as it starts (`AheadRunner`): it renders the PDF
+while the command renders the rest.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import signal
+import sys
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,14 +87,18 @@ def _init_worker(coordinator: int, templates: Path, wanted: set[str], pdf_varian
       to (the map outlines), which a worker forked from the forkserver
       does not inherit from the coordinator.
     """
+    _become_worker(coordinator)
+    from ..render import warm  # preloaded by the forkserver
+
+    warm(templates, wanted, pdf_variant, with_pictures=pictures, picture_store=picture_store, shipped=shipped)
+
+
+def _become_worker(coordinator: int) -> None:
     phases.set_role("worker")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     die_with_parent(os.getppid(), also=coordinator)
-    from ..render import warm  # preloaded by the forkserver
-
-    warm(templates, wanted, pdf_variant, with_pictures=pictures, picture_store=picture_store, shipped=shipped)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -138,3 +149,97 @@ class LocalRunner:
             _stop_workers(self.pool)
 
 
+
+
+
+def _init_ahead(coordinator: int, templates: Path, pdf_variant: str | None, pictures: bool,
+                picture_store: Path | None) -> None:
+    """`_init_worker` for the worker forked ahead, which is forked before
+    the command has checked its options. What its warm-up cannot load (an
+    unknown PDF variant, a broken template) is left to the command, which
+    stops at the first, and to the render, which fails the briefing with
+    the message of the second, as a render in the command would: an
+    initializer that raises would break the pool with a traceback on
+    stderr instead."""
+    _become_worker(coordinator)
+    from ..render import warm  # imported now, while the coordinator reads and plans
+    from ..writers import DEFAULT_PDF_VARIANT
+
+    with suppress(Exception):
+        warm(templates, {"pdf"}, pdf_variant or DEFAULT_PDF_VARIANT, with_pictures=pictures,
+             picture_store=picture_store)
+
+
+class AheadRunner(LocalRunner):
+    """The worker of a build of one briefing in several formats, PDF among
+    them: forked from this process itself as soon as the command has read
+    its arguments (`fork_ahead`), it imports WeasyPrint while this process
+    reads its content and plans, then renders the PDF while this process
+    renders the other formats (build.py, `_Build._beside`).
+
+    A fork, not the forkserver: a new interpreter would start and import
+    for 50–80 ms more before the worker could, and this process is still
+    small and alone (single-threaded) when it forks. The worker holds no
+    lock (it is forked before the build takes it), ignores Ctrl-C and dies
+    with this process like every local worker (`_init_worker`). Assets
+    this process reads after the fork (the map outlines) go to the worker
+    before the task that needs them."""
+
+    def __init__(self, templates: Path, pdf_variant: str | None, picture_store: Path | None, pictures: bool) -> None:
+        for stream in (sys.stdout, sys.stderr):  # else the worker would write what we had buffered again
+            with suppress(Exception):
+                stream.flush()
+        self.pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_init_ahead,
+            initargs=(os.getpid(), templates, pdf_variant, pictures, picture_store))
+        self.shipped: set[str] = set()
+        # The pool forks its worker, and starts the threads that feed it, at
+        # the first task: with SIGINT and SIGTERM blocked, so that those
+        # threads never take a signal the build holds back while it writes
+        # (build._signals_held). The worker unblocks them for itself.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self.pool.submit(int)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def submit(self, task: Task) -> Future[Rendering]:
+        from ..render import render
+
+        held = assets.snapshot()
+        if held.keys() - self.shipped:
+            self.pool.submit(assets.put_all, {k: v for k, v in held.items() if k not in self.shipped})
+            self.shipped |= held.keys()
+        return self.pool.submit(render, task)
+
+
+_ahead: AheadRunner | None = None
+
+
+def fork_ahead(templates: Path, pdf_variant: str | None, picture_store: Path | None, pictures: bool) -> bool:
+    """Fork the worker of a one-briefing build now (see `AheadRunner`);
+    the build takes it (`take_ahead`). Not in a process that runs other
+    threads (a test runner's, an embedding application's), where a fork
+    may copy a lock another thread holds: False, and the build renders in
+    this process as with -j 1."""
+    global _ahead
+    if _ahead is None:
+        if threading.active_count() > 1:
+            return False
+        _ahead = AheadRunner(templates, pdf_variant, picture_store, pictures)
+    return True
+
+
+def take_ahead() -> AheadRunner | None:
+    """The worker forked ahead, if any, now the caller's to use and close."""
+    global _ahead
+    runner, _ahead = _ahead, None
+    return runner
+
+
+def drop_ahead() -> None:
+    """Stop the worker forked ahead if no build took it (the command
+    stopped at a usage or content error, or had nothing to render)."""
+    runner = take_ahead()
+    if runner is not None:
+        runner.close(finished=False)
