@@ -311,6 +311,8 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.prune and not args.all:
         raise _Usage("briefing build: --prune goes with --all (it removes what the catalogue no longer holds)")
     _start_workers_early(args, formats)
+    # Forked before the signing keys, the content and the notes are read: the
+    # worker holds none of them, only the tasks it is sent (no key, ever).
     with _worker_ahead(args, formats):
         from .publish import configure
 

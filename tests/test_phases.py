@@ -3,12 +3,14 @@ imports that follow the formats asked for."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -250,3 +252,35 @@ def test_one_briefing_renders_its_pdf_in_the_worker_and_the_rest_meanwhile(tmp_p
     assert not psutil.pid_exists(worker)  # stopped and reaped with the build
     assert {p.name for p in out.glob("region-arctic.*")} >= {"region-arctic.pdf", "region-arctic.docx",
                                                              "region-arctic.html"}
+
+
+def test_the_worker_is_forked_before_keys_content_and_notes_are_read(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the command reads after the fork (a signing key, the content,
+    the notes) is not in the worker's memory: the worker has only the tasks
+    it is sent, and those carry no key."""
+    from generator import cli, publish
+    from generator.runners import local
+
+    order: list[str] = []
+    configure, load = publish.configure, cli._load
+
+    def reading_keys(*args: Any, **kwargs: Any) -> Any:
+        order.append("keys")
+        return configure(*args, **kwargs)
+
+    def reading_content(*args: Any) -> Any:
+        order.append("content and notes")
+        return load(*args)
+
+    def fork_ahead(*args: Any, **kwargs: Any) -> bool:
+        order.append("fork")
+        return True
+
+    monkeypatch.setattr(publish, "configure", reading_keys)
+    monkeypatch.setattr(cli, "_load", reading_content)
+    monkeypatch.setattr(local, "fork_ahead", fork_ahead)
+    code = cli.main(["build", "--region", "sahel", "--format", "pdf,docx", "-j", "2", "--lang", "xx", "--out",
+                     str(tmp_path)], stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 2  # no label catalogue 'xx': stopped after reading the content
+    assert order == ["fork", "keys", "content and notes"]

@@ -149,9 +149,6 @@ class LocalRunner:
             _stop_workers(self.pool)
 
 
-
-
-
 def _init_ahead(coordinator: int, templates: Path, pdf_variant: str | None, pictures: bool,
                 picture_store: Path | None) -> None:
     """`_init_worker` for the worker forked ahead, which is forked before
@@ -180,8 +177,10 @@ class AheadRunner(LocalRunner):
     A fork, not the forkserver: a new interpreter would start and import
     for 50–80 ms more before the worker could, and this process is still
     small and alone (single-threaded) when it forks. The worker holds no
-    lock (it is forked before the build takes it), ignores Ctrl-C and dies
-    with this process like every local worker (`_init_worker`). Assets
+    lock (it is forked before the build takes it), no signing key, content
+    or notes (forked before they are read: it has only the tasks it is
+    sent), ignores Ctrl-C and dies with this process like every local
+    worker (`_init_worker`). Assets
     this process reads after the fork (the map outlines) go to the worker
     before the task that needs them."""
 
