@@ -603,7 +603,7 @@ class _Build:
                 if not todo[job.id]:
                     self._finish(job, Rendering(job.id))
             if isinstance(runner, local.AheadRunner):
-                self._beside(runner, rendered[0], todo[rendered[0].id])
+                self._beside(runner, rendered[0], todo[rendered[0].id], runner.wanted)
             elif runner is None:
                 for job in rendered:
                     self._finish(job, render(self._task(job, todo[job.id])))
@@ -661,7 +661,7 @@ class _Build:
         is stopped when the plan has no use for it."""
         ahead = local.take_ahead()
         if ahead is not None:
-            if len(jobs) == 1 and "pdf" in todo[jobs[0].id] and len(todo[jobs[0].id]) > 1:
+            if len(jobs) == 1 and set(formats.apart(todo[jobs[0].id])) == ahead.wanted:
                 return ahead
             ahead.close(finished=False)
         if not jobs:
@@ -693,18 +693,19 @@ class _Build:
                 rendering = Rendering(job.id, error=runner.failure(exc))
             self._finish(job, rendering)
 
-    def _beside(self, runner: Runner, job: Job, formats: tuple[str, ...]) -> None:
-        """One briefing: its PDF rendered by the worker, its other formats
-        here meanwhile; then written together, or (if either failed) not
-        at all, as a render of all its formats in one process would be."""
+    def _beside(self, runner: Runner, job: Job, wanted: tuple[str, ...], away: frozenset[str]) -> None:
+        """One briefing: the formats in `away` (the PDF) rendered by the
+        worker, the others here meanwhile; then written together, or (if
+        either failed) not at all, as a render of all of them in one
+        process would be."""
         with _signals_held():
-            future = runner.submit(self._task(job, ("pdf",)))
-        here = render(self._task(job, tuple(f for f in formats if f != "pdf")))
+            future = runner.submit(self._task(job, tuple(f for f in wanted if f in away)))
+        here = render(self._task(job, tuple(f for f in wanted if f not in away)))
         try:
             there = future.result()
         except runner.lost as exc:
             there = Rendering(job.id, error=runner.failure(exc))
-        self._finish(job, _joined(job.id, formats, (here, there)))
+        self._finish(job, _joined(job.id, wanted, (here, there)))
 
     def _finish(self, job: Job, rendering: Rendering) -> None:
         with phase("sign"):

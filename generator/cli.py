@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from . import __version__, cachedir, outputs, phases
 from .compat.forkserver import main_is_package
 from .errors import BriefingError, ContentError, Interrupted, SelectionError, UnknownSubject, suggest
-from .formats import DEFAULT_FORMATS, FORMATS, parse_formats
+from .formats import DEFAULT_FORMATS, FORMATS, apart, parse_formats
 from .lifecycle import exit_within
 from .query import QUERY
 from .taxonomy import SELECTOR_KINDS, kind_plural
@@ -365,21 +365,21 @@ def _start_workers_early(args: argparse.Namespace, formats: tuple[str, ...]) -> 
 
 @contextmanager
 def _worker_ahead(args: argparse.Namespace, formats: tuple[str, ...]) -> Iterator[None]:
-    """A build of one briefing in several formats, PDF among them, with
-    -j 2 or more: fork the worker that will render its PDF now, so that it
-    imports WeasyPrint (0.3 s) while this process reads its content and
-    plans, then renders the PDF while this process renders the other
-    formats (runners/local.AheadRunner). One briefing's PDF and Word file
-    are then ready in about the time of the PDF alone. Whatever ends the
-    block, a worker no build took is stopped."""
-    if args.all or args.jobs < 2 or args.scheduler or args.dry_run or "pdf" not in formats or len(formats) < 2 \
+    """A build of one briefing, with -j 2 or more, in formats of which some
+    are rendered apart (the registry's `apart`: the PDF) and some not: fork
+    the worker that will render those now, so that it imports their
+    library while this process reads its content and plans, then renders
+    them while this process renders the others (runners/local.AheadRunner).
+    Whatever ends the block, a worker no build took is stopped."""
+    away = apart(formats)
+    if args.all or args.jobs < 2 or args.scheduler or args.dry_run or not away \
             or len([part for part in args.lang.split(",") if part.strip()]) > 1:
         yield
         return
     from .runners import local
 
     with phases.phase("start workers"):
-        local.fork_ahead(args.templates, args.pdf_variant, args.out / outputs.PICTURE_STORE,
+        local.fork_ahead(set(away), args.templates, args.pdf_variant, args.out / outputs.PICTURE_STORE,
                          pictures=not cachedir.pictures_stored(args.out))
     try:
         yield

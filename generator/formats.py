@@ -56,6 +56,11 @@ class Format:
     # Its pictures are files written beside it ("region-sahel.1.svg"),
     # not inside it, and listed with it wherever it is.
     pictures_beside: bool = False
+    # Rendered in a process of its own when one briefing is built in it and
+    # in other formats, by a worker the command forks as it starts
+    # (runners/local.AheadRunner): its library's import and its render are
+    # most of such a build, and run meanwhile the rest of it.
+    apart: bool = False
 
     @property
     def label(self) -> str:
@@ -71,7 +76,7 @@ class Format:
 
 REGISTRY: dict[str, Format] = {f.id: f for f in (
     Format("pdf", ".pdf", "application/pdf", "inline", "pdf:PdfWriter", paged=True, picture="svg",
-           options=("pdf_variant",)),
+           options=("pdf_variant",), apart=True),
     Format("docx", ".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            "attachment", "docx:DocxWriter", paged=False, picture="png"),
     Format("html", ".html", "text/html; charset=utf-8", "inline", "html:HtmlWriter", paged=False, picture="svg"),
@@ -91,6 +96,13 @@ def get(fmt: str) -> Format:
         return REGISTRY[fmt]
     except KeyError:
         raise UsageError(unknown(fmt)) from None
+
+
+def apart(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """Of `formats`, those a one-briefing build renders in a process of its
+    own (`Format.apart`); none when that would be all of them."""
+    chosen = tuple(f for f in formats if get(f).apart)
+    return chosen if len(chosen) < len(formats) else ()
 
 
 def unknown(fmt: str) -> str:

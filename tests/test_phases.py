@@ -186,7 +186,8 @@ def test_one_briefing_in_several_formats_forks_its_pdf_worker_as_the_command_sta
 
     forked: list[tuple[str | None, bool]] = []
 
-    def fork_ahead(templates: Path, variant: str | None, store: Path, pictures: bool) -> bool:
+    def fork_ahead(wanted: set[str], templates: Path, variant: str | None, store: Path, pictures: bool) -> bool:
+        assert wanted == {"pdf"}
         forked.append((variant, pictures))
         return True
 
@@ -229,7 +230,7 @@ def test_no_worker_is_forked_from_a_process_that_runs_other_threads(monkeypatch:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert local.fork_ahead(TEMPLATES, "pdf/ua-1", None, pictures=False) is False
+        assert local.fork_ahead({"pdf"}, TEMPLATES, "pdf/ua-1", None, pictures=False) is False
         assert local.take_ahead() is None
     finally:
         stop.set()

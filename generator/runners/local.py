@@ -18,8 +18,9 @@ when the coordinator does, however it ends; its workers die with it
 (Linux PR_SET_PDEATHSIG) and with the coordinator (lifecycle.py).
 
 A build of one briefing in several formats has one worker instead, forked
-from the command itself as it starts (`AheadRunner`): it renders the PDF
-while the command renders the rest.
+from the command itself as it starts (`AheadRunner`): it renders the
+formats the registry renders apart (the PDF) while the command renders
+the rest.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class LocalRunner:
             _stop_workers(self.pool)
 
 
-def _init_ahead(coordinator: int, templates: Path, pdf_variant: str | None, pictures: bool,
+def _init_ahead(coordinator: int, templates: Path, wanted: set[str], pdf_variant: str | None, pictures: bool,
                 picture_store: Path | None) -> None:
     """`_init_worker` for the worker forked ahead, which is forked before
     the command has checked its options. What its warm-up cannot load (an
@@ -163,34 +164,37 @@ def _init_ahead(coordinator: int, templates: Path, pdf_variant: str | None, pict
     from ..writers import DEFAULT_PDF_VARIANT
 
     with suppress(Exception):
-        warm(templates, {"pdf"}, pdf_variant or DEFAULT_PDF_VARIANT, with_pictures=pictures,
+        warm(templates, wanted, pdf_variant or DEFAULT_PDF_VARIANT, with_pictures=pictures,
              picture_store=picture_store)
 
 
 class AheadRunner(LocalRunner):
-    """The worker of a build of one briefing in several formats, PDF among
-    them: forked from this process itself as soon as the command has read
-    its arguments (`fork_ahead`), it imports WeasyPrint while this process
-    reads its content and plans, then renders the PDF while this process
-    renders the other formats (build.py, `_Build._beside`).
+    """The worker of a build of one briefing in several formats, some of
+    them rendered apart (the format registry's `apart`: the PDF): forked
+    from this process itself as soon as the command has read its arguments
+    (`fork_ahead`), it imports their writers while this process reads its
+    content and plans, then renders them while this process renders the
+    other formats (build.py, `_Build._beside`).
 
-    A fork, not the forkserver: a new interpreter would start and import
-    for 50–80 ms more before the worker could, and this process is still
-    small and alone (single-threaded) when it forks. The worker holds no
-    lock (it is forked before the build takes it), no signing key, content
-    or notes (forked before they are read: it has only the tasks it is
-    sent), ignores Ctrl-C and dies with this process like every local
-    worker (`_init_worker`). Assets
-    this process reads after the fork (the map outlines) go to the worker
-    before the task that needs them."""
+    A fork, not the forkserver: a new interpreter would have to start and
+    import our code before the worker could begin on WeasyPrint, and this
+    process is still small and alone (single-threaded) when it forks. The
+    worker holds no lock (it is forked before the build takes it), no
+    signing key, content or notes (forked before they are read: it has
+    only the tasks it is sent), ignores Ctrl-C and dies with this process
+    like every local worker (`_init_worker`). Assets this process reads
+    after the fork (the map outlines) go to the worker before the task
+    that needs them."""
 
-    def __init__(self, templates: Path, pdf_variant: str | None, picture_store: Path | None, pictures: bool) -> None:
+    def __init__(self, wanted: set[str], templates: Path, pdf_variant: str | None, picture_store: Path | None,
+                 pictures: bool) -> None:
         for stream in (sys.stdout, sys.stderr):  # else the worker would write what we had buffered again
             with suppress(Exception):
                 stream.flush()
+        self.wanted = frozenset(wanted)
         self.pool = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=_init_ahead,
-            initargs=(os.getpid(), templates, pdf_variant, pictures, picture_store))
+            initargs=(os.getpid(), templates, wanted, pdf_variant, pictures, picture_store))
         self.shipped: set[str] = set()
         # The pool forks its worker, and starts the threads that feed it, at
         # the first task: with SIGINT and SIGTERM blocked, so that those
@@ -215,17 +219,18 @@ class AheadRunner(LocalRunner):
 _ahead: AheadRunner | None = None
 
 
-def fork_ahead(templates: Path, pdf_variant: str | None, picture_store: Path | None, pictures: bool) -> bool:
-    """Fork the worker of a one-briefing build now (see `AheadRunner`);
-    the build takes it (`take_ahead`). Not in a process that runs other
-    threads (a test runner's, an embedding application's), where a fork
-    may copy a lock another thread holds: False, and the build renders in
-    this process as with -j 1."""
+def fork_ahead(wanted: set[str], templates: Path, pdf_variant: str | None, picture_store: Path | None,
+               pictures: bool) -> bool:
+    """Fork the worker of a one-briefing build now, for the formats in
+    `wanted` (see `AheadRunner`); the build takes it (`take_ahead`). Not in
+    a process that runs other threads (a test runner's, an embedding
+    application's), where a fork may copy a lock another thread holds:
+    False, and the build renders in this process as with -j 1."""
     global _ahead
     if _ahead is None:
         if threading.active_count() > 1:
             return False
-        _ahead = AheadRunner(templates, pdf_variant, picture_store, pictures)
+        _ahead = AheadRunner(wanted, templates, pdf_variant, picture_store, pictures)
     return True
 
 
