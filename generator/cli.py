@@ -114,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, metavar="DIR",
                    help="templates folder (default: templates/ of this project)")
     b.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="parallel worker processes (default: number of cores)")
+                   help="parallel worker processes (default: number of cores); with 2 or more, one briefing "
+                        "renders its PDF in a worker while the command renders its other formats")
     b.add_argument("--scheduler", default=os.environ.get("BRIEFING_SCHEDULER") or None, metavar="ADDRESS",
                    help="render on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 (default: "
                         "$BRIEFING_SCHEDULER, else local worker processes; needs briefing[cluster])")
